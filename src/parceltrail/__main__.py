@@ -1,0 +1,3 @@
+from parceltrail.cli.main import main
+
+main()

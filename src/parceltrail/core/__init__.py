@@ -1,0 +1,21 @@
+"""The pure core: statuses, value objects and the event fold. No I/O, no clock, no randomness."""
+
+from parceltrail.core.countries import check_country
+from parceltrail.core.fold import event_identity, fingerprint, fold_events, fold_into, sort_key
+from parceltrail.core.model import Address, Location, Package, PackageState, TrackingEvent, ensure_aware
+from parceltrail.core.status import (
+    DEFAULT_SUBSTATUS,
+    STATUS_OF,
+    SUBSTATUSES,
+    TERMINAL,
+    Status,
+    StatusMismatch,
+    Substatus,
+    check_pair,
+)
+
+__all__ = [
+    "Address", "DEFAULT_SUBSTATUS", "Location", "Package", "PackageState", "STATUS_OF", "SUBSTATUSES",
+    "Status", "StatusMismatch", "Substatus", "TERMINAL", "TrackingEvent", "check_country", "check_pair",
+    "ensure_aware", "event_identity", "fingerprint", "fold_events", "fold_into", "sort_key",
+]

@@ -1,0 +1,70 @@
+"""The event fold: a package's state is a pure function of the *set* of its events.
+
+The newest event (by ``occurred_at``) sets the status. Ties at the same instant go to the event
+further along the journey (``PROGRESS_RANK``), then to the fingerprint, so the result never depends
+on arrival order. Because the fold is a maximum over a total order, a store can fold new events into
+a saved state (``fold_into``) and get exactly what a full re-fold would give.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from parceltrail.core.model import PackageState, TrackingEvent
+from parceltrail.core.status import PROGRESS_RANK, Status
+
+
+def event_identity(event: TrackingEvent) -> str:
+    """The parts of an event that make it the same scan: time, carrier code (or status) and place."""
+    what = event.carrier_code or f"{event.status}/{event.substatus}"
+    return f"{event.occurred_at.isoformat()}|{what.strip().upper()}|{event.location.key()}"
+
+
+def fingerprint(carrier: str | None, tracking_number: str, event: TrackingEvent) -> str:
+    """Stable id of a scan: receiving the same scan twice, from polling or push, changes nothing."""
+    raw = f"{(carrier or '').lower()}|{tracking_number.upper()}|{event_identity(event)}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def sort_key(event: TrackingEvent, event_fingerprint: str) -> tuple[str, int, str]:
+    """Total order used by the fold. Times are UTC, so their ISO text sorts like the instants."""
+    return (event.occurred_at.isoformat(), PROGRESS_RANK[event.status], event_fingerprint)
+
+
+def fold_into(
+    state: PackageState, events: Iterable[tuple[str, TrackingEvent]], new_count: int | None = None
+) -> PackageState:
+    """Fold (fingerprint, event) pairs that are *new* to ``state`` into it.
+
+    ``new_count`` defaults to the number of pairs; callers that already removed duplicates pass it
+    explicitly only when it differs.
+    """
+    newest_key = state.newest_key
+    newest: TrackingEvent | None = None
+    delivered_at = state.delivered_at
+    count = 0
+    for fp, event in events:
+        count += 1
+        key = sort_key(event, fp)
+        if newest_key is None or key > newest_key:
+            newest_key, newest = key, event
+        if event.status is Status.DELIVERED and (delivered_at is None or event.occurred_at < delivered_at):
+            delivered_at = event.occurred_at
+    total = state.event_count + (count if new_count is None else new_count)
+    if newest is None:
+        return PackageState(state.status, state.substatus, state.last_event_at, total, delivered_at, state.newest_key)
+    return PackageState(newest.status, newest.substatus, newest.occurred_at, total, delivered_at, newest_key)
+
+
+def fold_events(
+    events: Iterable[TrackingEvent], carrier: str | None = None, tracking_number: str = ""
+) -> PackageState:
+    """The state of a package with these events; duplicates (same fingerprint) count once.
+
+    Pass the package's carrier and number to get exactly the tie-breaks the store uses.
+    """
+    unique: dict[str, TrackingEvent] = {}
+    for event in events:
+        unique.setdefault(fingerprint(carrier, tracking_number, event), event)
+    return fold_into(PackageState(), unique.items())

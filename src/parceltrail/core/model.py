@@ -1,0 +1,124 @@
+"""Value objects of the tracking domain. Frozen dataclasses: cheap, hashable, and free of any I/O.
+
+Validation that a person can trip over (a naive time, a bad country code) happens here too, so every
+entry point — API, CLI, carrier parsers — refuses the same things with the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from parceltrail.core.countries import check_country
+from parceltrail.core.status import Status, Substatus, check_pair
+
+
+def ensure_aware(value: datetime, name: str = "occurred_at") -> datetime:
+    """Return ``value`` in UTC; a time without a UTC offset is refused, never guessed."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} {value.isoformat()} has no UTC offset; expected e.g. 2026-11-20T14:05:00-05:00")
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a scan happened, as precisely as the carrier said it."""
+
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.country is not None:
+            object.__setattr__(self, "country", check_country(self.country))
+
+    def is_empty(self) -> bool:
+        return not (self.city or self.region or self.postal_code or self.country)
+
+    def key(self) -> str:
+        """A normalised text used in event fingerprints: case and spacing differences don't make a new event."""
+        parts = (self.city, self.region, self.postal_code, self.country)
+        return "|".join(" ".join((p or "").split()).upper() for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address (a package's destination, a shop's return address)."""
+
+    postal_code: str | None = None
+    country: str | None = None
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.country is not None:
+            object.__setattr__(self, "country", check_country(self.country))
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingEvent:
+    """One scan or status change, already in the canonical language.
+
+    ``carrier_code`` and ``description`` keep the carrier's own words so nothing is lost in mapping.
+    """
+
+    occurred_at: datetime
+    status: Status
+    substatus: Substatus
+    description: str = ""
+    carrier_code: str | None = None
+    location: Location = field(default_factory=Location)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "occurred_at", ensure_aware(self.occurred_at))
+        status, substatus = check_pair(self.status, self.substatus)
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "substatus", substatus)
+
+    @classmethod
+    def create(
+        cls,
+        occurred_at: datetime,
+        status: Status | str,
+        substatus: Substatus | str | None = None,
+        description: str = "",
+        carrier_code: str | None = None,
+        location: Location | None = None,
+    ) -> TrackingEvent:
+        """Build an event, deriving the default substatus when only the status is known."""
+        st, sub = check_pair(status, substatus)
+        return cls(occurred_at, st, sub, description, carrier_code, location or Location())
+
+    def with_location(self, location: Location) -> TrackingEvent:
+        return replace(self, location=location)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageState:
+    """What a package's events add up to. Derived, never edited by hand."""
+
+    status: Status = Status.PENDING
+    substatus: Substatus = Substatus.PENDING
+    last_event_at: datetime | None = None
+    event_count: int = 0
+    delivered_at: datetime | None = None
+    newest_key: tuple | None = None
+    """Sort key of the newest event: lets a store fold new events in without re-reading old ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """A parcel we follow for a shop: one tracking number with one carrier."""
+
+    id: str
+    shop_id: str
+    tracking_number: str
+    carrier: str | None
+    created_at: datetime
+    updated_at: datetime
+    order_ref: str | None = None
+    destination: Address | None = None
+    state: PackageState = field(default_factory=PackageState)
