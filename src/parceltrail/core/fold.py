@@ -27,9 +27,13 @@ def fingerprint(carrier: str | None, tracking_number: str, event: TrackingEvent)
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def sort_key(event: TrackingEvent, event_fingerprint: str) -> tuple[str, int, str]:
-    """Total order used by the fold. Times are UTC, so their ISO text sorts like the instants."""
-    return (event.occurred_at.isoformat(), PROGRESS_RANK[event.status], event_fingerprint)
+def sort_key(event: TrackingEvent, event_fingerprint: str) -> str:
+    """Total order used by the fold, as fixed-width text so a store can keep and compare it.
+
+    Times are UTC with microseconds always written, so the text sorts exactly like the instants.
+    """
+    when = event.occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return f"{when}|{PROGRESS_RANK[event.status]:02d}|{event_fingerprint}"
 
 
 def fold_into(

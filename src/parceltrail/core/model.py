@@ -105,7 +105,7 @@ class PackageState:
     last_event_at: datetime | None = None
     event_count: int = 0
     delivered_at: datetime | None = None
-    newest_key: tuple | None = None
+    newest_key: str | None = None
     """Sort key of the newest event: lets a store fold new events in without re-reading old ones."""
 
 

@@ -1,0 +1,52 @@
+"""The FastAPI application factory. Migrations run when the app starts, so a fresh database just works."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+import parceltrail
+from parceltrail.api import problems
+from parceltrail.api.deps import Uow
+from parceltrail.api.limits import BodyLimit
+from parceltrail.api.packages import router as packages_router
+from parceltrail.api.schemas import HealthOut
+from parceltrail.settings import Settings
+from parceltrail.store import make_engine, migrate
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        migrate(engine)
+        yield
+
+    app = FastAPI(
+        title="parceltrail",
+        version=parceltrail.__version__,
+        description="Package tracking for online sellers. Errors are RFC 9457 problem+json.",
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    problems.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+
+    @app.get("/healthz", response_model=HealthOut, tags=["health"])
+    def healthz(uow: Uow):
+        """Liveness plus database reachability (503 when the database does not answer)."""
+        try:
+            with uow:
+                uow.ping()
+        except SQLAlchemyError as error:
+            return problems.problem(503, "Database unreachable", f"the database did not answer: {type(error).__name__}")
+        return HealthOut(status="ok", database="ok")
+
+    app.include_router(packages_router)
+    return app

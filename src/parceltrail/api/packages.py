@@ -1,0 +1,73 @@
+"""Routes under /v1/packages: register, read, list, post events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Response
+from pydantic import AwareDatetime
+
+from parceltrail import services
+from parceltrail.api.deps import AppSettings, ShopId, Uow
+from parceltrail.api.schemas import (
+    EventOut,
+    EventsBody,
+    IngestOut,
+    PackageBody,
+    PackageDetailOut,
+    PackageOut,
+    PackagePageOut,
+)
+from parceltrail.core import Status
+
+router = APIRouter(prefix="/v1/packages", tags=["packages"])
+
+
+@router.post("", status_code=201, response_model=PackageOut,
+             responses={200: {"model": PackageOut, "description": "Already registered: the existing package"}})
+def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Response) -> PackageOut:
+    """Start tracking a number. The same number + carrier again returns the existing package with 200."""
+    registration = services.register_package(
+        uow, shop_id, body.tracking_number, body.carrier, body.order_ref, body.destination_address()
+    )
+    if not registration.created:
+        response.status_code = 200
+    return PackageOut.of(registration.package)
+
+
+@router.get("/{package_id}", response_model=PackageDetailOut)
+def get_package(package_id: str, shop_id: ShopId, uow: Uow) -> PackageDetailOut:
+    """A package with its events, oldest first."""
+    detail = services.get_package(uow, shop_id, package_id)
+    return PackageDetailOut(
+        **PackageOut.of(detail.package).model_dump(), events=[EventOut.of(e) for e in detail.events]
+    )
+
+
+@router.get("", response_model=PackagePageOut)
+def list_packages(
+    shop_id: ShopId,
+    uow: Uow,
+    settings: AppSettings,
+    status: Status | None = None,
+    carrier: str | None = None,
+    updated_since: AwareDatetime | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1)] = 50,
+) -> PackagePageOut:
+    """A page of this shop's packages in registration order; pass ``next_cursor`` back for the next page."""
+    if limit > settings.page_size_max:
+        raise services.InvalidInput(
+            "limit is too large", [services.FieldError("limit", f"expected 1 to {settings.page_size_max}")]
+        )
+    page = services.list_packages(uow, shop_id, status, carrier, updated_since, cursor, limit)
+    return PackagePageOut(items=[PackageOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("/{package_id}/events", response_model=IngestOut)
+def post_events(package_id: str, body: EventsBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> IngestOut:
+    """Add events in any order, any number of times; duplicates are counted, not stored."""
+    if len(body.events) > settings.max_events_per_request:
+        raise HTTPException(413, f"at most {settings.max_events_per_request} events per request")
+    result = services.ingest_events(uow, shop_id, package_id, [e.to_event() for e in body.events])
+    return IngestOut(accepted=result.accepted, duplicates=result.duplicates, package=PackageOut.of(result.package))

@@ -1,0 +1,155 @@
+"""Request and response shapes of the HTTP API (Pydantic v2). Validation messages name what was expected."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from parceltrail.core import (
+    Address,
+    Location,
+    Package,
+    PackageState,
+    Status,
+    Substatus,
+    TrackingEvent,
+    check_country,
+    check_pair,
+)
+
+Country = Annotated[str, Field(min_length=2, max_length=2, examples=["US"]), AfterValidator(check_country)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocationBody(Strict):
+    city: str | None = Field(None, max_length=128)
+    region: str | None = Field(None, max_length=64)
+    postal_code: str | None = Field(None, max_length=16)
+    country: Country | None = None
+
+
+class EventBody(Strict):
+    """A normalised tracking event (DESIGN.md, "Shapes that cross package boundaries")."""
+
+    occurred_at: AwareDatetime = Field(examples=["2026-11-20T14:05:00-05:00"])
+    status: Status
+    substatus: Substatus | None = None
+    description: str = Field("", max_length=1000)
+    carrier_code: str | None = Field(None, max_length=64)
+    location: LocationBody | None = None
+
+    @model_validator(mode="after")
+    def _substatus_belongs_to_status(self) -> EventBody:
+        check_pair(self.status, self.substatus)
+        return self
+
+    def to_event(self) -> TrackingEvent:
+        loc = self.location or LocationBody()
+        return TrackingEvent.create(
+            self.occurred_at, self.status, self.substatus, self.description, self.carrier_code,
+            Location(city=loc.city, region=loc.region, postal_code=loc.postal_code, country=loc.country),
+        )
+
+
+class EventsBody(Strict):
+    events: list[EventBody] = Field(min_length=1)
+
+
+class DestinationBody(Strict):
+    postal_code: str | None = Field(None, max_length=16)
+    country: Country | None = None
+
+
+class PackageBody(Strict):
+    tracking_number: str = Field(min_length=1, max_length=100, examples=["1Z999AA10123456784"])
+    carrier: str | None = Field(None, max_length=32, examples=["ups"])
+    order_ref: str | None = Field(None, max_length=128)
+    destination: DestinationBody | None = None
+
+    def destination_address(self) -> Address | None:
+        if self.destination is None:
+            return None
+        return Address(postal_code=self.destination.postal_code, country=self.destination.country)
+
+
+class LocationOut(BaseModel):
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+
+
+class EventOut(BaseModel):
+    occurred_at: datetime
+    status: Status
+    substatus: Substatus
+    description: str
+    carrier_code: str | None
+    location: LocationOut
+
+    @classmethod
+    def of(cls, event: TrackingEvent) -> EventOut:
+        loc = event.location
+        return cls(
+            occurred_at=event.occurred_at, status=event.status, substatus=event.substatus,
+            description=event.description, carrier_code=event.carrier_code,
+            location=LocationOut(city=loc.city, region=loc.region, postal_code=loc.postal_code, country=loc.country),
+        )
+
+
+class DestinationOut(BaseModel):
+    postal_code: str | None
+    country: str | None
+
+
+class PackageOut(BaseModel):
+    id: str
+    tracking_number: str
+    carrier: str | None
+    order_ref: str | None
+    destination: DestinationOut | None
+    status: Status
+    substatus: Substatus
+    event_count: int
+    created_at: datetime
+    updated_at: datetime
+    last_event_at: datetime | None
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, package: Package) -> PackageOut:
+        state: PackageState = package.state
+        dest = package.destination
+        return cls(
+            id=package.id, tracking_number=package.tracking_number, carrier=package.carrier,
+            order_ref=package.order_ref,
+            destination=DestinationOut(postal_code=dest.postal_code, country=dest.country) if dest else None,
+            status=state.status, substatus=state.substatus, event_count=state.event_count,
+            created_at=package.created_at, updated_at=package.updated_at,
+            last_event_at=state.last_event_at, delivered_at=state.delivered_at,
+        )
+
+
+class PackageDetailOut(PackageOut):
+    events: list[EventOut]
+
+
+class PackagePageOut(BaseModel):
+    items: list[PackageOut]
+    next_cursor: str | None
+
+
+class IngestOut(BaseModel):
+    accepted: int
+    duplicates: int
+    package: PackageOut
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str

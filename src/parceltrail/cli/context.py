@@ -1,0 +1,28 @@
+"""What commands share: the settings and a migrated database, with connection problems as one-line errors."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from parceltrail.cli.main import UserError
+from parceltrail.settings import Settings, get_settings
+from parceltrail.store import make_engine, migrate
+
+
+def open_database(settings: Settings | None = None) -> Engine:
+    """An engine on the configured database with the schema brought up to date."""
+    settings = settings or get_settings()
+    try:
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+    except ArgumentError as error:
+        raise UserError(f"PARCELTRAIL_DATABASE_URL is not a database URL ({error})") from None
+    except OperationalError as error:
+        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+        raise UserError(f"cannot open the database: {reason}") from None
+    except ModuleNotFoundError as error:
+        raise UserError(
+            f"the database driver {error.name!r} is not installed; for PostgreSQL: pip install 'parceltrail[postgres]'"
+        ) from None
+    return engine

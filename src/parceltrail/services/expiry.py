@@ -1,0 +1,32 @@
+"""Expiring packages that went quiet: recorded as an event, so the fold stays the single truth."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from parceltrail.core import TERMINAL, Status, Substatus, TrackingEvent
+from parceltrail.services.clock import utcnow
+from parceltrail.services.ingest import ingest_events
+from parceltrail.store import UnitOfWork
+
+_OPEN = tuple(s for s in Status if s not in TERMINAL)
+
+
+def expire_quiet_packages(
+    uow: UnitOfWork, after_days: int, now: datetime | None = None, batch: int = 500
+) -> int:
+    """Mark every open package with no news for ``after_days`` as expired; returns how many."""
+    now = now or utcnow()
+    before = now - timedelta(days=after_days)
+    event = TrackingEvent.create(
+        now, Status.EXPIRED, Substatus.NO_UPDATES,
+        description=f"No carrier update for {after_days} days; tracking stopped",
+    )
+    expired = 0
+    while True:
+        with uow:
+            quiet = uow.packages.quiet_since(before, _OPEN, batch)
+        for package in quiet:
+            expired += ingest_events(uow, package.shop_id, package.id, [event], source="system", now=now).accepted
+        if len(quiet) < batch:
+            return expired

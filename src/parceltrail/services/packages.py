@@ -1,0 +1,143 @@
+"""Use cases for packages: register, read one with its timeline, list a filtered page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from parceltrail.core import Address, Package, PackageState, Status, TrackingEvent
+from parceltrail.services.clock import utcnow
+from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.store import PackageFilter, UnitOfWork
+from parceltrail.store.ids import new_id
+
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+_NUMBER = re.compile(r"[A-Z0-9]{4,64}")
+_CARRIER = re.compile(r"[a-z0-9][a-z0-9_\-]{1,31}")
+
+
+def normalize_tracking_number(raw: str) -> str:
+    """Upper case without spaces, dashes, dots or underscores: how carriers print and match numbers."""
+    number = _SEPARATORS.sub("", raw).upper()
+    if not _NUMBER.fullmatch(number):
+        raise InvalidInput(
+            "tracking number is not valid",
+            [FieldError("tracking_number", "expected 4 to 64 letters and digits (spaces and dashes are ignored)")],
+        )
+    return number
+
+
+def normalize_carrier(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    carrier = raw.strip().lower()
+    if not _CARRIER.fullmatch(carrier):
+        raise InvalidInput(
+            "carrier is not valid",
+            [FieldError("carrier", "expected a lower-case carrier code such as ups, fedex, usps, dhl")],
+        )
+    return carrier
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    package: Package
+    created: bool
+
+
+def register_package(
+    uow: UnitOfWork,
+    shop_id: str,
+    tracking_number: str,
+    carrier: str | None = None,
+    order_ref: str | None = None,
+    destination: Address | None = None,
+) -> Registration:
+    """Start following a number; registering the same number + carrier again returns the first package."""
+    number = normalize_tracking_number(tracking_number)
+    carrier_code = normalize_carrier(carrier)
+    now = utcnow()
+    with uow:
+        existing = uow.packages.find(shop_id, number, carrier_code)
+        if existing is not None:
+            return Registration(existing, created=False)
+        package = Package(
+            id=new_id("pkg"),
+            shop_id=shop_id,
+            tracking_number=number,
+            carrier=carrier_code,
+            created_at=now,
+            updated_at=now,
+            order_ref=order_ref,
+            destination=destination,
+            state=PackageState(),
+        )
+        uow.packages.add(package)
+        uow.commit()
+    return Registration(package, created=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDetail:
+    package: Package
+    events: list[TrackingEvent]
+
+
+def get_package(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageDetail:
+    with uow:
+        package = uow.packages.get(shop_id, package_id)
+        if package is None:
+            raise NotFound("package", package_id)
+        return PackageDetail(package, uow.events.timeline(package_id))
+
+
+@dataclass(frozen=True, slots=True)
+class PackagePage:
+    items: list[Package]
+    next_cursor: str | None
+
+
+def _encode_cursor(package_id: str) -> str:
+    return base64.urlsafe_b64encode(package_id.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        value = ""
+    if not value.startswith("pkg_"):
+        raise InvalidInput("cursor is not valid", [FieldError("cursor", "pass the next_cursor of a previous page")])
+    return value
+
+
+def list_packages(
+    uow: UnitOfWork,
+    shop_id: str,
+    status: Status | None = None,
+    carrier: str | None = None,
+    updated_since: datetime | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> PackagePage:
+    """A page in registration order; ``next_cursor`` is None on the last page."""
+    where = PackageFilter(
+        status=status,
+        carrier=normalize_carrier(carrier),
+        updated_since=updated_since,
+        after_id=_decode_cursor(cursor) if cursor else None,
+    )
+    with uow:
+        rows = uow.packages.page(shop_id, where, limit + 1)
+    more = len(rows) > limit
+    items = rows[:limit]
+    return PackagePage(items, _encode_cursor(items[-1].id) if more and items else None)
+
+
+__all__ = [
+    "PackageDetail", "PackagePage", "Registration", "get_package", "list_packages",
+    "normalize_carrier", "normalize_tracking_number", "register_package", "utcnow",
+]

@@ -1,0 +1,33 @@
+"""The one settings object. Every value can be set by a ``PARCELTRAIL_*`` environment variable.
+
+Defaults are the embedded mode: a SQLite file in the working directory for data and another for the
+job queue, so ``parceltrail serve`` needs nothing else running.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PARCELTRAIL_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///./parceltrail.db", description="Any SQLAlchemy URL; PostgreSQL via postgresql+psycopg://"
+    )
+    queue_url: str = Field(
+        "sqlite:///./parceltrail-queue.db", description="Huey storage: sqlite:///path or redis://host:port/db"
+    )
+    max_body_bytes: int = Field(1_048_576, description="Largest request body the API accepts")
+    max_events_per_request: int = Field(1_000, description="Most events one POST may carry")
+    expire_after_days: int = Field(30, description="A package with no news for this long becomes expired")
+    expiry_check_minutes: int = Field(60, description="How often the worker looks for expired packages")
+    page_size_max: int = Field(200, description="Largest page of packages one list call returns")
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,21 @@
+"""Alembic environment: runs on the connection handed in by ``parceltrail.store.migrate``."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from parceltrail.store.tables import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through `parceltrail migrate` (parceltrail.store.migrate.upgrade)")
+
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

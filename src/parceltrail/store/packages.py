@@ -1,0 +1,131 @@
+"""Queries for packages: registration lookups, reads, filtered pages and the expiry scan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from parceltrail.core import Address, Package, PackageState, Status, Substatus
+from parceltrail.store.tables import packages
+
+
+def _to_package(row: Row) -> Package:
+    destination = None
+    if row.dest_postal_code or row.dest_country:
+        destination = Address(postal_code=row.dest_postal_code, country=row.dest_country)
+    state = PackageState(
+        status=Status(row.status),
+        substatus=Substatus(row.substatus),
+        last_event_at=row.last_event_at,
+        event_count=row.event_count,
+        delivered_at=row.delivered_at,
+        newest_key=row.newest_key,
+    )
+    return Package(
+        id=row.id,
+        shop_id=row.shop_id,
+        tracking_number=row.tracking_number,
+        carrier=row.carrier,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        order_ref=row.order_ref,
+        destination=destination,
+        state=state,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PackageFilter:
+    status: Status | None = None
+    carrier: str | None = None
+    updated_since: datetime | None = None
+    after_id: str | None = None
+
+
+class PackageRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, package: Package) -> None:
+        dest = package.destination or Address()
+        self._c.execute(
+            insert(packages).values(
+                id=package.id,
+                shop_id=package.shop_id,
+                tracking_number=package.tracking_number,
+                carrier=package.carrier,
+                carrier_key=package.carrier or "",
+                order_ref=package.order_ref,
+                dest_postal_code=dest.postal_code,
+                dest_country=dest.country,
+                status=package.state.status.value,
+                substatus=package.state.substatus.value,
+                event_count=package.state.event_count,
+                newest_key=package.state.newest_key,
+                last_event_at=package.state.last_event_at,
+                delivered_at=package.state.delivered_at,
+                created_at=package.created_at,
+                updated_at=package.updated_at,
+            )
+        )
+
+    def get(self, shop_id: str, package_id: str) -> Package | None:
+        """A package of this shop; another shop's id answers None, exactly like a missing one."""
+        row = self._c.execute(
+            select(packages).where(packages.c.id == package_id, packages.c.shop_id == shop_id)
+        ).first()
+        return _to_package(row) if row else None
+
+    def find(self, shop_id: str, tracking_number: str, carrier: str | None) -> Package | None:
+        row = self._c.execute(
+            select(packages).where(
+                packages.c.shop_id == shop_id,
+                packages.c.tracking_number == tracking_number,
+                packages.c.carrier_key == (carrier or ""),
+            )
+        ).first()
+        return _to_package(row) if row else None
+
+    def page(self, shop_id: str, where: PackageFilter, limit: int) -> list[Package]:
+        """Up to ``limit`` packages in id (= creation) order after ``where.after_id``."""
+        query = select(packages).where(packages.c.shop_id == shop_id)
+        if where.status is not None:
+            query = query.where(packages.c.status == where.status.value)
+        if where.carrier is not None:
+            query = query.where(packages.c.carrier == where.carrier)
+        if where.updated_since is not None:
+            query = query.where(packages.c.updated_at >= where.updated_since)
+        if where.after_id is not None:
+            query = query.where(packages.c.id > where.after_id)
+        rows = self._c.execute(query.order_by(packages.c.id).limit(limit)).all()
+        return [_to_package(r) for r in rows]
+
+    def save_state(self, package_id: str, state: PackageState, updated_at: datetime) -> None:
+        self._c.execute(
+            update(packages)
+            .where(packages.c.id == package_id)
+            .values(
+                status=state.status.value,
+                substatus=state.substatus.value,
+                event_count=state.event_count,
+                newest_key=state.newest_key,
+                last_event_at=state.last_event_at,
+                delivered_at=state.delivered_at,
+                updated_at=updated_at,
+            )
+        )
+
+    def quiet_since(self, before: datetime, statuses: Sequence[Status], limit: int) -> list[Package]:
+        """Packages in ``statuses`` whose newest news (or registration) is older than ``before``."""
+        names = [s.value for s in statuses]
+        with_events = select(packages).where(packages.c.status.in_(names), packages.c.last_event_at < before)
+        without = select(packages).where(
+            packages.c.status.in_(names), packages.c.last_event_at.is_(None), packages.c.created_at < before
+        )
+        rows = self._c.execute(with_events.limit(limit)).all()
+        if len(rows) < limit:
+            rows += self._c.execute(without.limit(limit - len(rows))).all()
+        return [_to_package(r) for r in rows]

@@ -1,0 +1,98 @@
+"""The schema. Core tables (not ORM classes): repositories turn rows into the core's value objects,
+so the domain never depends on SQLAlchemy, and bulk ingest can use plain executemany inserts.
+
+Indexes follow the API's lookups: key by hash; package by (shop, number, carrier); lists by shop
+and status/carrier/updated time in id order; events by package in time order; expiry by status.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from parceltrail.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+shops = Table(
+    "shops",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("shop_id", String(32), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+packages = Table(
+    "packages",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("shop_id", String(32), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("tracking_number", String(64), nullable=False),
+    Column("carrier", String(32), nullable=True),
+    # NULL never equals NULL in a unique index, so "carrier unknown" is stored as '' here.
+    Column("carrier_key", String(32), nullable=False),
+    Column("order_ref", String(128), nullable=True),
+    Column("dest_postal_code", String(16), nullable=True),
+    Column("dest_country", String(2), nullable=True),
+    Column("status", String(32), nullable=False),
+    Column("substatus", String(32), nullable=False),
+    Column("event_count", Integer, nullable=False, default=0),
+    Column("newest_key", String(80), nullable=True),
+    Column("last_event_at", UTCDateTime(), nullable=True),
+    Column("delivered_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("shop_id", "tracking_number", "carrier_key"),
+    Index(None, "shop_id", "status", "id"),
+    Index(None, "shop_id", "carrier", "id"),
+    Index(None, "shop_id", "updated_at"),
+    Index(None, "status", "last_event_at"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("package_id", String(32), ForeignKey("packages.id", ondelete="CASCADE"), nullable=False),
+    Column("fingerprint", String(32), nullable=False),
+    Column("occurred_at", UTCDateTime(), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("substatus", String(32), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("carrier_code", String(64), nullable=True),
+    Column("city", String(128), nullable=True),
+    Column("region", String(64), nullable=True),
+    Column("postal_code", String(16), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("source", String(16), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("package_id", "fingerprint"),
+    Index(None, "package_id", "occurred_at"),
+)

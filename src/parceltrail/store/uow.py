@@ -1,0 +1,52 @@
+"""Unit of work: one transaction, the repositories that act inside it, commit or roll back as a whole.
+
+Services open one per use case (``with uow: ... uow.commit()``); leaving the block without commit
+rolls back, so bad input is never half-stored.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, text
+
+from parceltrail.store.events import EventRepository
+from parceltrail.store.packages import PackageRepository
+from parceltrail.store.shops import ShopRepository
+
+
+class UnitOfWork:
+    shops: ShopRepository
+    packages: PackageRepository
+    events: EventRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self._connection = self.engine.connect()
+        self._transaction = self._connection.begin()
+        self.shops = ShopRepository(self._connection)
+        self.packages = PackageRepository(self._connection)
+        self.events = EventRepository(self._connection)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._connection is not None
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def ping(self) -> None:
+        """Raise if the database cannot answer a trivial query."""
+        assert self._connection is not None
+        self._connection.execute(text("SELECT 1"))

@@ -1,0 +1,44 @@
+"""Background jobs and their schedules, registered on a queue for one database.
+
+Jobs are plain service calls; the queue only decides when they run. Each job opens its own unit of
+work, so a failure rolls back that job alone and the worker carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from huey import Huey
+from sqlalchemy import Engine
+
+from parceltrail.services import expire_quiet_packages
+from parceltrail.settings import Settings
+from parceltrail.store import UnitOfWork
+
+log = logging.getLogger("parceltrail.worker")
+
+
+def every(minutes: int) -> Callable[[datetime], bool]:
+    """A Huey schedule that fires every ``minutes`` minutes, aligned to the hour."""
+    if minutes < 1:
+        raise ValueError("a schedule interval must be at least one minute")
+
+    def due(now: datetime) -> bool:
+        return (now.hour * 60 + now.minute) % minutes == 0
+
+    return due
+
+
+def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, Callable]:
+    """Attach every job to ``queue``; returns them by name so callers can enqueue one directly."""
+
+    @queue.periodic_task(every(settings.expiry_check_minutes), name="expire_quiet_packages")
+    def expire_job() -> int:
+        count = expire_quiet_packages(UnitOfWork(engine), settings.expire_after_days)
+        if count:
+            log.info("expired %d packages with no update for %d days", count, settings.expire_after_days)
+        return count
+
+    return {"expire_quiet_packages": expire_job}

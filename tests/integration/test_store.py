@@ -1,0 +1,39 @@
+"""The store on a real database: migrations match the tables, SQLite runs in WAL, keys are hashed."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select, text
+
+from parceltrail.services import create_shop
+from parceltrail.store import make_engine, migrate
+from parceltrail.store.migrate import current_revision, head_revision
+from parceltrail.store.tables import api_keys, metadata
+
+
+def test_migrations_build_exactly_the_declared_schema(engine):
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+    assert current_revision(engine) == head_revision()
+
+
+def test_migrate_twice_is_a_no_op(engine):
+    assert migrate(engine) is False
+
+
+def test_sqlite_database_runs_in_wal_mode(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_api_keys_are_stored_hashed_never_in_clear(uow, engine):
+    new = create_shop(uow, "Hash Check")
+    with engine.connect() as connection:
+        stored = connection.execute(select(api_keys)).one()
+    assert new.api_key not in (stored.key_hash, stored.prefix, stored.id)
+    assert len(stored.key_hash) == 64

@@ -1,0 +1,88 @@
+"""The fold is order-independent and idempotent; the store's incremental fold equals a full one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parceltrail.core import (
+    SUBSTATUSES,
+    Location,
+    PackageState,
+    Status,
+    TrackingEvent,
+    fingerprint,
+    fold_events,
+    fold_into,
+)
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+PAIRS = [(status, sub) for status, subs in SUBSTATUSES.items() for sub in subs]
+
+events_strategy = st.builds(
+    lambda minutes, pair, code, city: TrackingEvent.create(
+        T0 + timedelta(minutes=minutes), pair[0], pair[1], "scan", code, Location(city=city, country="US")
+    ),
+    # A small time range makes equal timestamps common, which is where tie-breaks matter.
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from(PAIRS),
+    st.one_of(st.none(), st.sampled_from(["AR", "DP", "OD", "DL"])),
+    st.sampled_from(["Memphis", "Louisville", None]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(events_strategy, min_size=1, max_size=12), st.randoms(use_true_random=False))
+def test_shuffled_and_duplicated_events_give_the_same_state(events, rnd):
+    expected = fold_events(events, "ups", "1Z1")
+    doubled = events + events[: rnd.randint(0, len(events))]
+    rnd.shuffle(doubled)
+    assert fold_events(doubled, "ups", "1Z1") == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(events_strategy, min_size=1, max_size=12), st.integers(min_value=0, max_value=12))
+def test_folding_in_batches_equals_folding_everything_at_once(events, split):
+    unique = {fingerprint("ups", "1Z1", e): e for e in events}
+    pairs = list(unique.items())
+    first = fold_into(PackageState(), pairs[:split])
+    assert fold_into(first, pairs[split:]) == fold_events(events, "ups", "1Z1")
+
+
+def test_status_is_that_of_the_newest_event():
+    older = TrackingEvent.create(T0, "in_transit", "departed_facility", carrier_code="DP")
+    newer = TrackingEvent.create(T0 + timedelta(hours=5), "out_for_delivery", carrier_code="OD")
+    state = fold_events([newer, older])
+    assert (state.status, state.event_count, state.last_event_at) == (Status.OUT_FOR_DELIVERY, 2, newer.occurred_at)
+
+
+def test_same_instant_tie_goes_to_the_event_further_along():
+    out = TrackingEvent.create(T0, "out_for_delivery", carrier_code="OD")
+    delivered = TrackingEvent.create(T0, "delivered", "left_at_door", carrier_code="DL")
+    assert fold_events([delivered, out]).status is Status.DELIVERED
+    assert fold_events([out, delivered]).status is Status.DELIVERED
+
+
+def test_delivered_at_is_the_first_delivery_scan():
+    first = TrackingEvent.create(T0, "delivered", carrier_code="DL")
+    again = TrackingEvent.create(T0 + timedelta(days=1), "delivered", "signed", carrier_code="DL2")
+    assert fold_events([again, first]).delivered_at == first.occurred_at
+
+
+def test_no_events_is_pending():
+    state = fold_events([])
+    assert (state.status, state.event_count, state.last_event_at) == (Status.PENDING, 0, None)
+
+
+def test_same_scan_with_different_spelling_of_place_is_one_event():
+    a = TrackingEvent.create(T0, "in_transit", carrier_code="AR", location=Location(city="Memphis ", country="us"))
+    b = TrackingEvent.create(T0, "in_transit", carrier_code="ar", location=Location(city="MEMPHIS", country="US"))
+    assert fingerprint("fedex", "123", a) == fingerprint("fedex", "123", b)
+    assert fold_events([a, b]).event_count == 1
+
+
+def test_fingerprint_differs_between_packages():
+    event = TrackingEvent.create(T0, "in_transit", carrier_code="AR")
+    assert fingerprint("ups", "1Z1", event) != fingerprint("ups", "1Z2", event)
