@@ -135,3 +135,17 @@ def test_a_scan_after_expiry_brings_the_package_back(uow):
     expire_quiet_packages(uow, after_days=30, now=T0 + timedelta(days=31))
     late = TrackingEvent.create(T0 + timedelta(days=32), "delivered", carrier_code="DL")
     assert ingest_events(uow, shop.id, package.id, [late]).package.state.status is Status.DELIVERED
+
+
+def test_a_batch_over_many_packages_is_one_all_or_nothing_transaction(uow):
+    from parceltrail.services import ingest_many
+
+    shop = create_shop(uow, "A").shop
+    a = register_package(uow, shop.id, "PKG0001").package
+    b = register_package(uow, shop.id, "PKG0002").package
+    with pytest.raises(NotFound):
+        ingest_many(uow, shop.id, {a.id: scans(3), "pkg_missing": scans(2)})
+    assert get_package(uow, shop.id, a.id).events == []
+    results = ingest_many(uow, shop.id, {a.id: scans(3), b.id: scans(2) + scans(2)})
+    assert (results[a.id].accepted, results[b.id].accepted, results[b.id].duplicates) == (3, 2, 2)
+    assert results[b.id].package.state.event_count == 2 and results[b.id].status_changed

@@ -37,3 +37,24 @@ def test_api_keys_are_stored_hashed_never_in_clear(uow, engine):
         stored = connection.execute(select(api_keys)).one()
     assert new.api_key not in (stored.key_hash, stored.prefix, stored.id)
     assert len(stored.key_hash) == 64
+
+
+def test_bulk_inserted_times_are_stored_like_core_inserts(uow, engine):
+    """The fast insert path must write times in the dialect's own format, or ordering breaks."""
+    from datetime import UTC, datetime
+
+    from parceltrail.core import TrackingEvent
+    from parceltrail.services import ingest_events, register_package
+    from parceltrail.store.tables import events, packages
+
+    shop = create_shop(uow, "Times").shop
+    package = register_package(uow, shop.id, "PKG0001").package
+    when = datetime(2026, 11, 20, 19, 5, tzinfo=UTC)
+    ingest_events(uow, shop.id, package.id, [TrackingEvent.create(when, "in_transit")], now=when)
+    with engine.connect() as connection:
+        stored_event = connection.execute(select(events.c.occurred_at, events.c.recorded_at)).one()
+        stored_package = connection.execute(select(packages.c.updated_at).where(packages.c.id == package.id)).one()
+        raw = connection.execute(text("SELECT occurred_at, recorded_at FROM events")).one()
+        raw_package = connection.execute(text("SELECT updated_at FROM packages")).one()
+    assert stored_event.occurred_at == stored_event.recorded_at == when == stored_package.updated_at
+    assert str(raw.occurred_at) == str(raw.recorded_at) == str(raw_package.updated_at)

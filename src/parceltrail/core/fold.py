@@ -16,9 +16,15 @@ from parceltrail.core.status import PROGRESS_RANK, Status
 
 
 def event_identity(event: TrackingEvent) -> str:
-    """The parts of an event that make it the same scan: time, carrier code (or status) and place."""
-    what = event.carrier_code or f"{event.status}/{event.substatus}"
-    return f"{event.occurred_at.isoformat()}|{what.strip().upper()}|{event.location.key()}"
+    """The parts of an event that make it the same scan: time, carrier code, canonical status and place.
+
+    The canonical status is part of the identity (DESIGN.md named "carrier code *or* status"): if two
+    reports of one code at one instant map to different statuses — a mapping table that improved
+    between two polls — keeping whichever came first would make the state depend on arrival order.
+    Both are kept instead and the fold's total order decides.
+    """
+    code = (event.carrier_code or "").strip().upper()
+    return f"{event.occurred_at.isoformat()}|{code}|{event.substatus.value}|{event.location.key()}"
 
 
 def fingerprint(carrier: str | None, tracking_number: str, event: TrackingEvent) -> str:
@@ -32,7 +38,7 @@ def sort_key(event: TrackingEvent, event_fingerprint: str) -> str:
 
     Times are UTC with microseconds always written, so the text sorts exactly like the instants.
     """
-    when = event.occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    when = event.occurred_at.isoformat(timespec="microseconds")
     return f"{when}|{PROGRESS_RANK[event.status]:02d}|{event_fingerprint}"
 
 

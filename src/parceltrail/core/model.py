@@ -20,6 +20,10 @@ def ensure_aware(value: datetime, name: str = "occurred_at") -> datetime:
     return value.astimezone(UTC)
 
 
+def _squash(text: str | None) -> str:
+    return " ".join(text.split()).upper() if text else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a scan happened, as precisely as the carrier said it."""
@@ -38,8 +42,7 @@ class Location:
 
     def key(self) -> str:
         """A normalised text used in event fingerprints: case and spacing differences don't make a new event."""
-        parts = (self.city, self.region, self.postal_code, self.country)
-        return "|".join(" ".join((p or "").split()).upper() for p in parts)
+        return f"{_squash(self.city)}|{_squash(self.region)}|{_squash(self.postal_code)}|{self.country or ''}"
 
 
 @dataclass(frozen=True, slots=True)

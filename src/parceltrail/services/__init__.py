@@ -2,7 +2,7 @@
 
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.expiry import expire_quiet_packages
-from parceltrail.services.ingest import IngestResult, ingest_events
+from parceltrail.services.ingest import IngestResult, ingest_events, ingest_many
 from parceltrail.services.packages import (
     PackageDetail,
     PackagePage,
@@ -16,5 +16,5 @@ from parceltrail.services.shops import NewShop, authenticate, create_api_key, cr
 __all__ = [
     "FieldError", "IngestResult", "InvalidInput", "NewShop", "NotFound", "PackageDetail", "PackagePage",
     "Registration", "authenticate", "create_api_key", "create_shop", "expire_quiet_packages", "get_package",
-    "ingest_events", "list_packages", "register_package",
+    "ingest_events", "ingest_many", "list_packages", "register_package",
 ]

@@ -1,14 +1,15 @@
 """Ingesting events: the one path every scan takes, whether posted by a seller, polled or pushed.
 
-Dedup is by fingerprint inside the transaction; the package state is folded forward from its saved
-newest-event key instead of re-reading the whole timeline, which gives the same result as a full
-fold (``core.fold``) at a fraction of the cost.
+Dedup is by fingerprint inside the transaction; each package's state is folded forward from its saved
+newest-event key instead of re-reading its whole timeline, which gives the same result as a full fold
+(``core.fold``) at a fraction of the cost. A batch of many packages is one transaction with a fixed
+number of statements (read packages, read known fingerprints, insert, update), whatever its size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from parceltrail.core import Package, TrackingEvent, fingerprint, fold_into
@@ -25,6 +26,54 @@ class IngestResult:
     status_changed: bool
 
 
+def ingest_many(
+    uow: UnitOfWork,
+    shop_id: str,
+    batches: Mapping[str, Sequence[TrackingEvent]],
+    source: str = "api",
+    now: datetime | None = None,
+) -> dict[str, IngestResult]:
+    """Store, for each package id, the events it does not have yet, and fold them in: one transaction.
+
+    An unknown (or another shop's) package id refuses the whole batch with ``NotFound``.
+    """
+    now = now or utcnow()
+    with uow:
+        found = uow.packages.get_many(shop_id, list(batches))
+        missing = [pid for pid in batches if pid not in found]
+        if missing:
+            raise NotFound("package", missing[0])
+        unique: dict[str, dict[str, TrackingEvent]] = {}
+        for pid, events in batches.items():
+            package = found[pid]
+            per_package = unique.setdefault(pid, {})
+            for event in events:
+                per_package.setdefault(fingerprint(package.carrier, package.tracking_number, event), event)
+        known = uow.events.known_fingerprints(unique, (fp for fps in unique.values() for fp in fps))
+        new_rows: list[tuple[str, str, TrackingEvent]] = []
+        states = {}
+        for pid, per_package in unique.items():
+            new = [(fp, e) for fp, e in per_package.items() if (pid, fp) not in known]
+            if new:
+                new_rows += [(pid, fp, e) for fp, e in new]
+                states[pid] = fold_into(found[pid].state, new)
+        uow.events.add_many(new_rows, source, now)
+        uow.packages.save_states(states, now)
+        uow.commit()
+    results = {}
+    for pid, events in batches.items():
+        before = found[pid]
+        if pid not in states:
+            results[pid] = IngestResult(0, len(events), before, status_changed=False)
+            continue
+        state = states[pid]
+        accepted = state.event_count - before.state.event_count
+        changed = (state.status, state.substatus) != (before.state.status, before.state.substatus)
+        results[pid] = IngestResult(accepted, len(events) - accepted, replace(before, state=state, updated_at=now),
+                                    status_changed=changed)
+    return results
+
+
 def ingest_events(
     uow: UnitOfWork,
     shop_id: str,
@@ -34,25 +83,4 @@ def ingest_events(
     now: datetime | None = None,
 ) -> IngestResult:
     """Store the events this package does not have yet and fold them into its state, in one transaction."""
-    now = now or utcnow()
-    with uow:
-        package = uow.packages.get(shop_id, package_id)
-        if package is None:
-            raise NotFound("package", package_id)
-        batch: dict[str, TrackingEvent] = {}
-        for event in events:
-            batch.setdefault(fingerprint(package.carrier, package.tracking_number, event), event)
-        known = uow.events.known_fingerprints(package_id, batch)
-        new = [(fp, e) for fp, e in batch.items() if fp not in known]
-        if not new:
-            return IngestResult(0, len(events), package, status_changed=False)
-        uow.events.add_many(package_id, new, source, now)
-        state = fold_into(package.state, new)
-        uow.packages.save_state(package_id, state, now)
-        uow.commit()
-    changed = (state.status, state.substatus) != (package.state.status, package.state.substatus)
-    updated = Package(
-        package.id, package.shop_id, package.tracking_number, package.carrier, package.created_at, now,
-        package.order_ref, package.destination, state,
-    )
-    return IngestResult(len(new), len(events) - len(new), updated, status_changed=changed)
+    return ingest_many(uow, shop_id, {package_id: events}, source, now)[package_id]

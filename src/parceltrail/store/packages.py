@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from parceltrail.core import Address, Package, PackageState, Status, Substatus
 from parceltrail.store.tables import packages
@@ -79,6 +79,12 @@ class PackageRepository:
         ).first()
         return _to_package(row) if row else None
 
+    def get_many(self, shop_id: str, package_ids: Sequence[str]) -> dict[str, Package]:
+        rows = self._c.execute(
+            select(packages).where(packages.c.id.in_(list(package_ids)), packages.c.shop_id == shop_id)
+        ).all()
+        return {r.id: _to_package(r) for r in rows}
+
     def find(self, shop_id: str, tracking_number: str, carrier: str | None) -> Package | None:
         row = self._c.execute(
             select(packages).where(
@@ -103,20 +109,24 @@ class PackageRepository:
         rows = self._c.execute(query.order_by(packages.c.id).limit(limit)).all()
         return [_to_package(r) for r in rows]
 
-    def save_state(self, package_id: str, state: PackageState, updated_at: datetime) -> None:
-        self._c.execute(
+    def save_states(self, states: dict[str, PackageState], updated_at: datetime) -> None:
+        """Write folded states back, one executemany for the whole batch."""
+        if not states:
+            return
+        statement = (
             update(packages)
-            .where(packages.c.id == package_id)
+            .where(packages.c.id == bindparam("pid"))
             .values(
-                status=state.status.value,
-                substatus=state.substatus.value,
-                event_count=state.event_count,
-                newest_key=state.newest_key,
-                last_event_at=state.last_event_at,
-                delivered_at=state.delivered_at,
-                updated_at=updated_at,
+                status=bindparam("st"), substatus=bindparam("sub"), event_count=bindparam("n"),
+                newest_key=bindparam("key"), last_event_at=bindparam("last"), delivered_at=bindparam("dlv"),
+                updated_at=bindparam("upd"),
             )
         )
+        self._c.execute(statement, [
+            {"pid": pid, "st": s.status.value, "sub": s.substatus.value, "n": s.event_count, "key": s.newest_key,
+             "last": s.last_event_at, "dlv": s.delivered_at, "upd": updated_at}
+            for pid, s in states.items()
+        ])
 
     def quiet_since(self, before: datetime, statuses: Sequence[Status], limit: int) -> list[Package]:
         """Packages in ``statuses`` whose newest news (or registration) is older than ``before``."""
