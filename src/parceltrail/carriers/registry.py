@@ -1,0 +1,22 @@
+"""The carrier registry: one line per carrier. Adding a carrier is a module, a fixture folder and a line here."""
+
+from __future__ import annotations
+
+from parceltrail.carriers import dhl, fedex, tiktok, ups, usps
+from parceltrail.carriers.base import Carrier
+
+CARRIERS: dict[str, Carrier] = {
+    ups.CARRIER.code: ups.CARRIER,
+    fedex.CARRIER.code: fedex.CARRIER,
+    usps.CARRIER.code: usps.CARRIER,
+    dhl.CARRIER.code: dhl.CARRIER,
+    tiktok.CARRIER.code: tiktok.CARRIER,
+}
+
+
+def get_carrier(code: str) -> Carrier:
+    """The carrier registered under ``code`` (case-insensitive); ``KeyError`` lists the known codes."""
+    try:
+        return CARRIERS[code.strip().lower()]
+    except KeyError:
+        raise KeyError(f"unknown carrier {code!r}; expected one of: {', '.join(CARRIERS)}") from None
