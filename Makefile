@@ -25,8 +25,10 @@ install: $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(BIN)/parceltrail serve --host $(HOST) --port $(PORT)
 
+# The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (scripts/with-postgres).
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

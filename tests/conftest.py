@@ -31,6 +31,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def pytest_collection_modifyitems(config, items):
+    """On a PostgreSQL run, run exactly the tests that use the test database, and only those."""
+    if not os.environ.get("PARCELTRAIL_TEST_DATABASE_URL"):
+        return
+    keep = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
+
+
 def _reset_postgres(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
