@@ -23,7 +23,17 @@ from parceltrail.carriers.mapping import UNMAPPED
 from parceltrail.carriers.registry import CARRIERS, get_carrier
 
 __all__ = [
-    "CARRIERS", "UNMAPPED", "ApiKeyCredentials", "Carrier", "CarrierFetchError", "CarrierShapeError",
-    "CarrierTracking", "Credentials", "EstimatedDelivery", "OAuthCredentials", "TikTokCredentials",
-    "credentials_from_env", "get_carrier",
+    "CARRIERS",
+    "UNMAPPED",
+    "ApiKeyCredentials",
+    "Carrier",
+    "CarrierFetchError",
+    "CarrierShapeError",
+    "CarrierTracking",
+    "Credentials",
+    "EstimatedDelivery",
+    "OAuthCredentials",
+    "TikTokCredentials",
+    "credentials_from_env",
+    "get_carrier",
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from parceltrail.carriers.mapping import Classifier
 from parceltrail.core import Status, Substatus, TrackingEvent
 
 
@@ -111,7 +112,12 @@ def event_to_dict(event: TrackingEvent) -> dict[str, Any]:
         "substatus": str(event.substatus),
         "description": event.description,
         "carrier_code": event.carrier_code,
-        "location": {"city": loc.city, "region": loc.region, "postal_code": loc.postal_code, "country": loc.country},
+        "location": {
+            "city": loc.city,
+            "region": loc.region,
+            "postal_code": loc.postal_code,
+            "country": loc.country,
+        },
     }
 
 
@@ -135,6 +141,8 @@ class Carrier:
     fetch: Fetch
     base_url: str
     credentials_type: type
+    classifier: Classifier
+    """The carrier's mapping tables (rendered into docs/carriers.md by ``parceltrail carriers tables``)."""
     api: str
     lookup: str = "tracking_number"
     supports: frozenset[str] = field(default_factory=frozenset)

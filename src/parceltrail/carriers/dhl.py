@@ -17,7 +17,16 @@ from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTrackin
 from parceltrail.carriers.credentials import ApiKeyCredentials
 from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, phrase, record_unmapped, row
 from parceltrail.carriers.reading import (
-    event, load_body, local_in_country, moment, need, place, refine_delivered, tracking, window, with_related,
+    event,
+    load_body,
+    local_in_country,
+    moment,
+    need,
+    place,
+    refine_delivered,
+    tracking,
+    window,
+    with_related,
 )
 
 if TYPE_CHECKING:
@@ -27,48 +36,43 @@ CODE = "dhl"
 BASE_URL = "https://api-eu.dhl.com"
 SANDBOX_URL = "https://api-test.dhl.com"
 
+# fmt: off
 PHRASES = PhraseRules("DHL event text (description, else status), first match wins", (
     phrase(r"(has been|was) returned to (the )?(sender|shipper)|delivered back to (the )?sender", "returned"),
     phrase(r"being returned|return(ing)? to (the )?(sender|shipper)|return shipment", "returning"),
     phrase(r"refused|rejected by (the )?(recipient|consignee)", "exception", "refused"),
-    phrase(r"address (is )?(incorrect|incomplete|unknown|insufficient)|incorrect address|recipient has moved",
-           "exception", "address_issue"),
+    phrase(r"address (is )?(incorrect|incomplete|unknown|insufficient)|incorrect address|recipient has moved", "exception", "address_issue"),
     phrase(r"duties|import (charges|tax)|payment (is )?(required|pending)", "exception", "held_for_payment"),
-    phrase(r"clearance processing complete|customs clearance (is )?complete|released by customs|cleared customs",
-           "in_transit", "customs_cleared"),
-    phrase(r"held (at|by|in) customs|customs (hold|delay)|further documentation|awaiting (customs )?clearance",
-           "exception", "customs_hold"),
+    phrase(r"clearance processing complete|customs clearance (is )?complete|released by customs|cleared customs", "in_transit", "customs_cleared"),
+    phrase(r"held (at|by|in) customs|customs (hold|delay)|further documentation|awaiting (customs )?clearance", "exception", "customs_hold"),
     phrase(r"customs|clearance", "in_transit", "customs_started"),
-    phrase(r"picked up by (the )?(recipient|consignee|customer)|collected by (the )?recipient",
-           "delivered", "picked_up_by_customer"),
+    phrase(r"picked up by (the )?(recipient|consignee|customer)|collected by (the )?recipient", "delivered", "picked_up_by_customer"),
     phrase(r"posted by the sender|dropped off by the sender|handed over (to|by)", "in_transit", "picked_up"),
     phrase(r"packstation|parcel locker", "available_for_pickup", "at_locker"),
-    phrase(r"(ready|available) for (pick ?up|collection)|retail outlet|parcel ?shop|service ?point|post office",
-           "available_for_pickup", "at_pickup_point"),
-    phrase(r"recipient (was )?not (present|home|available|at home)|nobody (was )?(home|present)",
-           "delivery_failed", "recipient_unavailable"),
+    phrase(r"(ready|available) for (pick ?up|collection)|retail outlet|parcel ?shop|service ?point|post office", "available_for_pickup", "at_pickup_point"),
+    phrase(r"recipient (was )?not (present|home|available|at home)|nobody (was )?(home|present)", "delivery_failed", "recipient_unavailable"),
     phrase(r"delivery attempt|attempted delivery|could not be delivered|notification card", "delivery_failed", "attempt_failed"),
     phrase(r"delivered to (a |the )?neighbou?r", "delivered", "neighbour"),
     phrase(r"\bdelivered\b", "delivered", "delivered"),
-    phrase(r"with delivery courier|out for delivery|onto the delivery vehicle|on (the )?delivery vehicle",
-           "out_for_delivery"),
-    phrase(r"arrived (at|in) (the )?destination country|arrived in the (united states|us)\b",
-           "in_transit", "arrived_destination_country"),
+    phrase(r"with delivery courier|out for delivery|onto the delivery vehicle|on (the )?delivery vehicle", "out_for_delivery"),
+    phrase(r"arrived (at|in) (the )?destination country|arrived in the (united states|us)\b", "in_transit", "arrived_destination_country"),
     phrase(r"picked up|pickup (was )?successful", "in_transit", "picked_up"),
     phrase(r"arrived|processed (at|in)|sort(ing)? facility|parcel cent(er|re)", "in_transit", "arrived_at_facility"),
     phrase(r"departed|has left|left the", "in_transit", "departed_facility"),
-    phrase(r"shipment information received|electronically|label (was )?created|data (has been )?transmitted",
-           "info_received"),
+    phrase(r"shipment information received|electronically|label (was )?created|data (has been )?transmitted", "info_received"),
     phrase(r"delay|on hold", "exception", "carrier_delay"),
     phrase(r"transit|on its way|forwarded", "in_transit", "in_transit"),
 ))
+# fmt: on
 
+# fmt: off
 COARSE = CodeTable("DHL unified status codes (statusCode, coarse)", (
     row("pre-transit", "Pre-transit", "info_received"),
     row("transit", "Transit", "in_transit", "in_transit"),
     row("delivered", "Delivered", "delivered", "delivered"),
     row("failure", "Failure", "exception", "other"),
 ))
+# fmt: on
 
 CLASSIFIER = Classifier(CODE, phrases=PHRASES, coarse=COARSE)
 
@@ -101,14 +105,26 @@ def _shipment(shipment: Any, where: str) -> CarrierTracking:
             continue
         canonical, missed = CLASSIFIER.classify((), text, raw.get("statusCode"))
         unmapped.append(missed)
-        events.append(event(
-            when, canonical, text, raw.get("statusCode"),
-            place(address.get("addressLocality"), None, address.get("postalCode"), address.get("countryCode")),
-        ))
+        events.append(
+            event(
+                when,
+                canonical,
+                text,
+                raw.get("statusCode"),
+                place(
+                    address.get("addressLocality"),
+                    None,
+                    address.get("postalCode"),
+                    address.get("countryCode"),
+                ),
+            )
+        )
     details = shipment.get("details") or {}
     proof = details.get("proofOfDelivery") or {}
     signer = proof.get("signed") or {}
-    signed_by = signer.get("name") or " ".join(filter(None, (signer.get("givenName"), signer.get("familyName"))))
+    signed_by = signer.get("name") or " ".join(
+        filter(None, (signer.get("givenName"), signer.get("familyName")))
+    )
     events = refine_delivered(events, signed_by, None)
     delivered_at = None
     if proof.get("timestamp"):
@@ -123,8 +139,14 @@ def _shipment(shipment: Any, where: str) -> CarrierTracking:
     )
     pieces = details.get("totalNumberOfPieces")
     return tracking(
-        CODE, number, events, estimated_delivery=estimate, delivered_at=delivered_at, signed_by=signed_by,
-        piece_count=int(pieces) if isinstance(pieces, int) else None, unmapped=unmapped,
+        CODE,
+        number,
+        events,
+        estimated_delivery=estimate,
+        delivered_at=delivered_at,
+        signed_by=signed_by,
+        piece_count=int(pieces) if isinstance(pieces, int) else None,
+        unmapped=unmapped,
     )
 
 
@@ -144,14 +166,23 @@ def fetch(number: str, credentials: ApiKeyCredentials, client: CarrierClient) ->
 
     base = (credentials.base_url or BASE_URL).rstrip("/")
     response = client.send(
-        CODE, "GET", f"{base}/track/shipments", params={"trackingNumber": number},
+        CODE,
+        "GET",
+        f"{base}/track/shipments",
+        params={"trackingNumber": number},
         headers={"DHL-API-Key": credentials.api_key, "Accept": "application/json"},
     )
     return ensure_ok(CODE, response, also=(404,))
 
 
 CARRIER = Carrier(
-    code=CODE, name="DHL", parse=parse, fetch=fetch, base_url=BASE_URL, credentials_type=ApiKeyCredentials,
+    code=CODE,
+    name="DHL",
+    parse=parse,
+    fetch=fetch,
+    base_url=BASE_URL,
+    credentials_type=ApiKeyCredentials,
+    classifier=CLASSIFIER,
     api="Shipment Tracking - Unified, API key",
     supports=frozenset({"locations", "estimated_delivery", "proof_of_delivery", "multi_piece"}),
 )

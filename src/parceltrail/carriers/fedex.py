@@ -14,7 +14,18 @@ from typing import TYPE_CHECKING, Any
 from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTracking
 from parceltrail.carriers.credentials import OAuthCredentials
 from parceltrail.carriers.mapping import Classifier, CodeTable, row
-from parceltrail.carriers.reading import aware, event, load_body, moment, need, place, refine_delivered, tracking, window, with_related
+from parceltrail.carriers.reading import (
+    aware,
+    event,
+    load_body,
+    moment,
+    need,
+    place,
+    refine_delivered,
+    tracking,
+    window,
+    with_related,
+)
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient
@@ -23,6 +34,7 @@ CODE = "fedex"
 BASE_URL = "https://apis.fedex.com"
 SANDBOX_URL = "https://apis-sandbox.fedex.com"
 
+# fmt: off
 CODES = CodeTable("FedEx scan event types (eventType, eventType/exceptionCode)", (
     row("OC", "Shipment information sent to FedEx", "info_received"),
     row("CA", "Shipment cancelled by sender", "cancelled"),
@@ -62,7 +74,9 @@ CODES = CodeTable("FedEx scan event types (eventType, eventType/exceptionCode)",
     row("PD", "Pickup delay", "exception", "carrier_delay"),
     row("RS", "Return to shipper", "returning"),
 ))
+# fmt: on
 
+# fmt: off
 COARSE = CodeTable("FedEx derived status codes (coarse)", (
     row("IN", "Initiated (label created)", "info_received"),
     row("PU", "Picked up", "in_transit", "picked_up"),
@@ -76,6 +90,7 @@ COARSE = CodeTable("FedEx derived status codes (coarse)", (
     row("CA", "Cancelled", "cancelled"),
     row("RS", "Return to shipper", "returning"),
 ))
+# fmt: on
 
 CLASSIFIER = Classifier(CODE, codes=CODES, coarse=COARSE)
 
@@ -96,9 +111,13 @@ def parse(body: bytes | dict | list) -> CarrierTracking:
         where = f"completeTrackResults[{c}]"
         need(CODE, entry, dict, where)
         number = entry.get("trackingNumber")
-        found = [_result(r, f"{where}.trackResults[{i}]", number)
-                 for i, r in enumerate(need(CODE, entry.get("trackResults"), list, f"{where}.trackResults"))]
-        found.sort(key=lambda t: t.events[-1].occurred_at.timestamp() if t.events else float("-inf"), reverse=True)
+        found = [
+            _result(r, f"{where}.trackResults[{i}]", number)
+            for i, r in enumerate(need(CODE, entry.get("trackResults"), list, f"{where}.trackResults"))
+        ]
+        found.sort(
+            key=lambda t: t.events[-1].occurred_at.timestamp() if t.events else float("-inf"), reverse=True
+        )
         results.extend(found)
     return with_related(results, CODE)
 
@@ -118,7 +137,8 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         kind = scan.get("eventType")
         exception = str(scan.get("exceptionCode") or "").strip()
         canonical, missed = CLASSIFIER.classify(
-            (f"{kind}/{exception}" if exception else None, kind), scan.get("eventDescription"),
+            (f"{kind}/{exception}" if exception else None, kind),
+            scan.get("eventDescription"),
             scan.get("derivedStatusCode"),
         )
         unmapped.append(missed)
@@ -126,20 +146,42 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         if scan.get("exceptionDescription"):
             text = f"{text}: {scan['exceptionDescription']}"
         loc = scan.get("scanLocation") or {}
-        events.append(event(
-            aware(CODE, scan.get("date"), f"{at}.date"), canonical, text, kind,
-            place(loc.get("city"), loc.get("stateOrProvinceCode"), loc.get("postalCode"), loc.get("countryCode")),
-        ))
+        events.append(
+            event(
+                aware(CODE, scan.get("date"), f"{at}.date"),
+                canonical,
+                text,
+                kind,
+                place(
+                    loc.get("city"),
+                    loc.get("stateOrProvinceCode"),
+                    loc.get("postalCode"),
+                    loc.get("countryCode"),
+                ),
+            )
+        )
     details = result.get("deliveryDetails") or {}
     signed_by = details.get("receivedByName") or details.get("signedByName")
     events = refine_delivered(events, signed_by, details.get("locationDescription"))
-    times = {d.get("type"): d.get("dateTime") for d in result.get("dateAndTimes") or [] if isinstance(d, dict)}
-    delivered = aware(CODE, times["ACTUAL_DELIVERY"], f"{where}.ACTUAL_DELIVERY") if times.get("ACTUAL_DELIVERY") else None
+    times = {
+        d.get("type"): d.get("dateTime") for d in result.get("dateAndTimes") or [] if isinstance(d, dict)
+    }
+    delivered = (
+        aware(CODE, times["ACTUAL_DELIVERY"], f"{where}.ACTUAL_DELIVERY")
+        if times.get("ACTUAL_DELIVERY")
+        else None
+    )
     count = (result.get("packageDetails") or {}).get("count")
     return tracking(
-        CODE, number, events, estimated_delivery=_estimate(result, times, where), delivered_at=delivered,
-        signed_by=signed_by, delivery_location=details.get("locationDescription"),
-        piece_count=int(count) if str(count or "").isdigit() else None, unmapped=unmapped,
+        CODE,
+        number,
+        events,
+        estimated_delivery=_estimate(result, times, where),
+        delivered_at=delivered,
+        signed_by=signed_by,
+        delivery_location=details.get("locationDescription"),
+        piece_count=int(count) if str(count or "").isdigit() else None,
+        unmapped=unmapped,
     )
 
 
@@ -164,15 +206,29 @@ def fetch(number: str, credentials: OAuthCredentials, client: CarrierClient) -> 
 
     base = (credentials.base_url or BASE_URL).rstrip("/")
     response = client.send_authorized(
-        CODE, f"{base}/oauth/token", credentials, "POST", f"{base}/track/v1/trackingnumbers", basic_auth=False,
+        CODE,
+        f"{base}/oauth/token",
+        credentials,
+        "POST",
+        f"{base}/track/v1/trackingnumbers",
+        basic_auth=False,
         headers={"X-locale": "en_US", "Accept": "application/json"},
-        json={"includeDetailedScans": True, "trackingInfo": [{"trackingNumberInfo": {"trackingNumber": number}}]},
+        json={
+            "includeDetailedScans": True,
+            "trackingInfo": [{"trackingNumberInfo": {"trackingNumber": number}}],
+        },
     )
     return ensure_ok(CODE, response)
 
 
 CARRIER = Carrier(
-    code=CODE, name="FedEx", parse=parse, fetch=fetch, base_url=BASE_URL, credentials_type=OAuthCredentials,
+    code=CODE,
+    name="FedEx",
+    parse=parse,
+    fetch=fetch,
+    base_url=BASE_URL,
+    credentials_type=OAuthCredentials,
+    classifier=CLASSIFIER,
     api="Track API v1, OAuth client credentials",
     supports=frozenset({"locations", "estimated_delivery", "proof_of_delivery", "multi_piece"}),
 )

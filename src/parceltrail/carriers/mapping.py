@@ -29,7 +29,9 @@ def record_unmapped(carrier: str, what: str) -> None:
     key = (carrier, what)
     UNMAPPED[key] += 1
     if UNMAPPED[key] == 1:
-        log.warning("carrier %s: no mapping for %r; used the coarse status. Add a row to its table.", carrier, what)
+        log.warning(
+            "carrier %s: no mapping for %r; used the coarse status. Add a row to its table.", carrier, what
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,5 +153,7 @@ def render_markdown(classifier: Classifier) -> str:
             )
         parts.append("")
     default_status, default_sub = classifier.default
-    parts.append(f"Anything unmatched falls back on the coarse status, else {default_status}/{default_sub}, and is reported.\n")
+    parts.append(
+        f"Anything unmatched falls back on the coarse status, else {default_status}/{default_sub}, and is reported.\n"
+    )
     return "\n".join(parts)

@@ -8,19 +8,18 @@ time with neither is refused (``CarrierShapeError``), never guessed.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 import re
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
-from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from parceltrail.carriers.base import CarrierShapeError, CarrierTracking, EstimatedDelivery
 from parceltrail.core import Location, Status, Substatus, TrackingEvent, fingerprint, fold_events, sort_key
 from parceltrail.core.countries import check_country
-
-from parceltrail.carriers.base import CarrierShapeError, CarrierTracking, EstimatedDelivery
 
 
 def load_body(carrier: str, body: bytes | str | dict | list) -> Any:
@@ -181,7 +180,9 @@ def tracking(
     unique: dict[str, TrackingEvent] = {}
     for e in events:
         unique.setdefault(fingerprint(carrier, number or "", e), e)
-    ordered = on_return_leg([e for fp, e in sorted(unique.items(), key=lambda item: sort_key(item[1], item[0]))])
+    ordered = on_return_leg(
+        [e for fp, e in sorted(unique.items(), key=lambda item: sort_key(item[1], item[0]))]
+    )
     state = fold_events(ordered, carrier, number or "")
     if delivered_at is None and state.status is Status.DELIVERED:
         delivered_at = state.delivered_at
@@ -210,7 +211,10 @@ DELIVERY_DETAIL = (
     (r"mail ?box|letter ?box|\bpo box|in/at mailbox", "mailbox"),
     (r"locker|parcel ?station|packstation", "locker"),
     (r"neighbou?r", "neighbour"),
-    (r"door|porch|garage|side ?door|back ?door|front|left at|safe ?place|reception|mail ?room", "left_at_door"),
+    (
+        r"door|porch|garage|side ?door|back ?door|front|left at|safe ?place|reception|mail ?room",
+        "left_at_door",
+    ),
 )
 """Ordered phrase rules for a carrier's 'where it was left' text; the first match names the substatus."""
 
@@ -237,7 +241,12 @@ def refine_delivered(
     out = list(events)
     target = out[newest]
     out[newest] = TrackingEvent(
-        target.occurred_at, target.status, Substatus(detail), target.description, target.carrier_code, target.location
+        target.occurred_at,
+        target.status,
+        Substatus(detail),
+        target.description,
+        target.carrier_code,
+        target.location,
     )
     return out
 

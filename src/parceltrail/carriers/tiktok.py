@@ -30,14 +30,13 @@ CODE = "tiktok"
 BASE_URL = "https://open-api.tiktokglobalshop.com"
 PATH = "/fulfillment/202309/orders/{order_id}/tracking"
 
+# fmt: off
 PHRASES = PhraseRules("TikTok Shop tracking descriptions, first match wins", (
-    phrase(r"(package|parcel|has been|was) returned to (the )?sender|return(ed)? to seller (completed|delivered)",
-           "returned"),
+    phrase(r"(package|parcel|has been|was) returned to (the )?sender|return(ed)? to seller (completed|delivered)", "returned"),
     phrase(r"return(ing)? to (the )?sender|being returned|return to seller", "returning"),
     phrase(r"cancel", "cancelled"),
     phrase(r"refused|rejected by", "exception", "refused"),
-    phrase(r"address (issue|problem|incorrect|incomplete)|incorrect address|undeliverable as addressed",
-           "exception", "address_issue"),
+    phrase(r"address (issue|problem|incorrect|incomplete)|incorrect address|undeliverable as addressed", "exception", "address_issue"),
     phrase(r"damaged", "exception", "damaged"),
     phrase(r"\blost\b", "exception", "lost"),
     phrase(r"customs clearance (completed|complete)|cleared customs", "in_transit", "customs_cleared"),
@@ -45,22 +44,20 @@ PHRASES = PhraseRules("TikTok Shop tracking descriptions, first match wins", (
     phrase(r"picked up by (the )?(buyer|customer|recipient)", "delivered", "picked_up_by_customer"),
     phrase(r"locker", "available_for_pickup", "at_locker"),
     phrase(r"(ready|available) for pick ?up|pickup point|post office", "available_for_pickup", "at_pickup_point"),
-    phrase(r"delivery (attempt|attempted|failed|unsuccessful)|attempted delivery|could not be delivered|"
-           r"no one (was )?available", "delivery_failed", "attempt_failed"),
+    phrase(r"delivery (attempt|attempted|failed|unsuccessful)|attempted delivery|could not be delivered|" r"no one (was )?available", "delivery_failed", "attempt_failed"),
     phrase(r"mailbox", "delivered", "mailbox"),
     phrase(r"front door|porch|left at", "delivered", "left_at_door"),
     phrase(r"\bdelivered\b", "delivered", "delivered"),
     phrase(r"out for delivery|with (the )?courier for delivery", "out_for_delivery"),
     phrase(r"weather", "exception", "weather_delay"),
     phrase(r"delay", "exception", "carrier_delay"),
-    phrase(r"picked up|collected by (the )?carrier|handed (over )?to (the )?carrier|drop(ped)? off|accepted by",
-           "in_transit", "picked_up"),
+    phrase(r"picked up|collected by (the )?carrier|handed (over )?to (the )?carrier|drop(ped)? off|accepted by", "in_transit", "picked_up"),
     phrase(r"departed|left the", "in_transit", "departed_facility"),
     phrase(r"arrived|received at|processed at|sorting (center|centre|facility)", "in_transit", "arrived_at_facility"),
-    phrase(r"label (has been |was )?created|awaiting (pickup|collection|item)|preparing|shipping label",
-           "info_received"),
+    phrase(r"label (has been |was )?created|awaiting (pickup|collection|item)|preparing|shipping label", "info_received"),
     phrase(r"in transit|on (its|the) way|shipped", "in_transit", "in_transit"),
 ))
+# fmt: on
 
 CLASSIFIER = Classifier(CODE, phrases=PHRASES)
 
@@ -79,8 +76,15 @@ def parse(body: bytes | dict | list) -> CarrierTracking:
         text = need(CODE, update.get("description"), str, f"{at}.description")
         canonical, missed = CLASSIFIER.classify((), text)
         unmapped.append(missed)
-        events.append(event(from_millis(CODE, update.get("update_time_millis"), f"{at}.update_time_millis"),
-                            canonical, text, None, place()))
+        events.append(
+            event(
+                from_millis(CODE, update.get("update_time_millis"), f"{at}.update_time_millis"),
+                canonical,
+                text,
+                None,
+                place(),
+            )
+        )
     return tracking(CODE, None, events, unmapped=unmapped)
 
 
@@ -102,7 +106,10 @@ def fetch(order_id: str, credentials: TikTokCredentials, client: CarrierClient) 
         params["shop_cipher"] = credentials.shop_cipher
     params["sign"] = sign(path, params, "", credentials.app_secret)
     response = client.send(
-        CODE, "GET", base + path, params=params,
+        CODE,
+        "GET",
+        base + path,
+        params=params,
         headers={"x-tts-access-token": credentials.access_token, "Content-Type": "application/json"},
     )
     content = ensure_ok(CODE, response)
@@ -111,12 +118,21 @@ def fetch(order_id: str, credentials: TikTokCredentials, client: CarrierClient) 
     except (ValueError, AttributeError):
         raise CarrierFetchError(CODE, "answer is not JSON", response.status_code) from None
     if code != 0:
-        raise CarrierFetchError(CODE, f"TikTok refused the request (code {code}): {carrier_message(response)}", 200)
+        raise CarrierFetchError(
+            CODE, f"TikTok refused the request (code {code}): {carrier_message(response)}", 200
+        )
     return content
 
 
 CARRIER = Carrier(
-    code=CODE, name="TikTok Shop", parse=parse, fetch=fetch, base_url=BASE_URL, credentials_type=TikTokCredentials,
-    api="Fulfillment 202309 order tracking, app key + HMAC-SHA256 signature", lookup="order_id",
+    code=CODE,
+    name="TikTok Shop",
+    parse=parse,
+    fetch=fetch,
+    base_url=BASE_URL,
+    credentials_type=TikTokCredentials,
+    classifier=CLASSIFIER,
+    api="Fulfillment 202309 order tracking, app key + HMAC-SHA256 signature",
+    lookup="order_id",
     supports=frozenset(),
 )

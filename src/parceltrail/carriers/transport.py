@@ -90,7 +90,9 @@ class CarrierClient:
                 response = self.http.request(method, url, **kwargs)
             except httpx.TimeoutException:
                 if last:
-                    raise CarrierFetchError(carrier, f"no answer from {_host(url)}: timed out {attempt} times") from None
+                    raise CarrierFetchError(
+                        carrier, f"no answer from {_host(url)}: timed out {attempt} times"
+                    ) from None
                 self._pause(carrier, policy.wait(attempt), "timeout")
                 continue
             except httpx.TransportError as error:
@@ -110,8 +112,11 @@ class CarrierClient:
             if status >= 500:
                 if last:
                     raise CarrierFetchError(
-                        carrier, f"{_host(url)} answered {status} {carrier_message(response)} "
-                        f"{attempt} times".replace("  ", " "), status,
+                        carrier,
+                        f"{_host(url)} answered {status} {carrier_message(response)} {attempt} times".replace(
+                            "  ", " "
+                        ),
+                        status,
                     )
                 self._pause(carrier, policy.wait(attempt), str(status))
                 continue
@@ -155,7 +160,8 @@ class CarrierClient:
         )
         if response.status_code != 200:
             raise CarrierFetchError(
-                carrier, f"token request refused ({response.status_code}): {carrier_message(response)}",
+                carrier,
+                f"token request refused ({response.status_code}): {carrier_message(response)}",
                 response.status_code,
             )
         try:
@@ -163,7 +169,9 @@ class CarrierClient:
             token = str(payload["access_token"])
             lifetime = float(payload.get("expires_in") or 300)
         except (ValueError, KeyError, TypeError):
-            raise CarrierFetchError(carrier, "token answer has no access_token", response.status_code) from None
+            raise CarrierFetchError(
+                carrier, "token answer has no access_token", response.status_code
+            ) from None
         return token, lifetime
 
     def send_authorized(
@@ -182,7 +190,11 @@ class CarrierClient:
         for fresh in (False, True):
             token = self.bearer_token(carrier, token_url, creds, basic_auth=basic_auth)
             response = self.send(
-                carrier, method, url, headers={**(headers or {}), "Authorization": f"Bearer {token}"}, **kwargs
+                carrier,
+                method,
+                url,
+                headers={**(headers or {}), "Authorization": f"Bearer {token}"},
+                **kwargs,
             )
             if response.status_code != 401 or fresh:
                 return response

@@ -17,7 +17,16 @@ from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTrackin
 from parceltrail.carriers.credentials import OAuthCredentials
 from parceltrail.carriers.mapping import Classifier, CodeTable, row
 from parceltrail.carriers.reading import (
-    event, load_body, local_with_offset, need, parse_day, place, refine_delivered, tracking, window, with_related,
+    event,
+    load_body,
+    local_with_offset,
+    need,
+    parse_day,
+    place,
+    refine_delivered,
+    tracking,
+    window,
+    with_related,
 )
 
 if TYPE_CHECKING:
@@ -27,6 +36,7 @@ CODE = "ups"
 BASE_URL = "https://onlinetools.ups.com"
 SANDBOX_URL = "https://wwwcie.ups.com"
 
+# fmt: off
 CODES = CodeTable("UPS activity codes and status codes", (
     row("MP", "Order Processed: Ready for UPS", "info_received"),
     row("OR", "Origin Scan", "in_transit", "picked_up"),
@@ -65,7 +75,9 @@ CODES = CodeTable("UPS activity codes and status codes", (
     row("044", "Delayed", "exception", "carrier_delay"),
     row("045", "Delayed: Action Required", "exception", "other"),
 ))
+# fmt: on
 
+# fmt: off
 COARSE = CodeTable("UPS activity types (coarse)", (
     row("M", "Manifest / billing information received", "info_received"),
     row("MV", "Billing information voided", "cancelled"),
@@ -79,6 +91,7 @@ COARSE = CodeTable("UPS activity types (coarse)", (
     row("DD", "Delivered to destination CFS (freight)", "in_transit", "arrived_at_facility"),
     row("W", "Warehousing", "in_transit", "arrived_at_facility"),
 ))
+# fmt: on
 
 CLASSIFIER = Classifier(CODE, codes=CODES, coarse=COARSE)
 
@@ -89,14 +102,20 @@ NOT_FOUND = {"TW0001", "151044"}
 def parse(body: bytes | dict | list) -> CarrierTracking:
     data = need(CODE, load_body(CODE, body), dict, "body")
     if "trackResponse" not in data:
-        errors = ((data.get("response") or {}).get("errors")) if isinstance(data.get("response"), dict) else None
+        errors = (
+            ((data.get("response") or {}).get("errors")) if isinstance(data.get("response"), dict) else None
+        )
         if isinstance(errors, list) and errors:
             if any(str(e.get("code")) in NOT_FOUND for e in errors if isinstance(e, dict)):
                 return tracking(CODE, None, [])
             raise CarrierShapeError(CODE, f"UPS answered an error, not tracking: {errors[0]}")
         raise CarrierShapeError(CODE, "no trackResponse: this is not a UPS Track API v1 body")
-    shipments = need(CODE, need(CODE, data["trackResponse"], dict, "trackResponse").get("shipment"), list,
-                     "trackResponse.shipment")
+    shipments = need(
+        CODE,
+        need(CODE, data["trackResponse"], dict, "trackResponse").get("shipment"),
+        list,
+        "trackResponse.shipment",
+    )
     results: list[CarrierTracking] = []
     for s, shipment in enumerate(shipments):
         where = f"shipment[{s}]"
@@ -127,17 +146,32 @@ def _package(package: Any, where: str, count: int) -> CarrierTracking:
         address = (activity.get("location") or {}).get("address") or {}
         canonical, missed = CLASSIFIER.classify(_keys(status), status.get("description"), status.get("type"))
         unmapped.append(missed)
-        events.append(event(
-            _when(activity, at), canonical, status.get("description"), status.get("code") or status.get("statusCode"),
-            place(address.get("city"), address.get("stateProvince"), address.get("postalCode"),
-                  address.get("countryCode") or address.get("country")),
-        ))
+        events.append(
+            event(
+                _when(activity, at),
+                canonical,
+                status.get("description"),
+                status.get("code") or status.get("statusCode"),
+                place(
+                    address.get("city"),
+                    address.get("stateProvince"),
+                    address.get("postalCode"),
+                    address.get("countryCode") or address.get("country"),
+                ),
+            )
+        )
     info = package.get("deliveryInformation") or {}
     signed_by = str(info.get("receivedBy") or "").strip() or None
     events = refine_delivered(events, signed_by, info.get("location"))
     return tracking(
-        CODE, number, events, estimated_delivery=_estimate(package, where), signed_by=signed_by,
-        delivery_location=info.get("location"), piece_count=count, unmapped=unmapped,
+        CODE,
+        number,
+        events,
+        estimated_delivery=_estimate(package, where),
+        signed_by=signed_by,
+        delivery_location=info.get("location"),
+        piece_count=count,
+        unmapped=unmapped,
     )
 
 
@@ -156,9 +190,12 @@ def _when(activity: dict, where: str) -> datetime:
         return local_with_offset(CODE, local, str(activity["gmtOffset"]), f"{where}.date/time")
     gmt_date, gmt_time = str(activity.get("gmtDate") or ""), str(activity.get("gmtTime") or "")
     if len(gmt_date) == 8 and gmt_time:
-        return local_with_offset(CODE, f"{gmt_date[:4]}-{gmt_date[4:6]}-{gmt_date[6:]}T{gmt_time}", "Z",
-                                 f"{where}.gmtDate/gmtTime")
-    raise CarrierShapeError(CODE, f"{where} has neither gmtOffset nor gmtDate/gmtTime; its time zone is unknown")
+        return local_with_offset(
+            CODE, f"{gmt_date[:4]}-{gmt_date[4:6]}-{gmt_date[6:]}T{gmt_time}", "Z", f"{where}.gmtDate/gmtTime"
+        )
+    raise CarrierShapeError(
+        CODE, f"{where} has neither gmtOffset nor gmtDate/gmtTime; its time zone is unknown"
+    )
 
 
 def _estimate(package: dict, where: str):
@@ -177,15 +214,26 @@ def fetch(number: str, credentials: OAuthCredentials, client: CarrierClient) -> 
 
     base = (credentials.base_url or BASE_URL).rstrip("/")
     response = client.send_authorized(
-        CODE, f"{base}/security/v1/oauth/token", credentials, "GET", f"{base}/api/track/v1/details/{number}",
-        basic_auth=True, params={"locale": "en_US", "returnSignature": "false"},
+        CODE,
+        f"{base}/security/v1/oauth/token",
+        credentials,
+        "GET",
+        f"{base}/api/track/v1/details/{number}",
+        basic_auth=True,
+        params={"locale": "en_US", "returnSignature": "false"},
         headers={"transId": uuid4().hex, "transactionSrc": "parceltrail", "Accept": "application/json"},
     )
     return ensure_ok(CODE, response, also=(404,))
 
 
 CARRIER = Carrier(
-    code=CODE, name="UPS", parse=parse, fetch=fetch, base_url=BASE_URL, credentials_type=OAuthCredentials,
+    code=CODE,
+    name="UPS",
+    parse=parse,
+    fetch=fetch,
+    base_url=BASE_URL,
+    credentials_type=OAuthCredentials,
+    classifier=CLASSIFIER,
     api="Track API v1, OAuth client credentials",
     supports=frozenset({"locations", "estimated_delivery", "proof_of_delivery", "multi_piece"}),
 )

@@ -16,7 +16,18 @@ from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTrackin
 from parceltrail.carriers.credentials import OAuthCredentials
 from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, phrase, row
 from parceltrail.carriers.reading import (
-    aware, event, load_body, local_with_offset, moment, need, parse_day, place, refine_delivered, tracking, window, with_related,
+    aware,
+    event,
+    load_body,
+    local_with_offset,
+    moment,
+    need,
+    parse_day,
+    place,
+    refine_delivered,
+    tracking,
+    window,
+    with_related,
 )
 
 if TYPE_CHECKING:
@@ -26,6 +37,7 @@ CODE = "usps"
 BASE_URL = "https://apis.usps.com"
 SANDBOX_URL = "https://apis-tem.usps.com"
 
+# fmt: off
 CODES = CodeTable("USPS event codes (eventCode)", (
     row("GX", "Shipping Label Created, USPS Awaiting Item", "info_received"),
     row("MA", "Pre-Shipment Info Sent to USPS, USPS Awaiting Item", "info_received"),
@@ -59,7 +71,9 @@ CODES = CodeTable("USPS event codes (eventCode)", (
     row("29", "Return to Sender - Not Picked Up", "returning"),
     row("31", "Return to Sender Processed", "returning"),
 ))
+# fmt: on
 
+# fmt: off
 PHRASES = PhraseRules("USPS event wording (eventType), for codes outside the table", (
     phrase(r"customs clearance.*(complete|processing complete)|released from customs", "in_transit", "customs_cleared"),
     phrase(r"held in customs|customs (hold|delay)", "exception", "customs_hold"),
@@ -75,7 +89,9 @@ PHRASES = PhraseRules("USPS event wording (eventType), for codes outside the tab
     phrase(r"departed", "in_transit", "departed_facility"),
     phrase(r"in transit|on its way", "in_transit", "in_transit"),
 ))
+# fmt: on
 
+# fmt: off
 COARSE = CodeTable("USPS status categories (statusCategory, coarse; newest event only)", (
     row("Pre-Shipment", "Label created", "info_received"),
     row("Accepted", "Accepted", "in_transit", "picked_up"),
@@ -87,6 +103,7 @@ COARSE = CodeTable("USPS status categories (statusCategory, coarse; newest event
     row("Alert", "Alert", "exception", "other"),
     row("Return to Sender", "Return to sender", "returning"),
 ))
+# fmt: on
 
 CLASSIFIER = Classifier(CODE, codes=CODES, phrases=PHRASES, coarse=COARSE)
 
@@ -96,7 +113,9 @@ def parse(body: bytes | dict | list) -> CarrierTracking:
     items = data if isinstance(data, list) else [data]
     if not items:
         raise CarrierShapeError(CODE, "body is an empty list")
-    return with_related([_item(item, f"[{i}]" if isinstance(data, list) else "body") for i, item in enumerate(items)], CODE)
+    return with_related(
+        [_item(item, f"[{i}]" if isinstance(data, list) else "body") for i, item in enumerate(items)], CODE
+    )
 
 
 def _item(item: Any, where: str) -> CarrierTracking:
@@ -110,26 +129,45 @@ def _item(item: Any, where: str) -> CarrierTracking:
     if "trackingNumber" not in item:
         raise CarrierShapeError(CODE, f"{where} has no trackingNumber: this is not a USPS Tracking v3 body")
     raw_events = need(CODE, item.get("trackingEvents") or [], list, f"{where}.trackingEvents")
-    newest = max(range(len(raw_events)), key=lambda i: str(raw_events[i].get("GMTTimestamp") or ""), default=None)
+    newest = max(
+        range(len(raw_events)), key=lambda i: str(raw_events[i].get("GMTTimestamp") or ""), default=None
+    )
     events, unmapped = [], []
     for i, scan in enumerate(raw_events):
         at = f"{where}.trackingEvents[{i}]"
         need(CODE, scan, dict, at)
         canonical, missed = CLASSIFIER.classify(
-            (scan.get("eventCode"),), scan.get("eventType"), item.get("statusCategory") if i == newest else None
+            (scan.get("eventCode"),),
+            scan.get("eventType"),
+            item.get("statusCategory") if i == newest else None,
         )
         unmapped.append(missed)
         country = scan.get("eventCountry") or ("US" if scan.get("eventState") else None)
-        events.append(event(
-            _when(scan, at), canonical, scan.get("eventType"), scan.get("eventCode"),
-            place(scan.get("eventCity"), scan.get("eventState"), scan.get("eventZIP"), country),
-        ))
-    delivered_text = next((e.description for e in sorted(events, key=lambda e: e.occurred_at, reverse=True)
-                           if e.status.value == "delivered"), None)
+        events.append(
+            event(
+                _when(scan, at),
+                canonical,
+                scan.get("eventType"),
+                scan.get("eventCode"),
+                place(scan.get("eventCity"), scan.get("eventState"), scan.get("eventZIP"), country),
+            )
+        )
+    delivered_text = next(
+        (
+            e.description
+            for e in sorted(events, key=lambda e: e.occurred_at, reverse=True)
+            if e.status.value == "delivered"
+        ),
+        None,
+    )
     events = refine_delivered(events, None, delivered_text)
     return tracking(
-        CODE, str(item["trackingNumber"]), events, estimated_delivery=_estimate(item, where),
-        delivery_location=delivered_text.partition(",")[2] if delivered_text else None, unmapped=unmapped,
+        CODE,
+        str(item["trackingNumber"]),
+        events,
+        estimated_delivery=_estimate(item, where),
+        delivery_location=delivered_text.partition(",")[2] if delivered_text else None,
+        unmapped=unmapped,
     )
 
 
@@ -138,11 +176,17 @@ def _when(scan: dict, where: str) -> datetime:
     if local and offset:
         text = str(local)
         has_zone = text.endswith("Z") or "+" in text[10:] or "-" in text[10:]
-        return aware(CODE, text, f"{where}.eventTimestamp") if has_zone else local_with_offset(
-            CODE, text, str(offset), f"{where}.eventTimestamp")
+        return (
+            aware(CODE, text, f"{where}.eventTimestamp")
+            if has_zone
+            else local_with_offset(CODE, text, str(offset), f"{where}.eventTimestamp")
+        )
     if gmt:
-        return aware(CODE, str(gmt) if str(gmt).endswith("Z") or "+" in str(gmt)[10:] else f"{gmt}Z",
-                     f"{where}.GMTTimestamp")
+        return aware(
+            CODE,
+            str(gmt) if str(gmt).endswith("Z") or "+" in str(gmt)[10:] else f"{gmt}Z",
+            f"{where}.GMTTimestamp",
+        )
     raise CarrierShapeError(CODE, f"{where} has neither GMTOffset nor GMTTimestamp; its time zone is unknown")
 
 
@@ -164,14 +208,26 @@ def fetch(number: str, credentials: OAuthCredentials, client: CarrierClient) -> 
 
     base = (credentials.base_url or BASE_URL).rstrip("/")
     response = client.send_authorized(
-        CODE, f"{base}/oauth2/v3/token", credentials, "GET", f"{base}/tracking/v3/tracking/{number}",
-        basic_auth=False, params={"expand": "DETAIL"}, headers={"Accept": "application/json"},
+        CODE,
+        f"{base}/oauth2/v3/token",
+        credentials,
+        "GET",
+        f"{base}/tracking/v3/tracking/{number}",
+        basic_auth=False,
+        params={"expand": "DETAIL"},
+        headers={"Accept": "application/json"},
     )
     return ensure_ok(CODE, response, also=(404,))
 
 
 CARRIER = Carrier(
-    code=CODE, name="USPS", parse=parse, fetch=fetch, base_url=BASE_URL, credentials_type=OAuthCredentials,
+    code=CODE,
+    name="USPS",
+    parse=parse,
+    fetch=fetch,
+    base_url=BASE_URL,
+    credentials_type=OAuthCredentials,
+    classifier=CLASSIFIER,
     api="Tracking API v3, OAuth client credentials",
     supports=frozenset({"locations", "estimated_delivery", "proof_of_delivery"}),
 )

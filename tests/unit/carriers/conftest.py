@@ -10,8 +10,16 @@ from parceltrail.carriers import CarrierTracking
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
 SCENARIOS = (
-    "delivered", "out_for_delivery", "exception", "failed_attempt", "return_to_sender", "pickup_point",
-    "customs", "pre_transit", "not_found", "multi_piece",
+    "delivered",
+    "out_for_delivery",
+    "exception",
+    "failed_attempt",
+    "return_to_sender",
+    "pickup_point",
+    "customs",
+    "pre_transit",
+    "not_found",
+    "multi_piece",
 )
 
 

@@ -9,60 +9,104 @@ from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
 BASE = [
-    ('2026-11-16T21:12:00+00:00', 'info_received', 'label_created', 'OC', None),
-    ('2026-11-17T02:40:00+00:00', 'in_transit', 'picked_up', 'PU', 'ONTARIO'),
-    ('2026-11-17T05:05:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'ONTARIO'),
-    ('2026-11-17T11:30:00+00:00', 'in_transit', 'departed_facility', 'DP', 'ONTARIO'),
-    ('2026-11-18T18:20:00+00:00', 'in_transit', 'in_transit', 'IT', 'PHOENIX'),
-    ('2026-11-20T03:10:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'NEWARK'),
-    ('2026-11-20T10:42:00+00:00', 'in_transit', 'arrived_at_facility', 'AF', 'BROOKLYN'),
-    ('2026-11-20T13:15:00+00:00', 'out_for_delivery', 'out_for_delivery', 'OD', 'BROOKLYN'),
+    ("2026-11-16T21:12:00+00:00", "info_received", "label_created", "OC", None),
+    ("2026-11-17T02:40:00+00:00", "in_transit", "picked_up", "PU", "ONTARIO"),
+    ("2026-11-17T05:05:00+00:00", "in_transit", "arrived_at_facility", "AR", "ONTARIO"),
+    ("2026-11-17T11:30:00+00:00", "in_transit", "departed_facility", "DP", "ONTARIO"),
+    ("2026-11-18T18:20:00+00:00", "in_transit", "in_transit", "IT", "PHOENIX"),
+    ("2026-11-20T03:10:00+00:00", "in_transit", "arrived_at_facility", "AR", "NEWARK"),
+    ("2026-11-20T10:42:00+00:00", "in_transit", "arrived_at_facility", "AF", "BROOKLYN"),
+    ("2026-11-20T13:15:00+00:00", "out_for_delivery", "out_for_delivery", "OD", "BROOKLYN"),
 ]
 
 # scenario: (tracking number, status, substatus, [(UTC time, status, substatus, carrier code, city), ...])
 EXPECTED = {
-    'delivered': ('794627189203', 'delivered', 'signed', [
-        *BASE,
-        ('2026-11-20T18:27:00+00:00', 'delivered', 'signed', 'DL', 'BROOKLYN'),
-    ]),
-    'out_for_delivery': ('794627189203', 'out_for_delivery', 'out_for_delivery', [
-        *BASE,
-    ]),
-    'exception': ('794627190417', 'exception', 'other', [
-        *BASE[:5],
-        ('2026-11-18T21:02:00+00:00', 'exception', 'other', 'SE', 'PHOENIX'),
-    ]),
-    'failed_attempt': ('794627190826', 'delivery_failed', 'recipient_unavailable', [
-        *BASE,
-        ('2026-11-20T22:48:00+00:00', 'delivery_failed', 'recipient_unavailable', 'DE', 'BROOKLYN'),
-    ]),
-    'return_to_sender': ('794627191385', 'returning', 'return_to_sender', [
-        *BASE,
-        ('2026-11-20T17:05:00+00:00', 'exception', 'refused', 'DE', 'BROOKLYN'),
-        ('2026-11-21T00:40:00+00:00', 'returning', 'return_to_sender', 'RS', 'BROOKLYN'),
-        ('2026-11-22T14:13:00+00:00', 'returning', 'return_to_sender', 'IT', 'INDIANAPOLIS'),
-    ]),
-    'pickup_point': ('794627191730', 'available_for_pickup', 'at_pickup_point', [
-        *BASE[:7],
-        ('2026-11-20T15:22:00+00:00', 'available_for_pickup', 'at_pickup_point', 'HL', 'BROOKLYN'),
-    ]),
-    'customs': ('771920351284', 'in_transit', 'customs_cleared', [
-        ('2026-11-10T01:30:00+00:00', 'info_received', 'label_created', 'OC', None),
-        ('2026-11-10T09:10:00+00:00', 'in_transit', 'picked_up', 'PU', 'GUANGZHOU'),
-        ('2026-11-10T17:45:00+00:00', 'in_transit', 'departed_facility', 'DP', 'GUANGZHOU'),
-        ('2026-11-11T22:20:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'MEMPHIS'),
-        ('2026-11-11T23:05:00+00:00', 'in_transit', 'customs_started', 'CP', 'MEMPHIS'),
-        ('2026-11-12T01:30:00+00:00', 'exception', 'customs_delay', 'CD', 'MEMPHIS'),
-        ('2026-11-12T14:55:00+00:00', 'in_transit', 'customs_cleared', 'CC', 'MEMPHIS'),
-    ]),
-    'pre_transit': ('794627192251', 'info_received', 'label_created', [
-        ('2026-11-24T22:44:00+00:00', 'info_received', 'label_created', 'OC', None),
-    ]),
-    'not_found': ('794627199998', 'pending', 'pending', [
-    ]),
-    'multi_piece': ('794627193016', 'in_transit', 'arrived_at_facility', [
-        *BASE[:6],
-    ]),
+    "delivered": (
+        "794627189203",
+        "delivered",
+        "signed",
+        [
+            *BASE,
+            ("2026-11-20T18:27:00+00:00", "delivered", "signed", "DL", "BROOKLYN"),
+        ],
+    ),
+    "out_for_delivery": (
+        "794627189203",
+        "out_for_delivery",
+        "out_for_delivery",
+        [
+            *BASE,
+        ],
+    ),
+    "exception": (
+        "794627190417",
+        "exception",
+        "other",
+        [
+            *BASE[:5],
+            ("2026-11-18T21:02:00+00:00", "exception", "other", "SE", "PHOENIX"),
+        ],
+    ),
+    "failed_attempt": (
+        "794627190826",
+        "delivery_failed",
+        "recipient_unavailable",
+        [
+            *BASE,
+            ("2026-11-20T22:48:00+00:00", "delivery_failed", "recipient_unavailable", "DE", "BROOKLYN"),
+        ],
+    ),
+    "return_to_sender": (
+        "794627191385",
+        "returning",
+        "return_to_sender",
+        [
+            *BASE,
+            ("2026-11-20T17:05:00+00:00", "exception", "refused", "DE", "BROOKLYN"),
+            ("2026-11-21T00:40:00+00:00", "returning", "return_to_sender", "RS", "BROOKLYN"),
+            ("2026-11-22T14:13:00+00:00", "returning", "return_to_sender", "IT", "INDIANAPOLIS"),
+        ],
+    ),
+    "pickup_point": (
+        "794627191730",
+        "available_for_pickup",
+        "at_pickup_point",
+        [
+            *BASE[:7],
+            ("2026-11-20T15:22:00+00:00", "available_for_pickup", "at_pickup_point", "HL", "BROOKLYN"),
+        ],
+    ),
+    "customs": (
+        "771920351284",
+        "in_transit",
+        "customs_cleared",
+        [
+            ("2026-11-10T01:30:00+00:00", "info_received", "label_created", "OC", None),
+            ("2026-11-10T09:10:00+00:00", "in_transit", "picked_up", "PU", "GUANGZHOU"),
+            ("2026-11-10T17:45:00+00:00", "in_transit", "departed_facility", "DP", "GUANGZHOU"),
+            ("2026-11-11T22:20:00+00:00", "in_transit", "arrived_at_facility", "AR", "MEMPHIS"),
+            ("2026-11-11T23:05:00+00:00", "in_transit", "customs_started", "CP", "MEMPHIS"),
+            ("2026-11-12T01:30:00+00:00", "exception", "customs_delay", "CD", "MEMPHIS"),
+            ("2026-11-12T14:55:00+00:00", "in_transit", "customs_cleared", "CC", "MEMPHIS"),
+        ],
+    ),
+    "pre_transit": (
+        "794627192251",
+        "info_received",
+        "label_created",
+        [
+            ("2026-11-24T22:44:00+00:00", "info_received", "label_created", "OC", None),
+        ],
+    ),
+    "not_found": ("794627199998", "pending", "pending", []),
+    "multi_piece": (
+        "794627193016",
+        "in_transit",
+        "arrived_at_facility",
+        [
+            *BASE[:6],
+        ],
+    ),
 }
 
 

@@ -9,66 +9,110 @@ from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
 BASE = [
-    ('2026-11-16T22:02:11+00:00', 'info_received', 'label_created', 'MP', 'ATLANTA'),
-    ('2026-11-17T02:40:00+00:00', 'in_transit', 'picked_up', 'OR', 'ATLANTA'),
-    ('2026-11-17T07:15:00+00:00', 'in_transit', 'departed_facility', 'DP', 'ATLANTA'),
-    ('2026-11-18T02:05:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'HODGKINS'),
-    ('2026-11-18T10:30:00+00:00', 'in_transit', 'departed_facility', 'DP', 'HODGKINS'),
-    ('2026-11-20T05:12:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'AUSTIN'),
-    ('2026-11-20T14:47:00+00:00', 'out_for_delivery', 'out_for_delivery', 'OT', 'AUSTIN'),
+    ("2026-11-16T22:02:11+00:00", "info_received", "label_created", "MP", "ATLANTA"),
+    ("2026-11-17T02:40:00+00:00", "in_transit", "picked_up", "OR", "ATLANTA"),
+    ("2026-11-17T07:15:00+00:00", "in_transit", "departed_facility", "DP", "ATLANTA"),
+    ("2026-11-18T02:05:00+00:00", "in_transit", "arrived_at_facility", "AR", "HODGKINS"),
+    ("2026-11-18T10:30:00+00:00", "in_transit", "departed_facility", "DP", "HODGKINS"),
+    ("2026-11-20T05:12:00+00:00", "in_transit", "arrived_at_facility", "AR", "AUSTIN"),
+    ("2026-11-20T14:47:00+00:00", "out_for_delivery", "out_for_delivery", "OT", "AUSTIN"),
 ]
 
 # scenario: (tracking number, status, substatus, [(UTC time, status, substatus, carrier code, city), ...])
 EXPECTED = {
-    'delivered': ('1Z4F28Y10392746618', 'delivered', 'left_at_door', [
-        *BASE,
-        ('2026-11-20T20:05:00+00:00', 'delivered', 'left_at_door', 'KB', 'AUSTIN'),
-    ]),
-    'out_for_delivery': ('1Z4F28Y10392746618', 'out_for_delivery', 'out_for_delivery', [
-        *BASE,
-    ]),
-    'exception': ('1Z4F28Y10392811540', 'exception', 'weather_delay', [
-        *BASE[:3],
-        ('2026-11-18T06:40:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'DENVER'),
-        ('2026-11-18T16:20:00+00:00', 'exception', 'weather_delay', 'WE', 'DENVER'),
-    ]),
-    'failed_attempt': ('1Z4F28Y10393015224', 'delivery_failed', 'attempt_failed', [
-        *BASE,
-        ('2026-11-20T22:48:00+00:00', 'delivery_failed', 'attempt_failed', '48', 'AUSTIN'),
-    ]),
-    'return_to_sender': ('1Z4F28Y10393344098', 'returning', 'return_to_sender', [
-        ('2026-11-16T22:02:11+00:00', 'info_received', 'label_created', 'MP', 'ATLANTA'),
-        ('2026-11-17T02:40:00+00:00', 'in_transit', 'picked_up', 'OR', 'ATLANTA'),
-        ('2026-11-20T05:12:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'AUSTIN'),
-        ('2026-11-20T14:47:00+00:00', 'out_for_delivery', 'out_for_delivery', 'OT', 'AUSTIN'),
-        ('2026-11-20T22:48:00+00:00', 'delivery_failed', 'attempt_failed', '48', 'AUSTIN'),
-        ('2026-11-23T21:30:00+00:00', 'delivery_failed', 'attempt_failed', '48', 'AUSTIN'),
-        ('2026-11-24T21:02:00+00:00', 'delivery_failed', 'attempt_failed', '48', 'AUSTIN'),
-        ('2026-11-25T01:10:00+00:00', 'returning', 'return_to_sender', 'RS', 'AUSTIN'),
-        ('2026-11-25T12:55:00+00:00', 'returning', 'return_to_sender', 'DP', 'AUSTIN'),
-    ]),
-    'pickup_point': ('1Z4F28Y10393502117', 'available_for_pickup', 'at_pickup_point', [
-        *BASE,
-        ('2026-11-20T17:36:00+00:00', 'available_for_pickup', 'at_pickup_point', '2Q', 'AUSTIN'),
-    ]),
-    'customs': ('1Z4F28Y16692145530', 'in_transit', 'customs_cleared', [
-        ('2026-11-12T02:05:00+00:00', 'info_received', 'label_created', 'MP', 'SHENZHEN'),
-        ('2026-11-12T11:30:00+00:00', 'in_transit', 'picked_up', 'OR', 'SHENZHEN'),
-        ('2026-11-12T18:10:00+00:00', 'in_transit', 'departed_facility', 'DP', 'SHENZHEN'),
-        ('2026-11-13T14:45:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'ANCHORAGE'),
-        ('2026-11-14T03:50:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'LOUISVILLE'),
-        ('2026-11-14T06:12:00+00:00', 'in_transit', 'customs_started', 'CP', 'LOUISVILLE'),
-        ('2026-11-14T14:40:00+00:00', 'in_transit', 'customs_cleared', 'CI', 'LOUISVILLE'),
-    ]),
-    'pre_transit': ('1Z4F28Y10394120075', 'info_received', 'label_created', [
-        ('2026-11-24T18:22:48+00:00', 'info_received', 'label_created', 'MP', 'ATLANTA'),
-    ]),
-    'not_found': ('1Z4F28Y10399999990', 'pending', 'pending', [
-    ]),
-    'multi_piece': ('1Z4F28Y10395000020', 'in_transit', 'arrived_at_facility', [
-        *BASE[:5],
-        ('2026-11-20T05:40:00+00:00', 'in_transit', 'arrived_at_facility', 'AR', 'AUSTIN'),
-    ]),
+    "delivered": (
+        "1Z4F28Y10392746618",
+        "delivered",
+        "left_at_door",
+        [
+            *BASE,
+            ("2026-11-20T20:05:00+00:00", "delivered", "left_at_door", "KB", "AUSTIN"),
+        ],
+    ),
+    "out_for_delivery": (
+        "1Z4F28Y10392746618",
+        "out_for_delivery",
+        "out_for_delivery",
+        [
+            *BASE,
+        ],
+    ),
+    "exception": (
+        "1Z4F28Y10392811540",
+        "exception",
+        "weather_delay",
+        [
+            *BASE[:3],
+            ("2026-11-18T06:40:00+00:00", "in_transit", "arrived_at_facility", "AR", "DENVER"),
+            ("2026-11-18T16:20:00+00:00", "exception", "weather_delay", "WE", "DENVER"),
+        ],
+    ),
+    "failed_attempt": (
+        "1Z4F28Y10393015224",
+        "delivery_failed",
+        "attempt_failed",
+        [
+            *BASE,
+            ("2026-11-20T22:48:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
+        ],
+    ),
+    "return_to_sender": (
+        "1Z4F28Y10393344098",
+        "returning",
+        "return_to_sender",
+        [
+            ("2026-11-16T22:02:11+00:00", "info_received", "label_created", "MP", "ATLANTA"),
+            ("2026-11-17T02:40:00+00:00", "in_transit", "picked_up", "OR", "ATLANTA"),
+            ("2026-11-20T05:12:00+00:00", "in_transit", "arrived_at_facility", "AR", "AUSTIN"),
+            ("2026-11-20T14:47:00+00:00", "out_for_delivery", "out_for_delivery", "OT", "AUSTIN"),
+            ("2026-11-20T22:48:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
+            ("2026-11-23T21:30:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
+            ("2026-11-24T21:02:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
+            ("2026-11-25T01:10:00+00:00", "returning", "return_to_sender", "RS", "AUSTIN"),
+            ("2026-11-25T12:55:00+00:00", "returning", "return_to_sender", "DP", "AUSTIN"),
+        ],
+    ),
+    "pickup_point": (
+        "1Z4F28Y10393502117",
+        "available_for_pickup",
+        "at_pickup_point",
+        [
+            *BASE,
+            ("2026-11-20T17:36:00+00:00", "available_for_pickup", "at_pickup_point", "2Q", "AUSTIN"),
+        ],
+    ),
+    "customs": (
+        "1Z4F28Y16692145530",
+        "in_transit",
+        "customs_cleared",
+        [
+            ("2026-11-12T02:05:00+00:00", "info_received", "label_created", "MP", "SHENZHEN"),
+            ("2026-11-12T11:30:00+00:00", "in_transit", "picked_up", "OR", "SHENZHEN"),
+            ("2026-11-12T18:10:00+00:00", "in_transit", "departed_facility", "DP", "SHENZHEN"),
+            ("2026-11-13T14:45:00+00:00", "in_transit", "arrived_at_facility", "AR", "ANCHORAGE"),
+            ("2026-11-14T03:50:00+00:00", "in_transit", "arrived_at_facility", "AR", "LOUISVILLE"),
+            ("2026-11-14T06:12:00+00:00", "in_transit", "customs_started", "CP", "LOUISVILLE"),
+            ("2026-11-14T14:40:00+00:00", "in_transit", "customs_cleared", "CI", "LOUISVILLE"),
+        ],
+    ),
+    "pre_transit": (
+        "1Z4F28Y10394120075",
+        "info_received",
+        "label_created",
+        [
+            ("2026-11-24T18:22:48+00:00", "info_received", "label_created", "MP", "ATLANTA"),
+        ],
+    ),
+    "not_found": ("1Z4F28Y10399999990", "pending", "pending", []),
+    "multi_piece": (
+        "1Z4F28Y10395000020",
+        "in_transit",
+        "arrived_at_facility",
+        [
+            *BASE[:5],
+            ("2026-11-20T05:40:00+00:00", "in_transit", "arrived_at_facility", "AR", "AUSTIN"),
+        ],
+    ),
 }
 
 

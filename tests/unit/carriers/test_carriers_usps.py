@@ -9,58 +9,132 @@ from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
 BASE = [
-    ('2026-11-16T15:31:00+00:00', 'info_received', 'label_created', 'GX', 'COLUMBUS'),
-    ('2026-11-16T22:54:00+00:00', 'in_transit', 'picked_up', '03', 'COLUMBUS'),
-    ('2026-11-17T02:12:00+00:00', 'in_transit', 'arrived_at_facility', '10', 'COLUMBUS OH DISTRIBUTION CENTER'),
-    ('2026-11-17T08:40:00+00:00', 'in_transit', 'departed_facility', 'L1', 'COLUMBUS OH DISTRIBUTION CENTER'),
-    ('2026-11-18T07:00:00+00:00', 'in_transit', 'in_transit', 'NT', 'DENVER CO DISTRIBUTION CENTER'),
-    ('2026-11-20T06:05:00+00:00', 'in_transit', 'arrived_at_facility', 'A1', 'SEATTLE WA DISTRIBUTION CENTER'),
-    ('2026-11-20T13:48:00+00:00', 'in_transit', 'arrived_at_facility', '07', 'SEATTLE'),
-    ('2026-11-20T15:10:00+00:00', 'out_for_delivery', 'out_for_delivery', 'OF', 'SEATTLE'),
+    ("2026-11-16T15:31:00+00:00", "info_received", "label_created", "GX", "COLUMBUS"),
+    ("2026-11-16T22:54:00+00:00", "in_transit", "picked_up", "03", "COLUMBUS"),
+    (
+        "2026-11-17T02:12:00+00:00",
+        "in_transit",
+        "arrived_at_facility",
+        "10",
+        "COLUMBUS OH DISTRIBUTION CENTER",
+    ),
+    ("2026-11-17T08:40:00+00:00", "in_transit", "departed_facility", "L1", "COLUMBUS OH DISTRIBUTION CENTER"),
+    ("2026-11-18T07:00:00+00:00", "in_transit", "in_transit", "NT", "DENVER CO DISTRIBUTION CENTER"),
+    (
+        "2026-11-20T06:05:00+00:00",
+        "in_transit",
+        "arrived_at_facility",
+        "A1",
+        "SEATTLE WA DISTRIBUTION CENTER",
+    ),
+    ("2026-11-20T13:48:00+00:00", "in_transit", "arrived_at_facility", "07", "SEATTLE"),
+    ("2026-11-20T15:10:00+00:00", "out_for_delivery", "out_for_delivery", "OF", "SEATTLE"),
 ]
 
 # scenario: (tracking number, status, substatus, [(UTC time, status, substatus, carrier code, city), ...])
 EXPECTED = {
-    'delivered': ('9400111206213859476238', 'delivered', 'mailbox', [
-        *BASE,
-        ('2026-11-20T19:41:00+00:00', 'delivered', 'mailbox', '01', 'SEATTLE'),
-    ]),
-    'out_for_delivery': ('9400111206213859476238', 'out_for_delivery', 'out_for_delivery', [
-        *BASE,
-    ]),
-    'exception': ('9400111206213859476511', 'exception', 'carrier_delay', [
-        *BASE[:5],
-        ('2026-11-19T21:30:00+00:00', 'exception', 'carrier_delay', '08', 'DENVER CO DISTRIBUTION CENTER'),
-    ]),
-    'failed_attempt': ('9400111206213859476726', 'delivery_failed', 'recipient_unavailable', [
-        *BASE,
-        ('2026-11-20T23:22:00+00:00', 'delivery_failed', 'recipient_unavailable', '02', 'SEATTLE'),
-    ]),
-    'return_to_sender': ('9400111206213859476993', 'returning', 'return_to_sender', [
-        *BASE,
-        ('2026-11-20T20:02:00+00:00', 'exception', 'customer_moved', '23', 'SEATTLE'),
-        ('2026-11-21T01:30:00+00:00', 'returning', 'return_to_sender', '09', 'SEATTLE'),
-        ('2026-11-22T04:15:00+00:00', 'returning', 'return_to_sender', '10', 'SEATTLE WA DISTRIBUTION CENTER'),
-    ]),
-    'pickup_point': ('9400111206213859477112', 'available_for_pickup', 'held_at_post_office', [
-        *BASE[:7],
-        ('2026-11-20T17:03:00+00:00', 'available_for_pickup', 'held_at_post_office', '16', 'SEATTLE'),
-    ]),
-    'customs': ('LZ483920511CN', 'in_transit', 'customs_cleared', [
-        ('2026-11-09T08:20:00+00:00', 'in_transit', 'in_transit', 'EF', 'SHENZHEN'),
-        ('2026-11-11T15:35:00+00:00', 'in_transit', 'arrived_destination_country', 'IL', 'ISC LOS ANGELES CA (USPS)'),
-        ('2026-11-11T17:05:00+00:00', 'in_transit', 'customs_started', 'H0', 'ISC LOS ANGELES CA (USPS)'),
-        ('2026-11-12T22:48:00+00:00', 'exception', 'customs_hold', 'H1', 'ISC LOS ANGELES CA (USPS)'),
-        ('2026-11-13T19:16:00+00:00', 'in_transit', 'customs_cleared', 'H3', 'ISC LOS ANGELES CA (USPS)'),
-    ]),
-    'pre_transit': ('9400111206213859477440', 'info_received', 'label_created', [
-        ('2026-11-24T18:05:00+00:00', 'info_received', 'label_created', 'GX', 'COLUMBUS'),
-    ]),
-    'not_found': ('9400111206213859479999', 'pending', 'pending', [
-    ]),
-    'multi_piece': ('9400111206213859477628', 'in_transit', 'arrived_at_facility', [
-        *BASE[:6],
-    ]),
+    "delivered": (
+        "9400111206213859476238",
+        "delivered",
+        "mailbox",
+        [
+            *BASE,
+            ("2026-11-20T19:41:00+00:00", "delivered", "mailbox", "01", "SEATTLE"),
+        ],
+    ),
+    "out_for_delivery": (
+        "9400111206213859476238",
+        "out_for_delivery",
+        "out_for_delivery",
+        [
+            *BASE,
+        ],
+    ),
+    "exception": (
+        "9400111206213859476511",
+        "exception",
+        "carrier_delay",
+        [
+            *BASE[:5],
+            (
+                "2026-11-19T21:30:00+00:00",
+                "exception",
+                "carrier_delay",
+                "08",
+                "DENVER CO DISTRIBUTION CENTER",
+            ),
+        ],
+    ),
+    "failed_attempt": (
+        "9400111206213859476726",
+        "delivery_failed",
+        "recipient_unavailable",
+        [
+            *BASE,
+            ("2026-11-20T23:22:00+00:00", "delivery_failed", "recipient_unavailable", "02", "SEATTLE"),
+        ],
+    ),
+    "return_to_sender": (
+        "9400111206213859476993",
+        "returning",
+        "return_to_sender",
+        [
+            *BASE,
+            ("2026-11-20T20:02:00+00:00", "exception", "customer_moved", "23", "SEATTLE"),
+            ("2026-11-21T01:30:00+00:00", "returning", "return_to_sender", "09", "SEATTLE"),
+            (
+                "2026-11-22T04:15:00+00:00",
+                "returning",
+                "return_to_sender",
+                "10",
+                "SEATTLE WA DISTRIBUTION CENTER",
+            ),
+        ],
+    ),
+    "pickup_point": (
+        "9400111206213859477112",
+        "available_for_pickup",
+        "held_at_post_office",
+        [
+            *BASE[:7],
+            ("2026-11-20T17:03:00+00:00", "available_for_pickup", "held_at_post_office", "16", "SEATTLE"),
+        ],
+    ),
+    "customs": (
+        "LZ483920511CN",
+        "in_transit",
+        "customs_cleared",
+        [
+            ("2026-11-09T08:20:00+00:00", "in_transit", "in_transit", "EF", "SHENZHEN"),
+            (
+                "2026-11-11T15:35:00+00:00",
+                "in_transit",
+                "arrived_destination_country",
+                "IL",
+                "ISC LOS ANGELES CA (USPS)",
+            ),
+            ("2026-11-11T17:05:00+00:00", "in_transit", "customs_started", "H0", "ISC LOS ANGELES CA (USPS)"),
+            ("2026-11-12T22:48:00+00:00", "exception", "customs_hold", "H1", "ISC LOS ANGELES CA (USPS)"),
+            ("2026-11-13T19:16:00+00:00", "in_transit", "customs_cleared", "H3", "ISC LOS ANGELES CA (USPS)"),
+        ],
+    ),
+    "pre_transit": (
+        "9400111206213859477440",
+        "info_received",
+        "label_created",
+        [
+            ("2026-11-24T18:05:00+00:00", "info_received", "label_created", "GX", "COLUMBUS"),
+        ],
+    ),
+    "not_found": ("9400111206213859479999", "pending", "pending", []),
+    "multi_piece": (
+        "9400111206213859477628",
+        "in_transit",
+        "arrived_at_facility",
+        [
+            *BASE[:6],
+        ],
+    ),
 }
 
 
