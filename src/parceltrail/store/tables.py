@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Date,
+    LargeBinary,
     ForeignKey,
     Index,
     Integer,
@@ -69,11 +71,24 @@ packages = Table(
     Column("delivered_at", UTCDateTime(), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # Live tracking (migration 0002): where the parcel starts and how it ships, for estimates and the
+    # sandbox; when to ask the carrier next, who is asking now, and how the last asks went.
+    Column("origin_postal_code", String(16), nullable=True),
+    Column("origin_country", String(2), nullable=True),
+    Column("service", String(32), nullable=True),
+    Column("next_check_at", UTCDateTime(), nullable=True),
+    Column("claimed_until", UTCDateTime(), nullable=True),
+    Column("claim_token", String(32), nullable=True),
+    Column("last_checked_at", UTCDateTime(), nullable=True),
+    Column("check_failures", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_check_error", Text, nullable=True),
     UniqueConstraint("shop_id", "tracking_number", "carrier_key"),
     Index(None, "shop_id", "status", "id"),
     Index(None, "shop_id", "carrier", "id"),
     Index(None, "shop_id", "updated_at"),
     Index(None, "status", "last_event_at"),
+    Index(None, "next_check_at"),
+    Index(None, "carrier_key", "tracking_number"),
 )
 
 events = Table(
@@ -95,4 +110,53 @@ events = Table(
     Column("recorded_at", UTCDateTime(), nullable=False),
     UniqueConstraint("package_id", "fingerprint"),
     Index(None, "package_id", "occurred_at"),
+)
+
+estimates = Table(
+    "estimates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("package_id", String(32), ForeignKey("packages.id", ondelete="CASCADE"), nullable=False),
+    Column("revised_at", UTCDateTime(), nullable=False),
+    Column("earliest", Date, nullable=False),
+    Column("likely", Date, nullable=False),
+    Column("latest", Date, nullable=False),
+    Column("promise", Date, nullable=False),
+    Column("confidence", String(16), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("moment", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Index(None, "package_id", "revised_at"),
+)
+
+hook_inbox = Table(
+    "hook_inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("carrier", String(32), nullable=False),
+    # The carrier's own delivery id when it sends one: a redelivery of the same webhook is stored once.
+    Column("delivery_id", String(128), nullable=True),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("state", String(16), nullable=False),  # pending | done | failed
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("processed_at", UTCDateTime(), nullable=True),
+    Column("error", Text, nullable=True),
+    UniqueConstraint("carrier", "delivery_id"),
+    Index(None, "state", "id"),
+)
+
+carrier_accounts = Table(
+    "carrier_accounts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("shop_id", String(32), ForeignKey("shops.id", ondelete="CASCADE"), nullable=False),
+    Column("carrier", String(32), nullable=False),
+    # Exactly one of: the credentials encrypted with PARCELTRAIL_SECRET_KEY, or the name of an
+    # environment variable that holds them (so secrets can stay in the deployment's secret store).
+    Column("ciphertext", Text, nullable=True),
+    Column("env_ref", String(128), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("shop_id", "carrier"),
 )
