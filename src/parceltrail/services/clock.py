@@ -1,9 +1,59 @@
-"""The service layer's clock. Services take ``now`` as an argument where tests need to steer time."""
+"""The service layer's clock: one per process, real by default, accelerated for the demo and tests.
+
+Everything that asks "what time is it" for tracking (registration, ingest, polling schedules, expiry,
+estimates, the sandbox carrier network) asks here, so an accelerated clock speeds all of it up alike.
+The accelerated clock replays recent time: it starts ``lag`` in the past and runs ``speed`` times
+faster until it catches up with the wall clock, then runs in real time. Its times are therefore never
+in the future, and a demo database stays usable afterwards.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class WallClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class AcceleratedClock:
+    """Simulated time: ``start + (elapsed real time) x speed``, never ahead of the wall clock."""
+
+    def __init__(self, speed: float, lag: timedelta, real_start: float | None = None) -> None:
+        if speed < 1:
+            raise ValueError("an accelerated clock needs speed >= 1")
+        self.speed = speed
+        self._real_start = time.time() if real_start is None else real_start
+        self._sim_start = datetime.fromtimestamp(self._real_start, UTC) - lag
+
+    def now(self) -> datetime:
+        real = time.time()
+        simulated = self._sim_start + timedelta(seconds=(real - self._real_start) * self.speed)
+        return min(simulated, datetime.fromtimestamp(real, UTC))
+
+    def real_seconds(self, simulated: timedelta) -> float:
+        """How long ``simulated`` takes on this clock in real seconds (while it is still catching up)."""
+        return simulated.total_seconds() / self.speed
+
+
+_clock: Clock = WallClock()
+
+
+def set_clock(clock: Clock) -> None:
+    global _clock
+    _clock = clock
+
+
+def get_clock() -> Clock:
+    return _clock
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _clock.now()
