@@ -23,7 +23,6 @@ from parceltrail.carriers.reading import (
     moment,
     need,
     place,
-    refine_delivered,
     tracking,
     window,
     with_related,
@@ -125,7 +124,6 @@ def _shipment(shipment: Any, where: str) -> CarrierTracking:
     signed_by = signer.get("name") or " ".join(
         filter(None, (signer.get("givenName"), signer.get("familyName")))
     )
-    events = refine_delivered(events, signed_by, None)
     delivered_at = None
     if proof.get("timestamp"):
         stamp = moment(CODE, str(proof["timestamp"]), f"{where}.details.proofOfDelivery.timestamp")

@@ -21,7 +21,6 @@ from parceltrail.carriers.reading import (
     moment,
     need,
     place,
-    refine_delivered,
     tracking,
     window,
     with_related,
@@ -162,7 +161,6 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         )
     details = result.get("deliveryDetails") or {}
     signed_by = details.get("receivedByName") or details.get("signedByName")
-    events = refine_delivered(events, signed_by, details.get("locationDescription"))
     times = {
         d.get("type"): d.get("dateTime") for d in result.get("dateAndTimes") or [] if isinstance(d, dict)
     }

@@ -176,13 +176,20 @@ def tracking(
     related: Iterable[CarrierTracking] = (),
     unmapped: Iterable[str | None] = (),
 ) -> CarrierTracking:
-    """Assemble the result: events de-duplicated and oldest first, status from the core fold."""
+    """Assemble the result: events de-duplicated and oldest first, status from the core fold.
+
+    Two readings apply to the whole timeline: scans after a return started are the return leg
+    (``on_return_leg``), and the newest delivery takes its detail from the proof-of-delivery fields
+    (``refine_delivered``: ``signed_by``, ``delivery_location``).
+    """
     unique: dict[str, TrackingEvent] = {}
     for e in events:
         unique.setdefault(fingerprint(carrier, number or "", e), e)
-    ordered = on_return_leg(
+    journey = on_return_leg(
         [e for fp, e in sorted(unique.items(), key=lambda item: sort_key(item[1], item[0]))]
     )
+    journey = refine_delivered(list(journey), signed_by, delivery_location)
+    ordered = tuple(sorted(journey, key=lambda e: sort_key(e, fingerprint(carrier, number or "", e))))
     state = fold_events(ordered, carrier, number or "")
     if delivered_at is None and state.status is Status.DELIVERED:
         delivered_at = state.delivered_at

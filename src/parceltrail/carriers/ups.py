@@ -23,7 +23,6 @@ from parceltrail.carriers.reading import (
     need,
     parse_day,
     place,
-    refine_delivered,
     tracking,
     window,
     with_related,
@@ -162,7 +161,6 @@ def _package(package: Any, where: str, count: int) -> CarrierTracking:
         )
     info = package.get("deliveryInformation") or {}
     signed_by = str(info.get("receivedBy") or "").strip() or None
-    events = refine_delivered(events, signed_by, info.get("location"))
     return tracking(
         CODE,
         number,

@@ -24,7 +24,6 @@ from parceltrail.carriers.reading import (
     need,
     parse_day,
     place,
-    refine_delivered,
     tracking,
     window,
     with_related,
@@ -160,7 +159,6 @@ def _item(item: Any, where: str) -> CarrierTracking:
         ),
         None,
     )
-    events = refine_delivered(events, None, delivered_text)
     return tracking(
         CODE,
         str(item["trackingNumber"]),

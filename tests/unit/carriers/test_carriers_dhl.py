@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from parceltrail.carriers import dhl
+from parceltrail.carriers import CarrierShapeError, dhl
 from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
@@ -121,3 +123,56 @@ def test_dhl_fixture_parses_event_by_event(scenario):
     assert result.tracking_number == number
     assert (str(result.status), str(result.substatus)) == (status, substatus)
     assert timeline(result) == events
+
+
+def test_signer_and_proof_of_delivery_time_are_kept():
+    result = dhl.parse(body("dhl", "delivered"))
+    assert (result.signed_by, result.delivered_at.isoformat()) == ("K. Brandt", "2026-11-17T12:40:00+00:00")
+
+
+def test_estimated_time_frame_keeps_its_offsets():
+    assert dhl.parse(body("dhl", "out_for_delivery")).estimated_delivery.to_dict() == {
+        "earliest": "2026-11-17T11:00:00+01:00",
+        "latest": "2026-11-17T14:00:00+01:00",
+    }
+
+
+def test_zone_less_times_in_a_one_offset_country_get_that_offset():
+    """Express sends Leipzig times without an offset; Germany has one offset at any instant."""
+    events = dhl.parse(body("dhl", "customs")).events
+    assert events[1].occurred_at.isoformat() == "2026-11-13T01:10:00+00:00"
+
+
+def test_zone_less_time_in_a_many_zone_country_is_dropped_and_reported():
+    data = json.loads(body("dhl", "customs"))
+    data["shipments"][0]["events"][-1]["timestamp"] = "2026-11-12T16:35:00"  # New York, no offset
+    result = dhl.parse(data)
+    assert len(result.events) == 4
+    assert result.unmapped == ("time without offset: 2026-11-12T16:35:00",)
+
+
+def test_multi_piece_counts_pieces_and_relates_the_other_service():
+    result = dhl.parse(body("dhl", "multi_piece"))
+    assert (result.piece_count, result.signed_by) == (3, "Jonas Weber")
+    [older] = result.related
+    assert (older.tracking_number, older.status, older.events[0].occurred_at.year) == (
+        "7318840261",
+        "delivered",
+        2024,
+    )
+
+
+def test_unmatched_text_falls_back_on_the_coarse_status_code_and_is_reported():
+    data = json.loads(body("dhl", "pre_transit"))
+    data["shipments"][0]["events"][0].update(statusCode="failure", description="Unusual occurrence")
+    result = dhl.parse(data)
+    assert (result.status, result.substatus, result.unmapped) == (
+        "exception",
+        "other",
+        ("Unusual occurrence",),
+    )
+
+
+def test_a_dhl_problem_body_that_is_not_404_is_a_shape_error():
+    with pytest.raises(CarrierShapeError, match="no shipments: this is not a DHL unified tracking body"):
+        dhl.parse({"title": "Unauthorized", "status": 401})

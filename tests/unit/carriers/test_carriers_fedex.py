@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from parceltrail.carriers import fedex
+from parceltrail.carriers import CarrierShapeError, fedex
 from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
@@ -122,3 +124,66 @@ def test_fedex_fixture_parses_event_by_event(scenario):
     assert result.tracking_number == number
     assert (str(result.status), str(result.substatus)) == (status, substatus)
     assert timeline(result) == events
+
+
+def test_delivered_body_gives_signer_delivery_time_and_place():
+    result = fedex.parse(body("fedex", "delivered"))
+    assert (result.signed_by, result.delivery_location) == ("M.ALVAREZ", "Front Door")
+    assert result.delivered_at.isoformat() == "2026-11-20T18:27:00+00:00"
+
+
+def test_delivery_window_keeps_its_offsets():
+    estimate = fedex.parse(body("fedex", "out_for_delivery")).estimated_delivery
+    assert estimate.to_dict() == {
+        "earliest": "2026-11-20T11:30:00-05:00",
+        "latest": "2026-11-20T15:30:00-05:00",
+    }
+
+
+def test_date_only_estimate_stays_a_date():
+    estimate = fedex.parse(body("fedex", "pre_transit")).estimated_delivery
+    assert estimate.to_dict() == {"earliest": "2026-11-28", "latest": "2026-11-28"}
+
+
+def test_exception_event_keeps_fedex_exception_words():
+    result = fedex.parse(body("fedex", "exception"))
+    assert result.events[-1].description == "Shipment exception: Package damaged, contents being inspected"
+
+
+def test_reused_number_answers_with_the_current_shipment_and_keeps_the_old_one_related():
+    result = fedex.parse(body("fedex", "multi_piece"))
+    assert result.piece_count == 2
+    old, child = result.related
+    assert (old.tracking_number, old.status, old.events[-1].occurred_at.year) == (
+        "794627193016",
+        "delivered",
+        2025,
+    )
+    assert (child.tracking_number, child.status) == ("794627193027", "in_transit")
+
+
+def test_scan_time_without_offset_is_refused():
+    data = json.loads(body("fedex", "pre_transit"))
+    data["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"][0]["date"] = (
+        "2026-11-24T16:44:00"
+    )
+    with pytest.raises(
+        CarrierShapeError, match=r"scanEvents\[0\]\.date '2026-11-24T16:44:00' has no UTC offset"
+    ):
+        fedex.parse(data)
+
+
+def test_unknown_exception_code_falls_back_on_the_event_type():
+    data = json.loads(body("fedex", "failed_attempt"))
+    scan = data["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"][0]
+    scan["exceptionCode"] = "99"
+    result = fedex.parse(data)
+    assert (result.status, result.substatus, result.unmapped) == ("delivery_failed", "attempt_failed", ())
+
+
+def test_unknown_event_type_falls_back_on_the_derived_code_and_is_reported():
+    data = json.loads(body("fedex", "out_for_delivery"))
+    scan = data["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"][0]
+    scan["eventType"] = "Q9"
+    result = fedex.parse(data)
+    assert (result.status, result.unmapped) == ("out_for_delivery", ("Q9",))

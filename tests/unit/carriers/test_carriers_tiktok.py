@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 
-from parceltrail.carriers import tiktok
+from parceltrail.carriers import CarrierShapeError, tiktok
 from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
@@ -128,3 +131,40 @@ def test_tiktok_fixture_parses_event_by_event(scenario):
     assert result.tracking_number == number
     assert (str(result.status), str(result.substatus)) == (status, substatus)
     assert timeline(result) == events
+
+
+def test_tiktok_feed_has_no_number_and_no_places():
+    result = tiktok.parse(body("tiktok", "delivered"))
+    assert result.tracking_number is None
+    assert all(e.location.is_empty() for e in result.events)
+
+
+def test_the_merged_feed_of_a_two_package_order_is_one_timeline():
+    result = tiktok.parse(body("tiktok", "multi_piece"))
+    assert [str(e.status) for e in result.events].count("delivered") == 1
+    assert (result.status, result.delivered_at) == ("out_for_delivery", None)
+
+
+def test_unmatched_description_is_counted_as_in_transit_and_reported():
+    data = {
+        "code": 0,
+        "message": "Success",
+        "data": {
+            "tracking": [{"description": "Parcel scanned at gateway 7", "update_time_millis": 1763650000000}]
+        },
+    }
+    result = tiktok.parse(data)
+    assert (result.status, result.unmapped) == ("in_transit", ("Parcel scanned at gateway 7",))
+
+
+def test_tiktok_error_body_is_a_shape_error_naming_the_code():
+    with pytest.raises(CarrierShapeError, match="TikTok answered error 36009004: order not found"):
+        tiktok.parse({"code": 36009004, "message": "order not found", "data": None})
+
+
+def test_sign_follows_tiktoks_algorithm():
+    """Recomputed by hand: secret + path + sorted key/values (no sign, no access_token) + body + secret."""
+    params = {"timestamp": "1700000000", "app_key": "abc", "sign": "old", "access_token": "tok"}
+    message = "sec/fulfillment/202309/orders/1/trackingapp_keyabctimestamp1700000000sec"
+    expected = hmac.new(b"sec", message.encode(), hashlib.sha256).hexdigest()
+    assert tiktok.sign("/fulfillment/202309/orders/1/tracking", params, "", "sec") == expected

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from parceltrail.carriers import ups
+from parceltrail.carriers import UNMAPPED, CarrierShapeError, ups
 from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
@@ -128,3 +130,68 @@ def test_ups_fixture_parses_event_by_event(scenario):
     assert result.tracking_number == number
     assert (str(result.status), str(result.substatus)) == (status, substatus)
     assert timeline(result) == events
+
+
+def test_delivered_body_keeps_proof_of_delivery_and_full_location():
+    result = ups.parse(body("ups", "delivered"))
+    assert result.delivery_location == "Front Door"
+    assert result.delivered_at.isoformat() == "2026-11-20T20:05:00+00:00"
+    place = result.events[-1].location
+    assert (place.city, place.region, place.postal_code, place.country) == ("AUSTIN", "TX", "78744", "US")
+
+
+def test_scheduled_delivery_day_is_a_date_because_ups_gives_no_zone():
+    estimate = ups.parse(body("ups", "out_for_delivery")).estimated_delivery
+    assert estimate.to_dict() == {"earliest": "2026-11-20", "latest": "2026-11-20"}
+
+
+def test_multi_piece_answers_for_the_number_asked_and_lists_the_sibling():
+    result = ups.parse(body("ups", "multi_piece"))
+    assert result.piece_count == 2
+    [sibling] = result.related
+    assert (sibling.tracking_number, sibling.status, sibling.substatus) == (
+        "1Z4F28Y10395000011",
+        "delivered",
+        "left_at_door",
+    )
+
+
+def test_gmt_pair_is_used_when_the_offset_is_missing():
+    data = json.loads(body("ups", "pre_transit"))
+    activity = data["trackResponse"]["shipment"][0]["package"][0]["activity"][0]
+    del activity["gmtOffset"]
+    assert ups.parse(data).events[0].occurred_at.isoformat() == "2026-11-24T18:22:48+00:00"
+
+
+def test_activity_without_any_zone_is_refused_not_guessed():
+    data = json.loads(body("ups", "pre_transit"))
+    activity = data["trackResponse"]["shipment"][0]["package"][0]["activity"][0]
+    for key in ("gmtOffset", "gmtDate", "gmtTime"):
+        del activity[key]
+    with pytest.raises(CarrierShapeError, match=r"activity\[0\] has neither gmtOffset nor gmtDate/gmtTime"):
+        ups.parse(data)
+
+
+def test_unknown_status_code_falls_back_on_the_activity_type_and_is_reported(caplog):
+    data = json.loads(body("ups", "pre_transit"))
+    data["trackResponse"]["shipment"][0]["package"][0]["activity"][0]["status"] = {
+        "type": "X",
+        "code": "ZZ",
+        "statusCode": "099",
+        "description": "Something new",
+    }
+    before = UNMAPPED[("ups", "099")]
+    result = ups.parse(data)
+    assert (result.status, result.substatus, result.unmapped) == ("exception", "other", ("099",))
+    assert UNMAPPED[("ups", "099")] == before + 1
+
+
+def test_ups_error_body_meaning_no_record_is_pending():
+    error = {"response": {"errors": [{"code": "151044", "message": "No tracking information available"}]}}
+    assert ups.parse(error).status == "pending"
+
+
+def test_ups_other_error_body_is_a_shape_error_that_says_so():
+    error = {"response": {"errors": [{"code": "151018", "message": "Invalid tracking number"}]}}
+    with pytest.raises(CarrierShapeError, match="UPS answered an error, not tracking"):
+        ups.parse(error)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from parceltrail.carriers import usps
+from parceltrail.carriers import CarrierShapeError, usps
 from tests.unit.carriers.conftest import SCENARIOS, body, timeline
 
 # The journey most scenarios share: label, pickup, hub scans, out for delivery.
@@ -150,3 +152,60 @@ def test_usps_fixture_parses_event_by_event(scenario):
     assert result.tracking_number == number
     assert (str(result.status), str(result.substatus)) == (status, substatus)
     assert timeline(result) == events
+
+
+def test_delivered_substatus_and_place_come_from_the_usps_wording():
+    result = usps.parse(body("usps", "delivered"))
+    assert (result.delivery_location, result.delivered_at.isoformat()) == (
+        "In/At Mailbox",
+        "2026-11-20T19:41:00+00:00",
+    )
+    place = result.events[0].location
+    assert (place.city, place.region, place.postal_code, place.country) == ("COLUMBUS", "OH", "43218", "US")
+
+
+def test_international_event_country_name_is_not_taken_for_a_code():
+    assert usps.parse(body("usps", "customs")).events[0].location.country is None
+
+
+def test_expected_delivery_with_offset_is_a_time_and_predicted_day_is_a_date():
+    assert usps.parse(body("usps", "customs")).estimated_delivery.to_dict() == {
+        "earliest": "2026-11-18T20:00:00-08:00",
+        "latest": "2026-11-18T20:00:00-08:00",
+    }
+    assert usps.parse(body("usps", "out_for_delivery")).estimated_delivery.to_dict() == {
+        "earliest": "2026-11-20",
+        "latest": "2026-11-20",
+    }
+
+
+def test_a_list_body_answers_with_the_first_and_relates_the_rest():
+    result = usps.parse(body("usps", "multi_piece"))
+    [other] = result.related
+    assert (other.tracking_number, other.status, other.substatus) == (
+        "9400111206213859477635",
+        "delivered",
+        "mailbox",
+    )
+
+
+def test_gmt_timestamp_is_used_when_the_offset_is_missing():
+    data = json.loads(body("usps", "pre_transit"))
+    del data["trackingEvents"][0]["GMTOffset"]
+    assert usps.parse(data).events[0].occurred_at.isoformat() == "2026-11-24T18:05:00+00:00"
+
+
+def test_unknown_code_is_read_from_the_wording_before_falling_back():
+    data = json.loads(body("usps", "pre_transit"))
+    data["trackingEvents"][0].update(eventCode="Z7", eventType="Departed Post Office")
+    result = usps.parse(data)
+    assert (result.status, result.substatus, result.unmapped) == ("in_transit", "departed_facility", ())
+
+
+def test_the_code_fixture_reports_what_it_could_not_map():
+    assert usps.parse(body("usps", "customs")).unmapped == ("EF",)
+
+
+def test_usps_body_without_tracking_number_is_not_usps():
+    with pytest.raises(CarrierShapeError, match="no trackingNumber: this is not a USPS Tracking v3 body"):
+        usps.parse({"shipments": []})
