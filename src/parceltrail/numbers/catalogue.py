@@ -26,6 +26,16 @@ GENERIC_S10_CARRIER = "s10"
 MIXED_SHAPE_BITS = 3.0
 
 
+UNCHECKED_DIGITS_CAP = 0.5
+MATCH_FLOOR = 0.1  # fitting a format at all is some evidence, even one with no fixed characters
+
+
+def confidence_from_bits(bits: float, capped: bool) -> float:
+    """1 - 2^(-bits/3), at least MATCH_FLOOR, at most UNCHECKED_DIGITS_CAP when ``capped``."""
+    value = max(MATCH_FLOOR, 1.0 - 2.0 ** (-bits / 3.0))
+    return round(min(value, UNCHECKED_DIGITS_CAP) if capped else value, 3)
+
+
 class UnknownCarrier(ValueError):
     """A carrier code the catalogue does not know."""
 
@@ -71,6 +81,7 @@ class Format:
     payload_groups: tuple[str, ...]
     payload_prefix: str
     lookups: tuple[Lookup, ...]
+    required_lookups: tuple[Lookup, ...]
     carrier_field: str | None
     description: str
     examples: tuple[str, ...]
@@ -78,9 +89,15 @@ class Format:
     first_chars: frozenset[str]
     digits_only: bool
     bits: float
+    confidence: float  # before hints
+    field_names: Mapping[str, str]  # pattern group -> decoded field name
 
-    def payload(self, groups: Mapping[str, str | None]) -> str:
-        text = "".join(groups[name] or "" for name in self.payload_groups)
+    def payload(self, match: re.Match[str]) -> str:
+        """The characters the check digit covers; a configured prefix is added unless already there."""
+        if len(self.payload_groups) == 1:
+            text = match.group(self.payload_groups[0]) or ""
+        else:
+            text = "".join(part or "" for part in match.group(*self.payload_groups))
         if self.payload_prefix and not text.startswith(self.payload_prefix):
             text = self.payload_prefix + text
         return text
@@ -134,6 +151,15 @@ def _lookup(spec: dict, tables: Mapping[str, Mapping[str, Mapping[str, str]]]) -
     )
 
 
+# Pattern groups whose field name differs from the group name; ``shipper_id__6`` (a second group for the
+# same field, since a pattern cannot name two groups alike) becomes ``shipper_id``.
+_RENAMED_GROUPS = {"serial": "serial_number", "check": "check_digit"}
+
+
+def _field_names(pattern: re.Pattern[str]) -> dict[str, str]:
+    return {name: _RENAMED_GROUPS.get(name, name.partition("__")[0]) for name in pattern.groupindex}
+
+
 def _format(spec: dict, carrier: str, tables: Mapping, source: str) -> Format:
     shape = shape_of(spec["pattern"])
     checksum_spec = spec.get("checksum")
@@ -145,16 +171,18 @@ def _format(spec: dict, carrier: str, tables: Mapping, source: str) -> Format:
             keys = "".join(lookup.table)
             alphabet = 10 if keys.isdigit() else 26 if keys.isalpha() else 36
             bits += math.log2(alphabet ** max(len(k) for k in lookup.table) / len(lookup.table))
+    pattern = re.compile(spec["pattern"], re.ASCII)
     return Format(
         id=spec["id"],
         name=spec["name"],
         carrier=carrier,
-        pattern=re.compile(spec["pattern"], re.ASCII),
+        pattern=pattern,
         source=source,
         checksum=checksum,
         payload_groups=tuple(checksum_spec.get("over", ["serial"])) if checksum_spec else (),
         payload_prefix=checksum_spec.get("prefix", "") if checksum_spec else "",
         lookups=lookups,
+        required_lookups=tuple(lookup for lookup in lookups if lookup.required),
         carrier_field=spec.get("carrier_from"),
         description=spec.get("description", ""),
         examples=tuple(spec.get("examples", ())),
@@ -162,6 +190,8 @@ def _format(spec: dict, carrier: str, tables: Mapping, source: str) -> Format:
         first_chars=shape.first_chars,
         digits_only=shape.digits_only,
         bits=round(bits, 3),
+        confidence=confidence_from_bits(bits, shape.digits_only and checksum is None),
+        field_names=_field_names(pattern),
     )
 
 

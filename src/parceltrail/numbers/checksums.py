@@ -17,7 +17,11 @@ _MAX = 64
 _ALNUM36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # UPS gives letters digit values: A=2 ... H=9, I=0 ... : the value is (ASCII code - 3) mod 10.
 _UPS_LETTER_VALUES = str.maketrans({chr(c): str((c - 3) % 10) for c in range(ord("A"), ord("Z") + 1)})
-_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+_ZERO = ord("0")
+# Luhn's doubled digit, indexed by the ASCII code of the digit character.
+_LUHN_DOUBLED = tuple(
+    (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)[c - _ZERO] if _ZERO <= c < _ZERO + 10 else 0 for c in range(128)
+)
 
 
 class Checksum(Protocol):
@@ -33,6 +37,16 @@ def _weights(pattern: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(islice(cycle(pattern), _MAX))
 
 
+def _weighted_sum(payload: str, weights: tuple[int, ...], weight_totals: tuple[int, ...]) -> int:
+    """Sum of digit * weight from the right; works on the ASCII codes and subtracts '0' * weights once."""
+    data = payload.encode()[::-1]
+    return sum(map(mul, data, weights)) - _ZERO * weight_totals[len(data)]
+
+
+def _totals(weights: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(sum(weights[:size]) for size in range(_MAX + 1))
+
+
 @dataclass(frozen=True, slots=True)
 class WeightedMod10:
     """Weighted sum mod 10 (check = 10 - sum mod 10), weights cycling from the rightmost payload digit.
@@ -46,15 +60,16 @@ class WeightedMod10:
     name: str = "mod10"
     bits: float = math.log2(10)
     _w: tuple[int, ...] = field(init=False, repr=False)
+    _totals: tuple[int, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_w", _weights(self.weights_from_right))
+        object.__setattr__(self, "_totals", _totals(self._w))
 
     def expected(self, payload: str) -> str:
         if self.letter_values == "ups":
             payload = payload.translate(_UPS_LETTER_VALUES)
-        total = sum(map(mul, map(int, payload[::-1]), self._w))
-        return str(-total % 10)
+        return str(-_weighted_sum(payload, self._w, self._totals) % 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +80,9 @@ class Luhn:
     bits: float = math.log2(10)
 
     def expected(self, payload: str) -> str:
-        reverse = payload[::-1]
-        total = sum(_LUHN_DOUBLED[int(c)] for c in reverse[0::2]) + sum(map(int, reverse[1::2]))
+        data = payload.encode()[::-1]
+        kept = data[1::2]
+        total = sum(map(_LUHN_DOUBLED.__getitem__, data[0::2])) + sum(kept) - _ZERO * len(kept)
         return str(-total % 10)
 
 
@@ -78,12 +94,14 @@ class WeightedMod11Mod10:
     name: str = "mod11_mod10"
     bits: float = math.log2(10)
     _w: tuple[int, ...] = field(init=False, repr=False)
+    _totals: tuple[int, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_w", _weights(self.weights_from_right))
+        object.__setattr__(self, "_totals", _totals(self._w))
 
     def expected(self, payload: str) -> str:
-        return str(sum(map(mul, map(int, payload[::-1]), self._w)) % 11 % 10)
+        return str(_weighted_sum(payload, self._w, self._totals) % 11 % 10)
 
 
 @dataclass(frozen=True, slots=True)

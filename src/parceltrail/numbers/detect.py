@@ -7,19 +7,28 @@ tie does the carrier code order the list, and then ``ambiguous`` says so. Confid
 format by chance (fixed characters, restricted positions, the check digit, required tables, hints).
 Digits-only formats without a check digit are capped at 0.5: any number of the right length fits them.
 Every candidate gets at least 0.1.
+
+Speed: only the formats of the number's (length, first character) bucket are tried, the result classes
+are plain slotted classes (not frozen: ``detect`` builds several per call), and decoded fields wait
+until someone reads them.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from parceltrail.numbers.catalogue import GENERIC_S10_CARRIER, Catalogue, Format, catalogue
+from parceltrail.numbers.catalogue import (
+    GENERIC_S10_CARRIER,
+    Catalogue,
+    Format,
+    catalogue,
+    confidence_from_bits,
+)
 
-UNCHECKED_DIGITS_CAP = 0.5
-MATCH_FLOOR = 0.1  # fitting a format at all is some evidence, even one with no fixed characters
 SHOP_CARRIER_BITS = 4.0
 COUNTRY_BITS = 2.0
 _DROP = str.maketrans("", "", " \t\r\n\f\v-\u00a0\u2010\u2011\u2012\u2013\u2014\u2212")
@@ -29,26 +38,55 @@ def normalize(text: str) -> str:
     """Upper-case, without spaces or dashes; full-width and other compatibility characters folded."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    return text.translate(_DROP).upper()
+    compact = text.replace(" ", "").replace("-", "")  # the common separators, at C speed
+    if not compact.isalnum():
+        compact = compact.translate(_DROP)  # tabs, line breaks, no-break spaces, other dashes
+    return compact.upper()
 
 
-def confidence_from_bits(bits: float, capped: bool) -> float:
-    value = max(MATCH_FLOOR, 1.0 - 2.0 ** (-bits / 3.0))
-    return round(min(value, UNCHECKED_DIGITS_CAP) if capped else value, 3)
-
-
-@dataclass(frozen=True, slots=True)
 class Candidate:
-    """One carrier format the number fits, with its check-digit outcome and decoded fields."""
+    """One carrier format the number fits, with its check-digit outcome and decoded fields.
 
-    carrier: str
-    format: str
-    checksum: str  # "pass" or "none" (a failed check digit is a NearMiss, not a candidate)
-    confidence: float
-    fields: dict[str, str]
-    format_name: str
-    shop_carrier: bool = False
-    country_match: bool = False
+    ``fields`` are decoded on first access (names from the format's tables): ranking never needs them,
+    so ``detect`` does not pay for them; ``to_dict`` and the CLI do.
+    """
+
+    __slots__ = (
+        "_fields",
+        "_match",
+        "carrier",
+        "checksum",
+        "confidence",
+        "country_match",
+        "format",
+        "shop_carrier",
+        "spec",
+    )
+
+    def __init__(self, carrier: str, format: str, checksum: str, confidence: float, spec: Format,
+                 match: re.Match[str]) -> None:
+        self.carrier = carrier
+        self.format = format
+        self.checksum = checksum  # "pass" or "none" (a failed check digit is a NearMiss, not a candidate)
+        self.confidence = confidence
+        self.spec = spec
+        self.shop_carrier = False
+        self.country_match = False
+        self._match = match
+        self._fields: dict[str, str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.carrier!r}, {self.format!r}, {self.checksum!r}, {self.confidence!r})"
+
+    @property
+    def format_name(self) -> str:
+        return self.spec.name
+
+    @property
+    def fields(self) -> dict[str, str]:
+        if self._fields is None:
+            self._fields = decode_fields(self.spec, self._match.groupdict())
+        return self._fields
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,21 +98,50 @@ class Candidate:
         }
 
 
-@dataclass(frozen=True, slots=True)
+def decode_fields(fmt: Format, groups: dict[str, str | None]) -> dict[str, str]:
+    """The pattern's named parts under their field names, plus what the format's tables call them."""
+    names = fmt.field_names
+    fields = {names[name]: value for name, value in groups.items() if value is not None}
+    for lookup in fmt.lookups:
+        value = fields.get(lookup.source)
+        entry = lookup.find(value) if value is not None else None
+        if entry is None:
+            continue
+        if "name" in entry:
+            fields[lookup.target] = entry["name"]
+        else:
+            fields.update(entry)
+    return fields
+
+
+@dataclass(slots=True)
 class NearMiss:
-    """A format whose shape the number has but which rejects it: the explanation for a typo or a fake."""
+    """A format whose shape the number has but which rejects it: the explanation for a typo or a fake.
+
+    ``problem`` is "check_digit" (``found`` is the number's check character, ``wanted`` the format's) or
+    "unknown_value" (``found`` is a value, such as an S10 country, that the format's table lacks).
+    """
 
     carrier: str
     format: str
-    reason: str
+    problem: str
+    field: str
+    found: str
+    wanted: str = ""
+
+    @property
+    def reason(self) -> str:
+        if self.problem == "check_digit":
+            return f"check digit is {self.found}, the format needs {self.wanted}"
+        return f"{self.field.replace('_', ' ')} {self.found} is not a known value"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Detection:
     input: str
     normalized: str
     candidates: tuple[Candidate, ...]
-    near_misses: tuple[NearMiss, ...] = field(default=())
+    near_misses: tuple[NearMiss, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -111,67 +178,35 @@ class Detection:
         }
 
 
-def _evaluate(fmt: Format, groups: dict[str, str | None], book: Catalogue) -> Candidate | NearMiss:
-    if fmt.checksum is not None:
-        expected = fmt.checksum.expected(fmt.payload(groups))
-        if expected != groups["check"]:
-            return NearMiss(fmt.carrier, fmt.id, f"check digit is {groups['check']}, the format needs {expected}")
-    fields: dict[str, str] = {}
-    for name, value in groups.items():
-        if value is not None:
-            fields[_FIELD_NAMES.get(name) or name.partition("__")[0]] = value
-    for lookup in fmt.lookups:
-        value = fields.get(lookup.source)
-        if value is None:
-            continue
-        entry = lookup.find(value)
-        if entry is None:
-            if lookup.required:
-                return NearMiss(fmt.carrier, fmt.id, f"{lookup.source.replace('_', ' ')} {value} is not a known value")
-            continue
-        if "name" in entry:
-            fields[lookup.target] = entry["name"]
-        else:
-            fields.update(entry)
+def _evaluate(fmt: Format, match: re.Match[str], book: Catalogue) -> Candidate | NearMiss:
+    checksum = fmt.checksum
+    if checksum is not None:
+        expected = checksum.expected(fmt.payload(match))
+        found = match.group("check")
+        if expected != found:
+            return NearMiss(fmt.carrier, fmt.id, "check_digit", "check_digit", found, expected)
+    for lookup in fmt.required_lookups:
+        value = match.group(lookup.source)
+        if value is not None and lookup.find(value) is None:
+            return NearMiss(fmt.carrier, fmt.id, "unknown_value", lookup.source, value)
     carrier = fmt.carrier
     if fmt.carrier_field is not None:
-        carrier = book.s10_carrier_by_country.get(fields[fmt.carrier_field], GENERIC_S10_CARRIER)
-    return Candidate(
-        carrier=carrier,
-        format=fmt.id,
-        checksum="pass" if fmt.checksum is not None else "none",
-        confidence=0.0,
-        fields=fields,
-        format_name=fmt.name,
-    )
+        carrier = book.s10_carrier_by_country.get(match.group(fmt.carrier_field), GENERIC_S10_CARRIER)
+    return Candidate(carrier, fmt.id, "none" if checksum is None else "pass", fmt.confidence, fmt, match)
 
 
-_FIELD_NAMES = {"serial": "serial_number", "check": "check_digit"}
-
-
-def _with_hints(candidate: Candidate, fmt: Format, shop: frozenset[str] | None, country: str | None,
-                book: Catalogue) -> Candidate:
+def _apply_hints(candidate: Candidate, shop: frozenset[str] | None, country: str | None, book: Catalogue) -> None:
+    fmt = candidate.spec
     bits = fmt.bits
-    in_shop = shop is not None and candidate.carrier in shop
-    country_match = False
+    if shop is not None and candidate.carrier in shop:
+        candidate.shop_carrier = True
+        bits += SHOP_CARRIER_BITS
     if country is not None:
         decoded = candidate.fields.get("country_code")
-        country_match = decoded == country if decoded else country in book.carriers[candidate.carrier].countries
-    if in_shop:
-        bits += SHOP_CARRIER_BITS
-    if country_match:
-        bits += COUNTRY_BITS
-    capped = fmt.digits_only and fmt.checksum is None
-    return Candidate(
-        carrier=candidate.carrier,
-        format=candidate.format,
-        checksum=candidate.checksum,
-        confidence=confidence_from_bits(bits, capped),
-        fields=candidate.fields,
-        format_name=candidate.format_name,
-        shop_carrier=in_shop,
-        country_match=country_match,
-    )
+        if decoded == country if decoded else country in book.carriers[candidate.carrier].countries:
+            candidate.country_match = True
+            bits += COUNTRY_BITS
+    candidate.confidence = confidence_from_bits(bits, fmt.digits_only and fmt.checksum is None)
 
 
 def _rank_key(candidate: Candidate) -> tuple:
@@ -190,21 +225,23 @@ def detect(text: str, carriers: Iterable[str] | None = None, country: str | None
     ISO 3166 alpha-2 of the origin or destination. Both only re-rank; neither hides a candidate."""
     book = catalogue()
     normalized = normalize(text)
-    shop = frozenset(carriers) if carriers is not None else None
-    hint_country = country.upper() if country else None
     found: list[Candidate] = []
     misses: list[NearMiss] = []
-    for fmt in book.formats_for(normalized):
+    for fmt in book.dispatch.get((len(normalized), normalized[:1]), ()):
         match = fmt.pattern.fullmatch(normalized)
-        if match is None:
-            continue
-        outcome = _evaluate(fmt, match.groupdict(), book)
-        if isinstance(outcome, NearMiss):
-            misses.append(outcome)
-        else:
-            found.append(_with_hints(outcome, fmt, shop, hint_country, book))
-    found.sort(key=_rank_key)
-    return Detection(input=text, normalized=normalized, candidates=tuple(found), near_misses=tuple(misses))
+        if match is not None:
+            outcome = _evaluate(fmt, match, book)
+            if outcome.__class__ is Candidate:
+                found.append(outcome)
+            else:
+                misses.append(outcome)
+    if carriers is not None or country:
+        shop = frozenset(carriers) if carriers is not None else None
+        for candidate in found:
+            _apply_hints(candidate, shop, country.upper() if country else None, book)
+    if len(found) > 1:
+        found.sort(key=_rank_key)
+    return Detection(text, normalized, tuple(found), tuple(misses) if misses else ())
 
 
 def detection_json(text: str, carriers: Iterable[str] | None = None, country: str | None = None) -> dict[str, Any]:

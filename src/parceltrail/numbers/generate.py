@@ -48,7 +48,7 @@ def generate(carrier: str, format: str | None, rng: random.Random) -> str:
             if match is None:
                 continue
             start, end = spans["check"]
-            check = fmt.checksum.expected(fmt.payload(match.groupdict()))
+            check = fmt.checksum.expected(fmt.payload(match))
             text = text[:start] + check + text[end:]
         if fmt.pattern.fullmatch(text):
             return text

@@ -84,7 +84,7 @@ def _node_lengths(op, av) -> frozenset[int]:
         item_lengths = _lengths(item)
         result: set[int] = set()
         current = frozenset({0})
-        for count in range(0, min(high, MAX_LENGTH) + 1):
+        for count in range(min(high, MAX_LENGTH) + 1):
             if count >= low:
                 result.update(current)
             current = frozenset(a + b for a in current for b in item_lengths if a + b <= MAX_LENGTH)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from parceltrail.numbers.checksums import S10, Luhn, Mod7, Mod37_36, WeightedMod10, WeightedMod11Mod10, checksum_from
+from parceltrail.numbers.checksums import (
+    S10,
+    Luhn,
+    Mod7,
+    Mod37_36,
+    WeightedMod10,
+    WeightedMod11Mod10,
+    checksum_from,
+)
 
 
 def test_luhn_matches_the_textbook_example() -> None:
