@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     expire_after_days: int = Field(30, description="A package with no news for this long becomes expired")
     expiry_check_minutes: int = Field(60, description="How often the worker looks for expired packages")
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
+    hook_secrets: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description='Carrier push secrets by carrier code, JSON: {"sandbox": "whsec_..."}; a carrier without one refuses pushes',
+    )
 
 
 @cache
