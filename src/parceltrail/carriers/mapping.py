@@ -88,15 +88,30 @@ def phrase(pattern: str, status: Status | str, substatus: Substatus | str | None
 
 @dataclass(frozen=True, slots=True)
 class PhraseRules:
-    """Ordered rules for free text: the first pattern that matches wins, so specific before general."""
+    """Ordered rules for free text: the first pattern that matches wins, so specific before general.
+
+    Carriers reuse a small vocabulary ("In transit", "Arrived at Facility"), so answers are memoised
+    per text (bounded): the regex scan is the parsers' largest cost otherwise (bench/parse.py).
+    """
 
     title: str
     rules: tuple[PhraseRule, ...]
+    memo: dict[str, PhraseRule | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    MEMO_LIMIT = 4096
 
     def match(self, text: str | None) -> PhraseRule | None:
         if not text:
             return None
-        return next((r for r in self.rules if r.regex.search(text)), None)
+        try:
+            return self.memo[text]
+        except KeyError:
+            pass
+        found = next((r for r in self.rules if r.regex.search(text)), None)
+        if len(self.memo) >= self.MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[text] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from parceltrail.carriers.base import CarrierShapeError, CarrierTracking, EstimatedDelivery
-from parceltrail.core import Location, Status, Substatus, TrackingEvent, fingerprint, fold_events, sort_key
+from parceltrail.core import Location, PackageState, Status, Substatus, TrackingEvent, fingerprint, fold_into
 from parceltrail.core.countries import check_country
+from parceltrail.core.status import PROGRESS_RANK
 
 
 def load_body(carrier: str, body: bytes | str | dict | list) -> Any:
@@ -182,15 +183,20 @@ def tracking(
     (``on_return_leg``), and the newest delivery takes its detail from the proof-of-delivery fields
     (``refine_delivered``: ``signed_by``, ``delivery_location``).
     """
+    key = number or ""
     unique: dict[str, TrackingEvent] = {}
     for e in events:
-        unique.setdefault(fingerprint(carrier, number or "", e), e)
-    journey = on_return_leg(
-        [e for fp, e in sorted(unique.items(), key=lambda item: sort_key(item[1], item[0]))]
+        unique.setdefault(fingerprint(carrier, key, e), e)
+    by_time = sorted(
+        unique.items(), key=lambda item: (item[1].occurred_at, PROGRESS_RANK[item[1].status], item[0])
     )
-    journey = refine_delivered(list(journey), signed_by, delivery_location)
-    ordered = tuple(sorted(journey, key=lambda e: sort_key(e, fingerprint(carrier, number or "", e))))
-    state = fold_events(ordered, carrier, number or "")
+    journey = refine_delivered(list(on_return_leg([e for _, e in by_time])), signed_by, delivery_location)
+    # Fingerprints are hashed once; only events the two readings above replaced need a new one.
+    known = {id(e): fp for fp, e in unique.items()}
+    pairs = [(known.get(id(e)) or fingerprint(carrier, key, e), e) for e in journey]
+    pairs.sort(key=lambda pair: (pair[1].occurred_at, PROGRESS_RANK[pair[1].status], pair[0]))
+    ordered = tuple(e for _, e in pairs)
+    state = fold_into(PackageState(), pairs)
     if delivered_at is None and state.status is Status.DELIVERED:
         delivered_at = state.delivered_at
     seen: list[str] = []
