@@ -95,6 +95,13 @@ class PackageRepository:
         ).first()
         return _to_package(row) if row else None
 
+    def tracked_by(self, carrier: str, tracking_number: str) -> list[Package]:
+        """Every package, in any shop, following this carrier's number (a carrier push names no shop)."""
+        rows = self._c.execute(
+            select(packages).where(packages.c.carrier_key == carrier, packages.c.tracking_number == tracking_number)
+        ).all()
+        return [_to_package(r) for r in rows]
+
     def page(self, shop_id: str, where: PackageFilter, limit: int) -> list[Package]:
         """Up to ``limit`` packages in id (= creation) order after ``where.after_id``."""
         query = select(packages).where(packages.c.shop_id == shop_id)

@@ -11,6 +11,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, text
 
 from parceltrail.store.events import EventRepository
+from parceltrail.store.hooks import HookInboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.shops import ShopRepository
 
@@ -19,6 +20,7 @@ class UnitOfWork:
     shops: ShopRepository
     packages: PackageRepository
     events: EventRepository
+    hooks: HookInboxRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -30,6 +32,7 @@ class UnitOfWork:
         self.shops = ShopRepository(self._connection)
         self.packages = PackageRepository(self._connection)
         self.events = EventRepository(self._connection)
+        self.hooks = HookInboxRepository(self._connection)
         return self
 
     def __exit__(

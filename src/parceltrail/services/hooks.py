@@ -1,0 +1,169 @@
+"""Carrier push: take a signed delivery into the inbox at once, process it later through the polling path.
+
+The body is stored before anything else is done with it, in its own transaction, so "202 accepted"
+means it is on disk and a crash afterwards loses nothing: the worker drains the inbox on start, on a
+schedule and right after each delivery. Processing (the carrier's own ``parse``, then ``ingest_many``
+for every package following that number) may run twice after a crash or between two workers; ingest is
+idempotent, so running it again changes nothing. A delivery that fails is retried with a doubling
+delay and given up after ``MAX_ATTEMPTS`` tries, keeping its body and last error for a person to look at.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import SecretStr
+
+from parceltrail.carriers import CARRIERS, CarrierTracking
+from parceltrail.core import TrackingEvent
+from parceltrail.services.clock import utcnow
+from parceltrail.services.errors import NotFound
+from parceltrail.services.hook_signatures import PushRefused, scheme_for
+from parceltrail.services.ingest import ingest_many
+from parceltrail.services.packages import normalize_tracking_number
+from parceltrail.store import UnitOfWork
+from parceltrail.store.hooks import InboxDelivery
+
+log = logging.getLogger("parceltrail.push")
+
+MAX_ATTEMPTS = 5
+RETRY_BASE = timedelta(minutes=1)
+"""A failed delivery waits 1, 2, 4, 8 minutes before its next try (on the process clock)."""
+
+
+class PushNotSetUp(Exception):
+    """The carrier is known but has no push secret, so nothing it posts can be trusted."""
+
+    def __init__(self, carrier: str) -> None:
+        super().__init__(
+            f"push is not set up for carrier {carrier!r}: give it a secret in PARCELTRAIL_HOOK_SECRETS"
+        )
+        self.carrier = carrier
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    id: int
+    duplicate: bool
+
+
+def receive_push(
+    uow: UnitOfWork,
+    carrier: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    secrets: Mapping[str, SecretStr],
+    now: datetime | None = None,
+) -> Acceptance:
+    """Verify a delivery and store it pending; a redelivery of a stored delivery id is reported, not stored.
+
+    Raises ``NotFound`` for an unknown carrier, ``PushNotSetUp`` when it has no secret and
+    ``PushRefused`` when the signature or timestamp does not hold; in all three nothing is stored.
+    """
+    if carrier not in CARRIERS:
+        raise NotFound("carrier", carrier)
+    secret = secrets.get(carrier)
+    if secret is None:
+        raise PushNotSetUp(carrier)
+    now = now or utcnow()
+    verified = scheme_for(carrier).verify(secret.get_secret_value(), headers, body, now)
+    with uow:
+        inbox_id = uow.hooks.add(carrier, verified.delivery_id, now, body)
+        if inbox_id is None:
+            assert verified.delivery_id is not None
+            existing = uow.hooks.find(carrier, verified.delivery_id)
+            assert existing is not None
+            return Acceptance(existing.id, duplicate=True)
+        uow.commit()
+    return Acceptance(inbox_id, duplicate=False)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a delivery that has failed ``attempts`` times waits before the next try."""
+    return RETRY_BASE * 2 ** (attempts - 1)
+
+
+@dataclass
+class DrainReport:
+    done: int = 0
+    failed: int = 0
+    given_up: int = 0
+    events: int = 0
+
+
+def drain_inbox(uow: UnitOfWork, batch: int = 100) -> DrainReport:
+    """Process every delivery that is due, oldest first, in batches; failures are recorded, never raised."""
+    report = DrainReport()
+    while True:
+        now = utcnow()
+        retry_after = {n: now - retry_delay(n) for n in range(1, MAX_ATTEMPTS)}
+        with uow:
+            due = uow.hooks.due(retry_after, batch)
+        for delivery in due:
+            _process(uow, delivery, report)
+        if len(due) < batch:
+            return report
+
+
+def _process(uow: UnitOfWork, delivery: InboxDelivery, report: DrainReport) -> None:
+    try:
+        report.events += _deliver(uow, delivery)
+    except Exception as error:  # noqa: BLE001 - any failure is recorded on the delivery and retried
+        reason = f"{type(error).__name__}: {error}"
+        with uow:
+            attempts = uow.hooks.mark_failed(delivery.id, utcnow(), reason)
+            uow.commit()
+        gave_up = attempts >= MAX_ATTEMPTS
+        report.failed += 1
+        report.given_up += gave_up
+        log.warning("push %d from %s failed (attempt %d of %d%s): %s", delivery.id, delivery.carrier, attempts,
+                    MAX_ATTEMPTS, ", given up" if gave_up else "", reason)
+        return
+    with uow:
+        uow.hooks.mark_done(delivery.id, utcnow())
+        uow.commit()
+    report.done += 1
+
+
+def _deliver(uow: UnitOfWork, delivery: InboxDelivery) -> int:
+    """Parse the body as the carrier's tracking answer and ingest its events into every package that follows
+    each number it names; returns how many new events were stored."""
+    carrier = CARRIERS.get(delivery.carrier)
+    if carrier is None:
+        raise LookupError(f"carrier {delivery.carrier!r} is no longer registered")
+    tracking = carrier.parse(delivery.body)
+    shipments = [s for s in (tracking, *tracking.related) if s.tracking_number]
+    if not shipments:
+        raise ValueError("the body names no tracking number")
+    stored = 0
+    for shipment in shipments:
+        stored += _ingest_shipment(uow, delivery, shipment)
+    return stored
+
+
+def _ingest_shipment(uow: UnitOfWork, delivery: InboxDelivery, shipment: CarrierTracking) -> int:
+    assert shipment.tracking_number is not None
+    number = normalize_tracking_number(shipment.tracking_number)
+    with uow:
+        following = uow.packages.tracked_by(delivery.carrier, number)
+    if not following:
+        log.info("push %d from %s: no package follows %s", delivery.id, delivery.carrier, number)
+        return 0
+    by_shop: dict[str, dict[str, tuple[TrackingEvent, ...]]] = defaultdict(dict)
+    for package in following:
+        by_shop[package.shop_id][package.id] = shipment.events
+    stored = 0
+    for shop_id, batches in by_shop.items():
+        results = ingest_many(uow, shop_id, batches, source="push")
+        stored += sum(result.accepted for result in results.values())
+    return stored
+
+
+__all__ = [
+    "MAX_ATTEMPTS", "Acceptance", "DrainReport", "PushNotSetUp", "PushRefused", "drain_inbox", "receive_push",
+    "retry_delay",
+]
