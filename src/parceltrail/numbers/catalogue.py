@@ -216,7 +216,7 @@ def _s10_tables(data: dict) -> tuple[dict[str, dict[str, str]], dict[str, str], 
     operators: dict[str, dict[str, str]] = {}
     for country, operator in data["operators"].items():
         known = pycountry.countries.get(alpha_2=country)
-        name = getattr(known, "common_name", known.name) if known else data["territories"][country]
+        name = getattr(known, "common_name", known.name) if known else country
         operators[country] = {"operator": operator, "country": name}
     carriers = [{"code": code, **spec} for code, spec in data["carriers"].items()]
     return operators, carrier_by_country, carriers

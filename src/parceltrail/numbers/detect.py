@@ -236,6 +236,8 @@ def detect(text: str, carriers: Iterable[str] | None = None, country: str | None
             else:
                 misses.append(outcome)
     if carriers is not None or country:
+        if isinstance(carriers, str):  # one code given bare: not a set of its letters
+            carriers = (carriers,)
         shop = frozenset(carriers) if carriers is not None else None
         for candidate in found:
             _apply_hints(candidate, shop, country.upper() if country else None, book)

@@ -94,6 +94,10 @@ def test_carrier_hint_puts_the_shops_carrier_first() -> None:
     assert hinted.ambiguous  # the other carrier still survives; the hint only re-ranks
 
 
+def test_a_single_carrier_code_given_as_a_string_counts_as_one_carrier() -> None:
+    assert detect("JFV247545960", carriers="purolator").carrier == "purolator"
+
+
 def test_country_hint_breaks_a_tie_between_equal_formats() -> None:
     # 16 digits passing Canada Post's check: Evri's unchecked 16-digit format fits too
     number = "0073938000549297"
