@@ -10,6 +10,7 @@ from pydantic import AwareDatetime
 from parceltrail import services
 from parceltrail.api.deps import AppSettings, ShopId, Uow
 from parceltrail.api.schemas import (
+    EstimateOut,
     EventOut,
     EventsBody,
     IngestOut,
@@ -40,7 +41,9 @@ def get_package(package_id: str, shop_id: ShopId, uow: Uow) -> PackageDetailOut:
     """A package with its events, oldest first."""
     detail = services.get_package(uow, shop_id, package_id)
     return PackageDetailOut(
-        **PackageOut.of(detail.package).model_dump(), events=[EventOut.of(e) for e in detail.events]
+        **PackageOut.of(detail.package, detail.estimate).model_dump(),
+        events=[EventOut.of(e) for e in detail.events],
+        estimate_history=[EstimateOut.of(e) for e in detail.estimates],
     )
 
 
@@ -61,7 +64,8 @@ def list_packages(
             "limit is too large", [services.FieldError("limit", f"expected 1 to {settings.page_size_max}")]
         )
     page = services.list_packages(uow, shop_id, status, carrier, updated_since, cursor, limit)
-    return PackagePageOut(items=[PackageOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+    return PackagePageOut(items=[PackageOut.of(p, page.estimates.get(p.id)) for p in page.items],
+                          next_cursor=page.next_cursor)
 
 
 @router.post("/{package_id}/events", response_model=IngestOut)
@@ -69,5 +73,6 @@ def post_events(package_id: str, body: EventsBody, shop_id: ShopId, uow: Uow, se
     """Add events in any order, any number of times; duplicates are counted, not stored."""
     if len(body.events) > settings.max_events_per_request:
         raise HTTPException(413, f"at most {settings.max_events_per_request} events per request")
-    result = services.ingest_events(uow, shop_id, package_id, [e.to_event() for e in body.events])
+    events = [e.to_event() for e in body.events]
+    result = services.record_scans(uow, shop_id, {package_id: events}, source="api")[package_id]
     return IngestOut(accepted=result.accepted, duplicates=result.duplicates, package=PackageOut.of(result.package))

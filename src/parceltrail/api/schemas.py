@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from parceltrail.store.estimates import StoredEstimate
 from parceltrail.core import (
     Address,
     Location,
@@ -107,6 +108,27 @@ class DestinationOut(BaseModel):
     country: str | None
 
 
+class EstimateOut(BaseModel):
+    """When the package should arrive: a window (P10-P90 dates), the likeliest day, and a promise date
+    meant to be met 95% of the time; ``source`` says what the estimate rests on, ``reason`` why it moved."""
+
+    earliest: date
+    likely: date
+    latest: date
+    promise: date
+    confidence: str
+    source: str
+    revised_at: datetime
+    reason: str
+
+    @classmethod
+    def of(cls, e: StoredEstimate | None) -> EstimateOut | None:
+        if e is None:
+            return None
+        return cls(earliest=e.earliest, likely=e.likely, latest=e.latest, promise=e.promise, confidence=e.confidence,
+                   source=e.source, revised_at=e.revised_at, reason=e.reason)
+
+
 class PackageOut(BaseModel):
     id: str
     tracking_number: str
@@ -120,9 +142,10 @@ class PackageOut(BaseModel):
     updated_at: datetime
     last_event_at: datetime | None
     delivered_at: datetime | None
+    estimated_delivery: EstimateOut | None = None
 
     @classmethod
-    def of(cls, package: Package) -> PackageOut:
+    def of(cls, package: Package, estimate: StoredEstimate | None = None) -> PackageOut:
         state: PackageState = package.state
         dest = package.destination
         return cls(
@@ -132,11 +155,13 @@ class PackageOut(BaseModel):
             status=state.status, substatus=state.substatus, event_count=state.event_count,
             created_at=package.created_at, updated_at=package.updated_at,
             last_event_at=state.last_event_at, delivered_at=state.delivered_at,
+            estimated_delivery=EstimateOut.of(estimate),
         )
 
 
 class PackageDetailOut(PackageOut):
     events: list[EventOut]
+    estimate_history: list[EstimateOut]
 
 
 class PackagePageOut(BaseModel):

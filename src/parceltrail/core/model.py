@@ -125,3 +125,5 @@ class Package:
     order_ref: str | None = None
     destination: Address | None = None
     state: PackageState = field(default_factory=PackageState)
+    origin: Address | None = None
+    service: str | None = None

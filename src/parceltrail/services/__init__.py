@@ -11,10 +11,11 @@ from parceltrail.services.packages import (
     list_packages,
     register_package,
 )
+from parceltrail.services.scans import record_scans
 from parceltrail.services.shops import NewShop, authenticate, create_api_key, create_shop
 
 __all__ = [
     "FieldError", "IngestResult", "InvalidInput", "NewShop", "NotFound", "PackageDetail", "PackagePage",
     "Registration", "authenticate", "create_api_key", "create_shop", "expire_quiet_packages", "get_package",
-    "ingest_events", "ingest_many", "list_packages", "register_package",
+    "ingest_events", "ingest_many", "list_packages", "record_scans", "register_package",
 ]

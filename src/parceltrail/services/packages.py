@@ -10,8 +10,11 @@ from datetime import datetime
 
 from parceltrail.core import Address, Package, PackageState, Status, TrackingEvent
 from parceltrail.services.clock import utcnow
+from parceltrail.services.adapters import can_poll
+from parceltrail.services.estimates import revise_estimates
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.store import PackageFilter, UnitOfWork
+from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.ids import new_id
 
 _SEPARATORS = re.compile(r"[\s\-_.]+")
@@ -55,8 +58,13 @@ def register_package(
     carrier: str | None = None,
     order_ref: str | None = None,
     destination: Address | None = None,
+    origin: Address | None = None,
+    service: str | None = None,
 ) -> Registration:
-    """Start following a number; registering the same number + carrier again returns the first package."""
+    """Start following a number; registering the same number + carrier again returns the first package.
+
+    A package whose carrier we can poll is due for its first check at once.
+    """
     number = normalize_tracking_number(tracking_number)
     carrier_code = normalize_carrier(carrier)
     now = utcnow()
@@ -74,9 +82,12 @@ def register_package(
             order_ref=order_ref,
             destination=destination,
             state=PackageState(),
+            origin=origin,
+            service=service,
         )
-        uow.packages.add(package)
+        uow.packages.add(package, next_check_at=now if can_poll(carrier_code) else None)
         uow.commit()
+    revise_estimates(uow, [package.id], now)
     return Registration(package, created=True)
 
 
@@ -84,6 +95,12 @@ def register_package(
 class PackageDetail:
     package: Package
     events: list[TrackingEvent]
+    estimates: list[StoredEstimate]
+    """Every revision, oldest first; the last is the current estimate."""
+
+    @property
+    def estimate(self) -> StoredEstimate | None:
+        return self.estimates[-1] if self.estimates else None
 
 
 def get_package(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageDetail:
@@ -91,13 +108,14 @@ def get_package(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageDetail
         package = uow.packages.get(shop_id, package_id)
         if package is None:
             raise NotFound("package", package_id)
-        return PackageDetail(package, uow.events.timeline(package_id))
+        return PackageDetail(package, uow.events.timeline(package_id), uow.estimates.history(package_id))
 
 
 @dataclass(frozen=True, slots=True)
 class PackagePage:
     items: list[Package]
     next_cursor: str | None
+    estimates: dict[str, StoredEstimate]
 
 
 def _encode_cursor(package_id: str) -> str:
@@ -132,9 +150,10 @@ def list_packages(
     )
     with uow:
         rows = uow.packages.page(shop_id, where, limit + 1)
-    more = len(rows) > limit
-    items = rows[:limit]
-    return PackagePage(items, _encode_cursor(items[-1].id) if more and items else None)
+        more = len(rows) > limit
+        items = rows[:limit]
+        estimates = uow.estimates.current([p.id for p in items])
+    return PackagePage(items, _encode_cursor(items[-1].id) if more and items else None, estimates)
 
 
 __all__ = [

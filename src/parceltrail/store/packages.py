@@ -13,9 +13,11 @@ from parceltrail.store.tables import packages
 
 
 def _to_package(row: Row) -> Package:
-    destination = None
+    destination = origin = None
     if row.dest_postal_code or row.dest_country:
         destination = Address(postal_code=row.dest_postal_code, country=row.dest_country)
+    if row.origin_postal_code or row.origin_country:
+        origin = Address(postal_code=row.origin_postal_code, country=row.origin_country)
     state = PackageState(
         status=Status(row.status),
         substatus=Substatus(row.substatus),
@@ -34,6 +36,8 @@ def _to_package(row: Row) -> Package:
         order_ref=row.order_ref,
         destination=destination,
         state=state,
+        origin=origin,
+        service=row.service,
     )
 
 
@@ -49,8 +53,9 @@ class PackageRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def add(self, package: Package) -> None:
+    def add(self, package: Package, next_check_at: datetime | None = None) -> None:
         dest = package.destination or Address()
+        origin = package.origin or Address()
         self._c.execute(
             insert(packages).values(
                 id=package.id,
@@ -61,6 +66,10 @@ class PackageRepository:
                 order_ref=package.order_ref,
                 dest_postal_code=dest.postal_code,
                 dest_country=dest.country,
+                origin_postal_code=origin.postal_code,
+                origin_country=origin.country,
+                service=package.service,
+                next_check_at=next_check_at,
                 status=package.state.status.value,
                 substatus=package.state.substatus.value,
                 event_count=package.state.event_count,
@@ -77,6 +86,11 @@ class PackageRepository:
         row = self._c.execute(
             select(packages).where(packages.c.id == package_id, packages.c.shop_id == shop_id)
         ).first()
+        return _to_package(row) if row else None
+
+    def get_any(self, package_id: str) -> Package | None:
+        """A package whatever its shop: for the worker, never for a request made on a shop's behalf."""
+        row = self._c.execute(select(packages).where(packages.c.id == package_id)).first()
         return _to_package(row) if row else None
 
     def get_many(self, shop_id: str, package_ids: Sequence[str]) -> dict[str, Package]:

@@ -10,9 +10,11 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, text
 
+from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.hooks import HookInboxRepository
 from parceltrail.store.packages import PackageRepository
+from parceltrail.store.polling import PollRepository
 from parceltrail.store.shops import ShopRepository
 
 
@@ -21,6 +23,8 @@ class UnitOfWork:
     packages: PackageRepository
     events: EventRepository
     hooks: HookInboxRepository
+    polling: PollRepository
+    estimates: EstimateRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -33,6 +37,8 @@ class UnitOfWork:
         self.packages = PackageRepository(self._connection)
         self.events = EventRepository(self._connection)
         self.hooks = HookInboxRepository(self._connection)
+        self.polling = PollRepository(self._connection)
+        self.estimates = EstimateRepository(self._connection)
         return self
 
     def __exit__(

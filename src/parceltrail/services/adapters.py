@@ -1,0 +1,96 @@
+"""How the services reach carrier adapters: which carriers can be polled, with what limits and credentials.
+
+Carrier modules are named after their code (``parceltrail.carriers.ups`` ...). A module may offer
+``fetch_many``/``parse_many`` to ask for several numbers in one request, and ``MAX_NUMBERS_PER_REQUEST``
+and ``REQUESTS_PER_SECOND`` to state its limits; without them a carrier gets one number per request at
+a conservative rate.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from functools import cache
+from types import ModuleType
+
+from parceltrail.carriers.base import Carrier, CarrierTracking
+from parceltrail.carriers.credentials import credentials_from_env
+from parceltrail.carriers.registry import CARRIERS
+
+DEFAULT_REQUESTS_PER_SECOND = 2.0
+
+
+@dataclass(frozen=True)
+class Adapter:
+    carrier: Carrier
+    module: ModuleType
+    max_numbers: int
+    requests_per_second: float
+
+    def fetch(self, numbers: list[str], credentials, client) -> list[CarrierTracking]:
+        """Ask for ``numbers`` (at most ``max_numbers``) and return what the carrier said, parsed."""
+        if len(numbers) > 1 and hasattr(self.module, "fetch_many"):
+            return list(self.module.parse_many(self.module.fetch_many(numbers, credentials, client)))
+        return [self.carrier.parse(self.carrier.fetch(n, credentials, client)) for n in numbers]
+
+
+@cache
+def adapter(code: str | None) -> Adapter | None:
+    """The pollable adapter for a carrier code, or None (unknown carrier, or one tracked by order id)."""
+    if not code or code not in CARRIERS:
+        return None
+    carrier = CARRIERS[code]
+    if carrier.lookup != "tracking_number":
+        return None
+    module = importlib.import_module(carrier.parse.__module__)
+    return Adapter(
+        carrier,
+        module,
+        max_numbers=int(getattr(module, "MAX_NUMBERS_PER_REQUEST", 1)),
+        requests_per_second=float(getattr(module, "REQUESTS_PER_SECOND", DEFAULT_REQUESTS_PER_SECOND)),
+    )
+
+
+def can_poll(code: str | None) -> bool:
+    return adapter(code) is not None
+
+
+class MissingCredentials(Exception):
+    """The carrier needs an account and none is configured (message names the settings to set)."""
+
+
+def env_credentials(code: str):
+    """Credentials from ``PARCELTRAIL_<CARRIER>_*``; carriers that need none get their empty type."""
+    kind = CARRIERS[code].credentials_type
+    required = [f.name for f in fields(kind) if f.name not in ("base_url", "shop_cipher")]
+    if not required:
+        return kind()
+    try:
+        found = credentials_from_env(code, kind)
+    except ValueError as error:
+        raise MissingCredentials(str(error)) from None
+    if found is None:
+        names = ", ".join(f"PARCELTRAIL_{code.upper()}_{n.upper()}" for n in required)
+        raise MissingCredentials(f"no {code} account configured: set {names}")
+    return found
+
+
+class RateLimiter:
+    """Spaces requests to one carrier at most ``per_second`` apart, across the threads of one process."""
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic):
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._sleep = sleep
+        self._monotonic = monotonic
+
+    def wait(self, carrier: str, per_second: float) -> None:
+        with self._lock:
+            now = self._monotonic()
+            start = max(now, self._next.get(carrier, now))
+            self._next[carrier] = start + 1.0 / per_second
+        if start > now:
+            self._sleep(start - now)

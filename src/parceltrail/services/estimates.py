@@ -1,0 +1,86 @@
+"""Delivery estimates that move with scans: every state change asks the delivery-date engine again.
+
+The engine (``parceltrail.eta``) is pure; this module gathers what it needs from the store — when the
+package was registered, when the carrier took it, its newest scan and where, origin and destination
+with coordinates from ZIP centroids — in the destination's time zone, and keeps each revision.
+Until a shop has a trained model, estimates come from the carriers' published standards and say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from parceltrail import eta
+from parceltrail.core import Address, Package, Status, TrackingEvent
+from parceltrail.geo import us_zip
+from parceltrail.store import UnitOfWork
+from parceltrail.store.estimates import StoredEstimate
+
+_BEFORE_HANDOFF = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.CANCELLED, Status.EXPIRED})
+_PRIOR = eta.CarrierStandards()
+
+
+def _place(address: Address | None, fallback_country: str = "US") -> eta.Place:
+    country = (address.country if address else None) or fallback_country
+    postal = address.postal_code if address else None
+    found = us_zip(postal) if country == "US" else None
+    if found is None:
+        return eta.Place(country=country, postal_code=postal)
+    return eta.Place(country=country, region=found.state, postal_code=postal, lat=found.lat, lon=found.lon)
+
+
+def _zone(destination: Address | None) -> ZoneInfo:
+    found = us_zip(destination.postal_code) if destination and destination.country in (None, "US") else None
+    return ZoneInfo(found.timezone) if found and found.timezone else ZoneInfo("UTC")
+
+
+def prediction_input(
+    package: Package, events: Sequence[TrackingEvent], previous: StoredEstimate | None
+) -> eta.PredictionInput:
+    zone = _zone(package.destination)
+    destination = _place(package.destination)
+    origin = _place(package.origin, destination.country)
+    handoff = min((e.occurred_at for e in events if e.status not in _BEFORE_HANDOFF), default=None)
+    newest = max(events, key=lambda e: (e.occurred_at, e.status is Status.DELIVERED), default=None)
+    last_scan = None
+    if newest is not None:
+        loc = newest.location
+        place = _place(Address(postal_code=loc.postal_code, country=loc.country), destination.country) \
+            if (loc.postal_code or loc.country) else None
+        last_scan = eta.Scan(newest.occurred_at.astimezone(zone), newest.status.value, place)
+    before = None
+    if previous is not None:
+        before = eta.Estimate(previous.earliest, previous.likely, previous.latest, previous.promise,
+                              previous.confidence, previous.source, previous.revised_at, previous.reason,
+                              previous.moment)
+    return eta.PredictionInput(
+        purchased_at=package.created_at.astimezone(zone),
+        origin=origin,
+        destination=destination,
+        seller_id=package.shop_id,
+        carrier=package.carrier,
+        service=package.service,
+        handed_over_at=handoff.astimezone(zone) if handoff else None,
+        last_scan=last_scan,
+        previous=before,
+    )
+
+
+def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime) -> int:
+    """Predict again for these packages and keep each new estimate; returns how many were stored."""
+    with uow:
+        current = uow.estimates.current(package_ids)
+        rows: list[StoredEstimate] = []
+        for package_id in package_ids:
+            package = uow.packages.get_any(package_id)
+            if package is None or package.state.status in (Status.RETURNED, Status.CANCELLED, Status.EXPIRED):
+                continue
+            item = prediction_input(package, uow.events.timeline(package_id), current.get(package_id))
+            e = eta.predict(_PRIOR, item)
+            rows.append(StoredEstimate(package_id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
+                                       e.source, e.moment, e.reason))
+        uow.estimates.add_many(rows)
+        uow.commit()
+    return len(rows)

@@ -1,0 +1,151 @@
+"""Polling: claim the packages that are due, ask their carriers, ingest what is new, schedule the next look.
+
+One tick is: claim (one transaction) → fetch per carrier in batches its API allows, at the rate it allows
+(no transaction held open over the network) → ingest per shop through ``ingest_many`` (the same path as
+the API and push) → revise estimates where the status moved → record each check and release the claim.
+A carrier error never escapes a tick: it is recorded on the package and the check is retried with backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from parceltrail.carriers.base import CarrierFetchError, CarrierShapeError, CarrierTracking
+from parceltrail.services.adapters import Adapter, MissingCredentials, RateLimiter, adapter, env_credentials
+from parceltrail.services.clock import utcnow
+from parceltrail.services.scans import record_scans
+from parceltrail.services.schedule import next_check, retry_after_failure
+from parceltrail.store import UnitOfWork
+from parceltrail.store.polling import CheckOutcome, PollTarget
+
+log = logging.getLogger("parceltrail.polling")
+
+LEASE = timedelta(minutes=10)
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    fetched: int = 0
+    requests: int = 0
+    new_events: int = 0
+    failed: int = 0
+    status_changes: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Poller:
+    """Everything a tick needs that outlives it: the HTTP client, per-carrier pacing, randomness for jitter."""
+
+    client: object
+    credentials_for: Callable[[str, str], object] = lambda shop_id, carrier: env_credentials(carrier)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    rng: random.Random = field(default_factory=random.Random)
+    batch: int = 500
+
+    def tick(self, uow: UnitOfWork, now: datetime | None = None) -> TickReport:
+        now = now or utcnow()
+        token = secrets.token_hex(8)
+        with uow:
+            targets = uow.polling.claim_due(now, self.batch, LEASE, token)
+            uow.commit()
+        report = TickReport(claimed=len(targets))
+        if not targets:
+            return report
+        answers, failures = self._ask_carriers(targets, report)
+        self._ingest(uow, targets, answers, now, report)
+        outcomes = self._outcomes(uow, targets, answers, failures, token, now)
+        with uow:
+            uow.polling.record(outcomes)
+            uow.commit()
+        return report
+
+    def _ask_carriers(
+        self, targets: list[PollTarget], report: TickReport
+    ) -> tuple[dict[str, CarrierTracking], dict[str, tuple[str, float | None]]]:
+        answers: dict[str, CarrierTracking] = {}
+        failures: dict[str, tuple[str, float | None]] = {}
+        groups: dict[tuple[str | None, str], list[PollTarget]] = defaultdict(list)
+        for t in targets:
+            groups[(t.carrier, t.shop_id)].append(t)
+        for (code, shop_id), group in groups.items():
+            found = adapter(code)
+            if found is None:
+                for t in group:
+                    failures[t.id] = (f"no tracking adapter for carrier {code or '(unknown)'}", None)
+                continue
+            try:
+                credentials = self.credentials_for(shop_id, found.carrier.code)
+            except MissingCredentials as error:
+                for t in group:
+                    failures[t.id] = (str(error), None)
+                continue
+            self._fetch_group(found, credentials, group, answers, failures, report)
+        for reason, _ in failures.values():
+            key = reason.split(":")[0]
+            report.errors[key] = report.errors.get(key, 0) + 1
+        report.failed = len(failures)
+        return answers, failures
+
+    def _fetch_group(self, found: Adapter, credentials, group: list[PollTarget], answers, failures, report) -> None:
+        by_number = {t.tracking_number: t for t in group}
+        numbers = list(by_number)
+        for start in range(0, len(numbers), found.max_numbers):
+            chunk = numbers[start:start + found.max_numbers]
+            self.limiter.wait(found.carrier.code, found.requests_per_second)
+            report.requests += 1
+            try:
+                results = found.fetch(chunk, credentials, self.client)
+            except (CarrierFetchError, CarrierShapeError) as error:
+                wait = getattr(error, "retry_after", None)
+                for n in chunk:
+                    failures[by_number[n].id] = (str(error), wait)
+                log.warning("polling %s: %s", found.carrier.code, error)
+                continue
+            report.fetched += len(chunk)
+            for result in results:
+                for tracking in (result, *result.related):
+                    number = (tracking.tracking_number or "").upper()
+                    if number in by_number and by_number[number].id not in answers:
+                        answers[by_number[number].id] = tracking
+            for n in chunk:
+                if by_number[n].id not in answers:
+                    failures[by_number[n].id] = (f"{found.carrier.code}: the answer did not mention {n}", None)
+
+    def _ingest(self, uow: UnitOfWork, targets: list[PollTarget], answers: dict[str, CarrierTracking],
+                now: datetime, report: TickReport) -> None:
+        per_shop: dict[str, dict[str, list]] = defaultdict(dict)
+        for t in targets:
+            tracking = answers.get(t.id)
+            if tracking is not None and tracking.events:
+                per_shop[t.shop_id][t.id] = list(tracking.events)
+        for shop_id, batches in per_shop.items():
+            for result in record_scans(uow, shop_id, batches, source="poll", now=now).values():
+                report.new_events += result.accepted
+                report.status_changes += result.status_changed
+
+    def _outcomes(self, uow: UnitOfWork, targets: list[PollTarget], answers, failures, token: str,
+                  now: datetime) -> list[CheckOutcome]:
+        with uow:
+            current = {p.id: p for shop in {t.shop_id for t in targets}
+                       for p in uow.packages.get_many(shop, [t.id for t in targets if t.shop_id == shop]).values()}
+        outcomes = []
+        for t in targets:
+            if t.id in failures:
+                reason, wait = failures[t.id]
+                failed = t.check_failures + 1
+                outcomes.append(CheckOutcome(t.id, token, now, retry_after_failure(failed, now, self.rng, wait),
+                                             failed, reason))
+                continue
+            package = current[t.id]
+            following = next_check(package.state.status, now, package.created_at, package.state.delivered_at,
+                                   self.rng)
+            outcomes.append(CheckOutcome(t.id, token, now, following, 0, None))
+        return outcomes
