@@ -162,17 +162,21 @@ class Detection:
     @property
     def ambiguous(self) -> bool:
         """True when candidates from more than one carrier survive."""
-        first = self.carrier
-        return any(c.carrier != first for c in self.candidates)
+        candidates = self.candidates
+        if len(candidates) < 2:
+            return False
+        first = candidates[0].carrier
+        return any(c.carrier != first for c in candidates)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``parceltrail detect --json`` and ``GET /v1/tracking-numbers/{number}``."""
+        best = self.candidates[0] if self.candidates else None
         return {
             "input": self.input,
             "normalized": self.normalized,
-            "valid": self.valid,
-            "carrier": self.carrier,
-            "format": self.format,
+            "valid": best is not None,
+            "carrier": best.carrier if best else None,
+            "format": best.format if best else None,
             "ambiguous": self.ambiguous,
             "candidates": [c.to_dict() for c in self.candidates],
         }
