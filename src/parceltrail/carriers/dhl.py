@@ -23,10 +23,9 @@ from parceltrail.carriers.reading import (
     moment,
     need,
     place,
-    tracking,
     window,
-    with_related,
 )
+from parceltrail.carriers.timeline import tracking, with_related
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient

@@ -1,4 +1,4 @@
-"""Reading helpers shared by the carrier parsers: JSON bodies, times with offsets, places, the result.
+"""Reading helpers shared by the carrier parsers: JSON bodies, times with offsets, places, estimates.
 
 Times are the layer aggregators most often get wrong, so every parser goes through these few
 functions: a time is taken with the offset the carrier gave, or from its separate GMT fields, and a
@@ -8,19 +8,15 @@ time with neither is refused (``CarrierShapeError``), never guessed.
 from __future__ import annotations
 
 import json
-import re
 import zoneinfo
-from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from parceltrail.carriers.base import CarrierShapeError, CarrierTracking, EstimatedDelivery
-from parceltrail.core import Location, PackageState, Status, Substatus, TrackingEvent, fingerprint, fold_into
+from parceltrail.carriers.base import CarrierShapeError, EstimatedDelivery
+from parceltrail.core import Location, Status, TrackingEvent
 from parceltrail.core.countries import check_country
-from parceltrail.core.status import PROGRESS_RANK
 
 
 def load_body(carrier: str, body: bytes | str | dict | list) -> Any:
@@ -138,132 +134,6 @@ def window(earliest: date | datetime | None, latest: date | datetime | None) -> 
     return EstimatedDelivery(first, last)
 
 
-RETURN_LEG = {
-    Status.IN_TRANSIT: (Status.RETURNING, Substatus.RETURN_TO_SENDER),
-    Status.OUT_FOR_DELIVERY: (Status.RETURNING, Substatus.RETURN_TO_SENDER),
-    Status.DELIVERED: (Status.RETURNED, Substatus.RETURNED_TO_SENDER),
-}
-"""What a movement scan means once the parcel is on its way back to the sender."""
-
-
-def on_return_leg(ordered: list[TrackingEvent]) -> tuple[TrackingEvent, ...]:
-    """After the first 'returning' event, plain movement scans are the return leg, not a new delivery.
-
-    Carriers keep scanning a returned parcel with their ordinary codes ("Arrived at facility",
-    "Delivered" at the sender's dock); read literally those would flip the package back to in transit
-    or delivered. Exceptions and failed attempts are left as they are. The carrier's code and text stay.
-    """
-    out: list[TrackingEvent] = []
-    returning = False
-    for e in ordered:
-        if returning and e.status in RETURN_LEG:
-            status, substatus = RETURN_LEG[e.status]
-            e = TrackingEvent(e.occurred_at, status, substatus, e.description, e.carrier_code, e.location)
-        returning = returning or e.status is Status.RETURNING
-        out.append(e)
-    return tuple(out)
-
-
-def tracking(
-    carrier: str,
-    number: str | None,
-    events: Iterable[TrackingEvent],
-    *,
-    estimated_delivery: EstimatedDelivery | None = None,
-    delivered_at: datetime | None = None,
-    signed_by: str | None = None,
-    delivery_location: str | None = None,
-    piece_count: int | None = None,
-    related: Iterable[CarrierTracking] = (),
-    unmapped: Iterable[str | None] = (),
-) -> CarrierTracking:
-    """Assemble the result: events de-duplicated and oldest first, status from the core fold.
-
-    Two readings apply to the whole timeline: scans after a return started are the return leg
-    (``on_return_leg``), and the newest delivery takes its detail from the proof-of-delivery fields
-    (``refine_delivered``: ``signed_by``, ``delivery_location``).
-    """
-    key = number or ""
-    unique: dict[str, TrackingEvent] = {}
-    for e in events:
-        unique.setdefault(fingerprint(carrier, key, e), e)
-    by_time = sorted(
-        unique.items(), key=lambda item: (item[1].occurred_at, PROGRESS_RANK[item[1].status], item[0])
-    )
-    journey = refine_delivered(list(on_return_leg([e for _, e in by_time])), signed_by, delivery_location)
-    # Fingerprints are hashed once; only events the two readings above replaced need a new one.
-    known = {id(e): fp for fp, e in unique.items()}
-    pairs = [(known.get(id(e)) or fingerprint(carrier, key, e), e) for e in journey]
-    pairs.sort(key=lambda pair: (pair[1].occurred_at, PROGRESS_RANK[pair[1].status], pair[0]))
-    ordered = tuple(e for _, e in pairs)
-    state = fold_into(PackageState(), pairs)
-    if delivered_at is None and state.status is Status.DELIVERED:
-        delivered_at = state.delivered_at
-    seen: list[str] = []
-    for u in unmapped:
-        if u and u not in seen:
-            seen.append(u)
-    return CarrierTracking(
-        carrier=carrier,
-        tracking_number=number,
-        status=state.status,
-        substatus=state.substatus,
-        events=ordered,
-        estimated_delivery=estimated_delivery,
-        delivered_at=delivered_at.astimezone(UTC) if delivered_at else None,
-        signed_by=(signed_by or "").strip() or None,
-        delivery_location=(delivery_location or "").strip() or None,
-        piece_count=piece_count,
-        related=tuple(related),
-        unmapped=tuple(seen),
-    )
-
-
-DELIVERY_DETAIL = (
-    (r"\bsign|signature", "signed"),
-    (r"mail ?box|letter ?box|\bpo box|in/at mailbox", "mailbox"),
-    (r"locker|parcel ?station|packstation", "locker"),
-    (r"neighbou?r", "neighbour"),
-    (
-        r"door|porch|garage|side ?door|back ?door|front|left at|safe ?place|reception|mail ?room",
-        "left_at_door",
-    ),
-)
-"""Ordered phrase rules for a carrier's 'where it was left' text; the first match names the substatus."""
-
-
-def refine_delivered(
-    events: list[TrackingEvent], signed_by: str | None, where: str | None
-) -> list[TrackingEvent]:
-    """Give the newest plain 'delivered' event the detail the proof-of-delivery fields carry.
-
-    A named signer means ``signed``; otherwise the carrier's place text ('Front Door', 'In/At Mailbox')
-    picks ``left_at_door``, ``mailbox``, ``locker`` or ``neighbour``. Earlier deliveries are left alone.
-    """
-    detail: str | None = "signed" if (signed_by or "").strip() else None
-    if detail is None and where:
-        detail = next((sub for pattern, sub in DELIVERY_DETAIL if re.search(pattern, where, re.I)), None)
-    if detail is None:
-        return events
-    delivered = [i for i, e in enumerate(events) if e.status is Status.DELIVERED]
-    if not delivered:
-        return events
-    newest = max(delivered, key=lambda i: events[i].occurred_at)
-    if events[newest].substatus is not Substatus.DELIVERED:
-        return events
-    out = list(events)
-    target = out[newest]
-    out[newest] = TrackingEvent(
-        target.occurred_at,
-        target.status,
-        Substatus(detail),
-        target.description,
-        target.carrier_code,
-        target.location,
-    )
-    return out
-
-
 @cache
 def _zones_by_country() -> dict[str, tuple[str, ...]]:
     """Country -> IANA zones, from the system tz database's zone.tab (empty if it is not installed)."""
@@ -295,11 +165,3 @@ def local_in_country(local: datetime, country: str | None) -> datetime | None:
     if len(candidates) != 1:
         return None
     return local.replace(tzinfo=timezone(candidates.pop()))
-
-
-def with_related(results: list[CarrierTracking], carrier: str) -> CarrierTracking:
-    """The first result, carrying the others in ``related`` (how every multi-result body is answered)."""
-    if not results:
-        raise CarrierShapeError(carrier, "the body describes no package")
-    first, *rest = results
-    return replace(first, related=tuple(rest))

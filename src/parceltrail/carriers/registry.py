@@ -20,3 +20,12 @@ def get_carrier(code: str) -> Carrier:
         return CARRIERS[code.strip().lower()]
     except KeyError:
         raise KeyError(f"unknown carrier {code!r}; expected one of: {', '.join(CARRIERS)}") from None
+
+
+def tables_markdown(carriers: list[Carrier] | None = None) -> str:
+    """Every carrier's mapping tables as Markdown: what docs/carriers.md embeds (a test compares the two)."""
+    from parceltrail.carriers.mapping import render_markdown
+
+    return "\n".join(
+        f"### {c.name} (`{c.code}`)\n\n{render_markdown(c.classifier)}" for c in carriers or CARRIERS.values()
+    )

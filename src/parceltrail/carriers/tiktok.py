@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from parceltrail.carriers.base import Carrier, CarrierFetchError, CarrierShapeError, CarrierTracking
 from parceltrail.carriers.credentials import TikTokCredentials
 from parceltrail.carriers.mapping import Classifier, PhraseRules, phrase
-from parceltrail.carriers.reading import event, from_millis, load_body, need, place, tracking
+from parceltrail.carriers.reading import event, from_millis, load_body, need, place
+from parceltrail.carriers.timeline import tracking
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient

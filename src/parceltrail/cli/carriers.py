@@ -139,13 +139,9 @@ def tables_command(
     carrier: Annotated[str | None, typer.Argument(help="One carrier code; default: all.")] = None,
 ) -> None:
     """Print the status mapping tables as Markdown (the source of docs/carriers.md's tables)."""
-    from parceltrail.carriers import CARRIERS
-    from parceltrail.carriers.mapping import render_markdown
+    from parceltrail.carriers.registry import tables_markdown
 
-    entries = [_carrier(carrier)] if carrier else list(CARRIERS.values())
-    for entry in entries:
-        typer.echo(f"### {entry.name} (`{entry.code}`)\n")
-        typer.echo(render_markdown(entry.classifier))
+    typer.echo(tables_markdown([_carrier(carrier)] if carrier else None), nl=False)
 
 
 def register(app: typer.Typer) -> None:
