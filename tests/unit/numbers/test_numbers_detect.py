@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parceltrail.numbers import catalogue, detect, detection_json, generate, normalize
 
@@ -175,3 +177,12 @@ def test_dispatch_only_tries_formats_of_matching_length_and_first_character() ->
     tried = book.formats_for(UPS)
     assert all(18 in f.lengths and "1" in f.first_chars for f in tried)
     assert len(tried) < len(book.formats) // 5
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_is_answered_without_error(text: str) -> None:
+    detection = detect(text)
+    assert " " not in detection.normalized and "-" not in detection.normalized
+    assert detection.valid == bool(detection.candidates)
+    assert detection.to_dict()["valid"] is detection.valid
