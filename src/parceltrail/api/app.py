@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import parceltrail
 from parceltrail.api import problems
 from parceltrail.api.deps import Uow
+from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.limits import BodyLimit
 from parceltrail.api.packages import router as packages_router
 from parceltrail.api.schemas import HealthOut
@@ -49,4 +50,5 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return HealthOut(status="ok", database="ok")
 
     app.include_router(packages_router)
+    app.include_router(hooks_router)
     return app

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from parceltrail.services import expire_quiet_packages
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
+from parceltrail.worker.push import register_push_jobs
 
 log = logging.getLogger("parceltrail.worker")
 
@@ -41,4 +42,4 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
             log.info("expired %d packages with no update for %d days", count, settings.expire_after_days)
         return count
 
-    return {"expire_quiet_packages": expire_job}
+    return {"expire_quiet_packages": expire_job, **register_push_jobs(queue, engine, every(1))}
