@@ -37,39 +37,44 @@ def _weights(pattern: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(islice(cycle(pattern), _MAX))
 
 
-def _weighted_sum(payload: str, weights: tuple[int, ...], weight_totals: tuple[int, ...]) -> int:
-    """Sum of digit * weight from the right; works on the ASCII codes and subtracts '0' * weights once."""
-    data = payload.encode()[::-1]
-    return sum(map(mul, data, weights)) - _ZERO * weight_totals[len(data)]
-
-
 def _totals(weights: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sum(weights[:size]) for size in range(_MAX + 1))
 
 
 @dataclass(frozen=True, slots=True)
-class WeightedMod10:
+class _WeightedSum:
+    """A digit sum with weights cycling from the rightmost payload digit, the weights precomputed once."""
+
+    weights_from_right: tuple[int, ...]
+    _w: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _totals: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_w", _weights(self.weights_from_right))
+        object.__setattr__(self, "_totals", _totals(self._w))
+
+    def weighted_sum(self, payload: str) -> int:
+        """Works on the ASCII codes and subtracts '0' times the weights used, once."""
+        data = payload.encode()[::-1]
+        return sum(map(mul, data, self._w)) - _ZERO * self._totals[len(data)]
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedMod10(_WeightedSum):
     """Weighted sum mod 10 (check = 10 - sum mod 10), weights cycling from the rightmost payload digit.
 
     Covers the UPS, USPS, FedEx Ground, Canada Post, OnTrac and GS1/SSCC variants, which differ only
     in weights; ``letter_values="ups"`` lets letters count as digits the way UPS shipper numbers need.
     """
 
-    weights_from_right: tuple[int, ...]
     letter_values: str | None = None
     name: str = "mod10"
     bits: float = math.log2(10)
-    _w: tuple[int, ...] = field(init=False, repr=False)
-    _totals: tuple[int, ...] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_w", _weights(self.weights_from_right))
-        object.__setattr__(self, "_totals", _totals(self._w))
 
     def expected(self, payload: str) -> str:
         if self.letter_values == "ups":
             payload = payload.translate(_UPS_LETTER_VALUES)
-        return str(-_weighted_sum(payload, self._w, self._totals) % 10)
+        return str(-self.weighted_sum(payload) % 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,21 +92,14 @@ class Luhn:
 
 
 @dataclass(frozen=True, slots=True)
-class WeightedMod11Mod10:
+class WeightedMod11Mod10(_WeightedSum):
     """Weighted sum, mod 11, then mod 10 (FedEx Express): weights cycle 1, 3, 7 from the right."""
 
-    weights_from_right: tuple[int, ...]
     name: str = "mod11_mod10"
     bits: float = math.log2(10)
-    _w: tuple[int, ...] = field(init=False, repr=False)
-    _totals: tuple[int, ...] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_w", _weights(self.weights_from_right))
-        object.__setattr__(self, "_totals", _totals(self._w))
 
     def expected(self, payload: str) -> str:
-        return str(_weighted_sum(payload, self._w, self._totals) % 11 % 10)
+        return str(self.weighted_sum(payload) % 11 % 10)
 
 
 @dataclass(frozen=True, slots=True)
