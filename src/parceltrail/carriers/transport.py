@@ -111,13 +111,11 @@ class CarrierClient:
                 continue
             if status >= 500:
                 if last:
-                    raise CarrierFetchError(
-                        carrier,
-                        f"{_host(url)} answered {status} {carrier_message(response)} {attempt} times".replace(
-                            "  ", " "
-                        ),
-                        status,
+                    words = carrier_message(response)
+                    reason = f"{_host(url)} answered {status} {attempt} times in a row" + (
+                        f" ({words})" if words else ""
                     )
+                    raise CarrierFetchError(carrier, reason, status)
                 self._pause(carrier, policy.wait(attempt), str(status))
                 continue
             return response

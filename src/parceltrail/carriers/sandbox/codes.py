@@ -8,7 +8,7 @@ came from can never disagree.
 from __future__ import annotations
 
 from parceltrail.carriers.mapping import Classifier, CodeTable, row
-from parceltrail.carriers.reading import RETURN_LEG
+from parceltrail.carriers.timeline import RETURN_LEG
 from parceltrail.core import Status, Substatus
 
 CODE = "sandbox"

@@ -13,7 +13,7 @@ import math
 import threading
 import zoneinfo
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 # Not served by truck from the contiguous network, so left out of the sandbox's ZIP pool.
 OFFSHORE = frozenset({"AK", "HI", "PR", "VI", "GU", "AS", "MP", "FM", "MH", "PW", "AA", "AE", "AP"})
@@ -125,10 +125,12 @@ def distance_km(a: Place, b: Place) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+@lru_cache(maxsize=65536)
 def nearest_hub(p: Place) -> Place:
     return min(hubs(), key=lambda h: distance_km(p, h))
 
 
+@lru_cache(maxsize=1024)
 def line_haul(origin_hub: Place, destination_hub: Place, express: bool) -> tuple[Place, ...]:
     """Hubs between the two end hubs, exclusive.
 

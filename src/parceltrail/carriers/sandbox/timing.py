@@ -14,7 +14,17 @@ from functools import cache
 from parceltrail.carriers.sandbox.geography import Place
 
 # Days the sandbox carrier's network stands still (the holidays US parcel carriers close on).
-CLOSED_ON = ("New Year's Day", "Memorial Day", "Independence Day", "Labor Day", "Thanksgiving", "Christmas Day")
+CLOSED_ON = frozenset(
+    {
+        "New Year's Day",
+        "Memorial Day",
+        "Independence Day",
+        "Labor Day",
+        "Thanksgiving",
+        "Thanksgiving Day",
+        "Christmas Day",
+    }
+)
 
 
 class Dice:
@@ -52,9 +62,7 @@ def closed_days(year: int) -> frozenset[date]:
     import holidays
 
     found = holidays.country_holidays("US", years=year)
-    return frozenset(
-        day for day, name in found.items() if any(n in name for n in CLOSED_ON)
-    )
+    return frozenset(day for day, name in found.items() if name.removesuffix(" (observed)") in CLOSED_ON)
 
 
 def is_delivery_day(day: date) -> bool:
