@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     expire_after_days: int = Field(30, description="A package with no news for this long becomes expired")
     expiry_check_minutes: int = Field(60, description="How often the worker looks for expired packages")
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
+    poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
+    carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")
     hook_secrets: dict[str, SecretStr] = Field(
         default_factory=dict,
         description='Carrier push secrets by carrier code, JSON: {"sandbox": "whsec_..."}; a carrier without one refuses pushes',

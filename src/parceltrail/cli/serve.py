@@ -37,20 +37,27 @@ def serve(
     engine = open_database(settings)
     background = _worker(engine, embedded=True) if worker else None
     if background is not None:
-        background.consumer.start()
+        background.start()
     typer.echo(f"parceltrail serving on http://{host}:{port} (API docs at /docs); database {engine.url!r}")
     try:
         uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="info")
     finally:
         if background is not None:
-            background.consumer.stop(graceful=True)
+            background.stop()
 
 
 def worker() -> None:
     """Run the background worker alone (for a scale-out set-up with separate API processes)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = open_database()
-    _worker(engine, embedded=False).consumer.run()
+    background = _worker(engine, embedded=False)
+    if background.poll_loop is not None:
+        background.poll_loop.start()
+    try:
+        background.consumer.run()
+    finally:
+        if background.poll_loop is not None:
+            background.poll_loop.stop()
 
 
 def migrate() -> None:

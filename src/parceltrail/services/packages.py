@@ -134,14 +134,17 @@ def _decode_cursor(cursor: str) -> str:
 
 def list_packages(
     uow: UnitOfWork,
-    shop_id: str,
+    shop_id: str | None,
     status: Status | None = None,
     carrier: str | None = None,
     updated_since: datetime | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> PackagePage:
-    """A page in registration order; ``next_cursor`` is None on the last page."""
+    """A page in registration order; ``next_cursor`` is None on the last page.
+
+    ``shop_id=None`` lists every shop's packages: for operators at the command line, never for the API.
+    """
     where = PackageFilter(
         status=status,
         carrier=normalize_carrier(carrier),

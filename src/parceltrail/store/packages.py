@@ -116,9 +116,11 @@ class PackageRepository:
         ).all()
         return [_to_package(r) for r in rows]
 
-    def page(self, shop_id: str, where: PackageFilter, limit: int) -> list[Package]:
-        """Up to ``limit`` packages in id (= creation) order after ``where.after_id``."""
-        query = select(packages).where(packages.c.shop_id == shop_id)
+    def page(self, shop_id: str | None, where: PackageFilter, limit: int) -> list[Package]:
+        """Up to ``limit`` packages in id (= creation) order after ``where.after_id``; all shops when None."""
+        query = select(packages)
+        if shop_id is not None:
+            query = query.where(packages.c.shop_id == shop_id)
         if where.status is not None:
             query = query.where(packages.c.status == where.status.value)
         if where.carrier is not None:

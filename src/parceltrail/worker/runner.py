@@ -8,7 +8,10 @@ from huey import Huey
 from huey.consumer import Consumer
 from sqlalchemy import Engine
 
+from parceltrail.carriers.transport import CarrierClient
+from parceltrail.services.polling import Poller
 from parceltrail.settings import Settings
+from parceltrail.worker.poller import PollLoop
 from parceltrail.worker.jobs import register_jobs
 from parceltrail.worker.queue import make_queue
 
@@ -22,14 +25,32 @@ class EmbeddedConsumer(Consumer):
 
 @dataclass
 class Worker:
+    """The queue consumer (periodic and enqueued jobs) and the polling loop, started and stopped together."""
+
     queue: Huey
     jobs: dict
     consumer: Consumer
+    poll_loop: PollLoop | None = None
+
+    def start(self) -> None:
+        self.consumer.start()
+        if self.poll_loop is not None:
+            self.poll_loop.start()
+
+    def stop(self) -> None:
+        if self.poll_loop is not None:
+            self.poll_loop.stop()
+        self.consumer.stop(graceful=True)
 
 
-def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: int = 1) -> Worker:
+def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: int = 1,
+                 poller: Poller | None = None) -> Worker:
     queue = make_queue(settings.queue_url)
     jobs = register_jobs(queue, settings, engine)
     consumer_class = EmbeddedConsumer if embedded else Consumer
     consumer = consumer_class(queue, workers=workers, periodic=True, worker_type="thread", max_delay=2.0)
-    return Worker(queue, jobs, consumer)
+    loop = None
+    if settings.poll_every_seconds > 0:
+        poller = poller or Poller(client=CarrierClient(timeout=settings.carrier_timeout_seconds))
+        loop = PollLoop(engine, poller, settings.poll_every_seconds)
+    return Worker(queue, jobs, consumer, loop)
