@@ -24,8 +24,6 @@ GENERIC_S10_CARRIER = "s10"
 # Fixed letters next to fixed digit runs (1Z..., ..123456785GB) are themselves evidence of a tracking
 # number: a flat allowance, since every format of that layout shares it and it ranks none above another.
 MIXED_SHAPE_BITS = 3.0
-
-
 UNCHECKED_DIGITS_CAP = 0.5
 MATCH_FLOOR = 0.1  # fitting a format at all is some evidence, even one with no fixed characters
 
