@@ -176,3 +176,23 @@ def test_health_and_openapi_need_no_key(api):
 def test_unknown_route_is_a_problem_too(api):
     response = httpx.get(f"{api.url}/v1/nothing-here")
     assert response.status_code == 404 and response.headers["content-type"] == "application/problem+json"
+
+
+def test_tracking_number_endpoint_explains_a_number(api, shop):
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    body = client.get("/v1/tracking-numbers/1Z 999 AA1 0123456784").json()
+    assert (body["valid"], body["carrier"], body["normalized"]) == (True, "ups", "1Z999AA10123456784")
+    assert body["candidates"][0]["checksum"] == "pass"
+    assert client.get("/v1/tracking-numbers/1Z999AA10123456785").json()["valid"] is False
+    assert client.get("/v1/tracking-numbers/1Z999AA10123456784", params={"country": "USA"}).status_code == 422
+    assert httpx.get(f"{api.url}/v1/tracking-numbers/1Z999AA10123456784").status_code == 401
+
+
+def test_registration_without_carrier_detects_an_unambiguous_one(api, shop):
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    created = client.post("/v1/packages", json={"tracking_number": "1Z999AA10123456784"})
+    assert (created.status_code, created.json()["carrier"]) == (201, "ups")
+    again = client.post("/v1/packages", json={"tracking_number": "1z999aa10123456784"})
+    assert (again.status_code, again.json()["id"]) == (200, created.json()["id"])
+    unknown = client.post("/v1/packages", json={"tracking_number": "PKG0001"}).json()
+    assert unknown["carrier"] is None

@@ -14,6 +14,8 @@ from parceltrail.api import problems
 from parceltrail.api.deps import Uow
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.limits import BodyLimit
+from parceltrail.api.numbers import router as numbers_router
+from parceltrail.numbers import catalogue
 from parceltrail.api.packages import router as packages_router
 from parceltrail.api.schemas import HealthOut
 from parceltrail.settings import Settings
@@ -26,6 +28,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         migrate(engine)
+        catalogue()  # load the tracking-number formats now, not on the first request
         yield
 
     app = FastAPI(
@@ -50,5 +53,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return HealthOut(status="ok", database="ok")
 
     app.include_router(packages_router)
+    app.include_router(numbers_router)
     app.include_router(hooks_router)
     return app

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from parceltrail.numbers import detect
 from parceltrail.core import Address, Package, PackageState, Status, TrackingEvent
 from parceltrail.services.clock import utcnow
 from parceltrail.services.adapters import can_poll
@@ -45,6 +46,12 @@ def normalize_carrier(raw: str | None) -> str | None:
     return carrier
 
 
+def detected_carrier(number: str, destination: Address | None) -> str | None:
+    """The carrier a number belongs to when the format says so unambiguously, else None (ask the seller)."""
+    found = detect(number, country=destination.country if destination else None)
+    return found.carrier if found.valid and not found.ambiguous else None
+
+
 @dataclass(frozen=True, slots=True)
 class Registration:
     package: Package
@@ -66,7 +73,7 @@ def register_package(
     A package whose carrier we can poll is due for its first check at once.
     """
     number = normalize_tracking_number(tracking_number)
-    carrier_code = normalize_carrier(carrier)
+    carrier_code = normalize_carrier(carrier) or detected_carrier(number, destination)
     now = utcnow()
     with uow:
         existing = uow.packages.find(shop_id, number, carrier_code)
