@@ -86,6 +86,7 @@ def receive(
     except NotFound:
         return problems.problem(404, "Not found", f"unknown carrier {carrier!r}; push URLs are /v1/hooks/<carrier code>")
     except PushNotSetUp as error:
+        log.warning("push refused: %s", error)
         return problems.problem(404, "Push not set up", str(error))
     except PushRefused as error:
         client = request.client.host if request.client else "?"

@@ -36,12 +36,10 @@ RETRY_BASE = timedelta(minutes=1)
 
 
 class PushNotSetUp(Exception):
-    """The carrier is known but has no push secret, so nothing it posts can be trusted."""
+    """The carrier is known but has no usable push secret, so nothing it posts can be trusted."""
 
-    def __init__(self, carrier: str) -> None:
-        super().__init__(
-            f"push is not set up for carrier {carrier!r}: give it a secret in PARCELTRAIL_HOOK_SECRETS"
-        )
+    def __init__(self, carrier: str, problem: str = "give it a secret in PARCELTRAIL_HOOK_SECRETS") -> None:
+        super().__init__(f"push is not set up for carrier {carrier!r}: {problem}")
         self.carrier = carrier
 
 
@@ -70,7 +68,10 @@ def receive_push(
     if secret is None:
         raise PushNotSetUp(carrier)
     now = now or utcnow()
-    verified = scheme_for(carrier).verify(secret.get_secret_value(), headers, body, now)
+    try:
+        verified = scheme_for(carrier).verify(secret.get_secret_value(), headers, body, now)
+    except ValueError as error:  # the configured secret itself is malformed (PushRefused is not a ValueError)
+        raise PushNotSetUp(carrier, f"its secret in PARCELTRAIL_HOOK_SECRETS is not usable ({error})") from None
     with uow:
         inbox_id = uow.hooks.add(carrier, verified.delivery_id, now, body)
         if inbox_id is None:

@@ -1,0 +1,136 @@
+"""Draining the push inbox on a real database: failures are kept and retried with backoff, then given up;
+one bad delivery never holds up the others; every number a body names is followed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import SecretStr
+
+from parceltrail.core import Status
+from parceltrail.services import create_shop, get_package, register_package
+from parceltrail.services.clock import get_clock, set_clock
+from parceltrail.services.hooks import MAX_ATTEMPTS, drain_inbox, receive_push, retry_delay
+from tests.integration.push.helpers import SECRET, UPS_NUMBER, signed_headers, ups_body
+
+SECRETS = {"ups": SecretStr(SECRET)}
+
+
+class StoppedClock:
+    """A process clock that moves when told to, and by a microsecond each time it is read (so the order
+    things happened in shows in their times)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        self.at += timedelta(microseconds=1)
+        return self.at
+
+
+@pytest.fixture
+def clock():
+    previous = get_clock()
+    stopped = StoppedClock(datetime.now(UTC).replace(microsecond=0))
+    set_clock(stopped)
+    yield stopped
+    set_clock(previous)
+
+
+def deliver(uow, clock: StoppedClock, body: bytes, delivery_id: str) -> int:
+    headers = signed_headers(body, delivery_id, sent_at=clock.at)
+    return receive_push(uow, "ups", headers, body, SECRETS).id
+
+
+def stored(uow, inbox_id: int):
+    with uow:
+        return uow.hooks.get(inbox_id)
+
+
+def test_a_body_the_carrier_parser_refuses_is_kept_retried_with_backoff_then_given_up(uow, clock):
+    inbox_id = deliver(uow, clock, b'{"not": "a UPS answer"}', "msg_bad")
+
+    assert drain_inbox(uow).failed == 1
+    first = stored(uow, inbox_id)
+    assert (first.state, first.attempts) == ("failed", 1)
+    assert first.error.startswith("CarrierShapeError: ups:")
+    assert first.body == b'{"not": "a UPS answer"}'
+
+    clock.at += retry_delay(1) - timedelta(seconds=1)
+    assert drain_inbox(uow).failed == 0  # not yet due
+    clock.at += timedelta(seconds=1)
+    assert drain_inbox(uow).failed == 1
+    assert stored(uow, inbox_id).attempts == 2
+
+    gave_up = 0
+    for attempts in range(2, MAX_ATTEMPTS):
+        clock.at += retry_delay(attempts)
+        gave_up += drain_inbox(uow).given_up
+    clock.at += timedelta(days=30)
+    assert drain_inbox(uow).failed == 0  # given up for good
+
+    final = stored(uow, inbox_id)
+    assert (final.state, final.attempts, gave_up) == ("failed", MAX_ATTEMPTS, 1)
+
+
+def test_backoff_doubles_from_one_minute():
+    assert [retry_delay(n) for n in range(1, MAX_ATTEMPTS)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+
+
+def test_one_bad_delivery_does_not_hold_up_the_ones_after_it(uow, clock):
+    shop = create_shop(uow, "Shop").shop
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    deliver(uow, clock, b"not json", "msg_1")
+    deliver(uow, clock, ups_body("delivered"), "msg_2")
+
+    report = drain_inbox(uow)
+
+    assert (report.done, report.failed) == (1, 1)
+    assert get_package(uow, shop.id, package.id).package.state.status is Status.DELIVERED
+
+
+def test_a_push_for_a_number_nobody_follows_is_done_without_events(uow, clock):
+    inbox_id = deliver(uow, clock, ups_body("exception"), "msg_stranger")
+
+    report = drain_inbox(uow)
+
+    assert (report.done, report.events) == (1, 0)
+    assert stored(uow, inbox_id).state == "done"
+
+
+def test_every_piece_of_a_multi_piece_body_reaches_its_own_package(uow, clock):
+    shop = create_shop(uow, "Pieces").shop
+    lead = register_package(uow, shop.id, "1Z4F28Y10395000020", "ups").package
+    sibling = register_package(uow, shop.id, "1Z4F28Y10395000011", "ups").package
+    deliver(uow, clock, ups_body("multi_piece"), "msg_pieces")
+
+    assert drain_inbox(uow).events == 14
+
+    assert get_package(uow, shop.id, lead.id).package.state.status is Status.IN_TRANSIT
+    assert get_package(uow, shop.id, sibling.id).package.state.status is Status.DELIVERED
+
+
+def test_the_inbox_drains_in_batches_oldest_first(uow, clock):
+    shop = create_shop(uow, "Batches").shop
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    ids = [deliver(uow, clock, ups_body("out_for_delivery" if n % 2 else "delivered"), f"msg_{n}") for n in range(7)]
+
+    report = drain_inbox(uow, batch=3)
+
+    assert report.done == 7
+    with uow:
+        assert uow.hooks.counts() == {"done": 7}
+        processed = [uow.hooks.get(i).processed_at for i in ids]
+    assert processed == sorted(processed) and len(set(processed)) == 7
+    assert get_package(uow, shop.id, package.id).package.state.status is Status.DELIVERED
+
+
+def test_a_configured_secret_that_is_not_base64_says_push_is_not_set_up(uow, clock):
+    from parceltrail.services.hooks import PushNotSetUp
+
+    body = ups_body("delivered")
+    with pytest.raises(PushNotSetUp, match="not usable"):
+        receive_push(uow, "ups", signed_headers(body, "msg_1"), body, {"ups": SecretStr("whsec_***")})
+    with uow:
+        assert uow.hooks.counts() == {}
