@@ -23,6 +23,7 @@ from parceltrail.carriers.reading import (
     moment,
     need,
     place,
+    shape_guard,
     window,
 )
 from parceltrail.carriers.timeline import tracking, with_related
@@ -75,6 +76,7 @@ COARSE = CodeTable("DHL unified status codes (statusCode, coarse)", (
 CLASSIFIER = Classifier(CODE, phrases=PHRASES, coarse=COARSE)
 
 
+@shape_guard(CODE)
 def parse(body: bytes | dict | list) -> CarrierTracking:
     data = need(CODE, load_body(CODE, body), dict, "body")
     if "shipments" not in data:

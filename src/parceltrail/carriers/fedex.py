@@ -21,6 +21,7 @@ from parceltrail.carriers.reading import (
     moment,
     need,
     place,
+    shape_guard,
     window,
 )
 from parceltrail.carriers.timeline import tracking, with_related
@@ -95,6 +96,7 @@ CLASSIFIER = Classifier(CODE, codes=CODES, coarse=COARSE)
 NOT_FOUND = {"TRACKING.TRACKINGNUMBER.NOTFOUND"}
 
 
+@shape_guard(CODE)
 def parse(body: bytes | dict | list) -> CarrierTracking:
     data = need(CODE, load_body(CODE, body), dict, "body")
     output = data.get("output")

@@ -7,16 +7,20 @@ time with neither is refused (``CarrierShapeError``), never guessed.
 
 from __future__ import annotations
 
+import functools
 import json
 import zoneinfo
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from parceltrail.carriers.base import CarrierShapeError, EstimatedDelivery
 from parceltrail.core import Location, Status, TrackingEvent
 from parceltrail.core.countries import check_country
+
+T = TypeVar("T")
 
 
 def load_body(carrier: str, body: bytes | str | dict | list) -> Any:
@@ -165,3 +169,24 @@ def local_in_country(local: datetime, country: str | None) -> datetime | None:
     if len(candidates) != 1:
         return None
     return local.replace(tzinfo=timezone(candidates.pop()))
+
+
+def shape_guard(carrier: str) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
+    """Turn a parser's stumble on an unexpected structure (a list where an object was, a number where
+    text was) into ``CarrierShapeError``, so no malformed body ever surfaces as a traceback."""
+
+    def wrap(parse: Callable[[Any], T]) -> Callable[[Any], T]:
+        @functools.wraps(parse)
+        def guarded(body: Any) -> T:
+            try:
+                return parse(body)
+            except CarrierShapeError:
+                raise
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+                raise CarrierShapeError(
+                    carrier, f"unexpected structure ({error.__class__.__name__}: {error})"
+                ) from None
+
+        return guarded
+
+    return wrap

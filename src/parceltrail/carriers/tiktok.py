@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from parceltrail.carriers.base import Carrier, CarrierFetchError, CarrierShapeError, CarrierTracking
 from parceltrail.carriers.credentials import TikTokCredentials
 from parceltrail.carriers.mapping import Classifier, PhraseRules, phrase
-from parceltrail.carriers.reading import event, from_millis, load_body, need, place
+from parceltrail.carriers.reading import event, from_millis, load_body, need, place, shape_guard
 from parceltrail.carriers.timeline import tracking
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ PHRASES = PhraseRules("TikTok Shop tracking descriptions, first match wins", (
 CLASSIFIER = Classifier(CODE, phrases=PHRASES)
 
 
+@shape_guard(CODE)
 def parse(body: bytes | dict | list) -> CarrierTracking:
     data = need(CODE, load_body(CODE, body), dict, "body")
     if "code" not in data:

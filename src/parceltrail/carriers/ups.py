@@ -23,6 +23,7 @@ from parceltrail.carriers.reading import (
     need,
     parse_day,
     place,
+    shape_guard,
     window,
 )
 from parceltrail.carriers.timeline import tracking, with_related
@@ -97,6 +98,7 @@ NOT_FOUND = {"TW0001", "151044"}
 """UPS warning/error codes meaning "no tracking information yet": the package is pending, not broken."""
 
 
+@shape_guard(CODE)
 def parse(body: bytes | dict | list) -> CarrierTracking:
     data = need(CODE, load_body(CODE, body), dict, "body")
     if "trackResponse" not in data:

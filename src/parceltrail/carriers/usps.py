@@ -24,6 +24,7 @@ from parceltrail.carriers.reading import (
     need,
     parse_day,
     place,
+    shape_guard,
     window,
 )
 from parceltrail.carriers.timeline import tracking, with_related
@@ -106,6 +107,7 @@ COARSE = CodeTable("USPS status categories (statusCategory, coarse; newest event
 CLASSIFIER = Classifier(CODE, codes=CODES, phrases=PHRASES, coarse=COARSE)
 
 
+@shape_guard(CODE)
 def parse(body: bytes | dict | list) -> CarrierTracking:
     data = load_body(CODE, body)
     items = data if isinstance(data, list) else [data]

@@ -9,6 +9,8 @@ import pytest
 from parceltrail.carriers import CarrierTracking
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
+OWN = ("ups", "fedex", "usps", "dhl", "tiktok")
+"""The carriers of issue 5, each with the ten fixture scenarios (other registry entries may differ)."""
 SCENARIOS = (
     "delivered",
     "out_for_delivery",

