@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parceltrail.carriers import dhl, fedex, tiktok, ups, usps
+from parceltrail.carriers.sandbox import adapter as sandbox
 from parceltrail.carriers.base import Carrier
 
 CARRIERS: dict[str, Carrier] = {
@@ -11,6 +12,7 @@ CARRIERS: dict[str, Carrier] = {
     usps.CARRIER.code: usps.CARRIER,
     dhl.CARRIER.code: dhl.CARRIER,
     tiktok.CARRIER.code: tiktok.CARRIER,
+    sandbox.CARRIER.code: sandbox.CARRIER,
 }
 
 

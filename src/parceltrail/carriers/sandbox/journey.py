@@ -116,7 +116,10 @@ class _Timeline:
 # Line-haul and local legs: hours = km / speed + fixed handling; hub sort windows in hours.
 TRUCK_KMH = {Service.GROUND: 60.0, Service.EXPRESS: 75.0, Service.ECONOMY: 45.0}
 LEG_HANDLING_H = {Service.GROUND: 1.0, Service.EXPRESS: 0.5, Service.ECONOMY: 6.0}
-SORT_H = {Service.GROUND: (2.0, 6.0), Service.EXPRESS: (1.0, 2.5), Service.ECONOMY: (6.0, 14.0)}
+SORT_H = {Service.GROUND: (2.0, 6.0), Service.EXPRESS: (0.5, 1.5), Service.ECONOMY: (6.0, 14.0)}
+# Out-for-delivery and delivery hours (local): express rounds go first and finish by early afternoon.
+ROUND_H = {Service.GROUND: (7.5, 9.5), Service.EXPRESS: (7.0, 8.5), Service.ECONOMY: (7.5, 9.5)}
+DROP_H = {Service.GROUND: (11.5, 18.5), Service.EXPRESS: (9.5, 14.0), Service.ECONOMY: (11.5, 18.5)}
 LOCAL_KMH = 65.0
 FLIGHT_KMH = 750.0
 
@@ -128,7 +131,7 @@ def _local_leg(a: Place, b: Place) -> timedelta:
 def _trunk_leg(a: Place, b: Place, service: Service) -> timedelta:
     km = distance_km(a, b)
     if service is Service.EXPRESS and km >= 900:
-        return timedelta(hours=km / FLIGHT_KMH + 1.5)
+        return timedelta(hours=km / FLIGHT_KMH + 1.0)
     return timedelta(hours=km / TRUCK_KMH[service] + LEG_HANDLING_H[service])
 
 
@@ -177,8 +180,7 @@ class _Build:
         low, high = SORT_H[self.service]
         leave = ready + timedelta(hours=dice.uniform(f"sort {i}", low, high))
         if self.service is Service.EXPRESS and i == 0:
-            wave = on_or_after(ready + timedelta(hours=1), dice.uniform("air wave", 20.0, 22.5), hub)
-            leave = max(leave, wave)
+            leave = self._night_wave(hub, leave)
         departed = t.add(leave, "DP", hub)
         if i == special and scenario is Scenario.LOST:
             self.stopped = True
@@ -186,13 +188,21 @@ class _Build:
             t.add(on_or_after(search, dice.uniform("claim hour", 9.0, 17.0), hub, is_business_day), "EX-LOST", hub)
         return departed
 
+    def _night_wave(self, hub: Place, sorted_at: datetime) -> datetime:
+        """Express leaves the first hub on the evening air wave: tonight's if sorted by 23:30, else tomorrow's."""
+        wave = self.dice.uniform("air wave", 20.0, 22.5)
+        day = local_day(sorted_at, hub)
+        if sorted_at > at_local(day, 23.5, hub):
+            return at_local(next_day(day), wave, hub)
+        return max(sorted_at, at_local(day, wave, hub))
+
     def _last_mile(self, station_at: datetime) -> None:
         t, dice, home = self.t, self.dice, self.destination
-        ready = station_at + timedelta(hours=0.5 if self.service is Service.EXPRESS else 1.5)
+        ready = station_at + timedelta(hours=0.25 if self.service is Service.EXPRESS else 1.5)
         if self.service is Service.ECONOMY:
             handed = t.add(station_at + timedelta(hours=dice.uniform("handoff", 1.0, 3.0)), "HP", home)
             ready = handed + timedelta(hours=12)
-        out = on_or_after(ready, dice.uniform("out for delivery", 7.5, 9.5), home, self.delivers_on)
+        out = on_or_after(ready, dice.uniform("out for delivery", *ROUND_H[self.service]), home, self.delivers_on)
         day = local_day(out, home)
         if self.scenario is Scenario.ADDRESS_ISSUE:
             t.add(at_local(day, dice.uniform("address check", 6.0, 7.4), home), "EX-ADDR", home)
@@ -207,10 +217,11 @@ class _Build:
             self._return(day)
             return
         self._out(day, "delivery")
-        t.add(at_local(day, dice.uniform("delivered hour", 11.5, 18.5), home), self._delivery_code(), home)
+        t.add(at_local(day, dice.uniform("delivered hour", *DROP_H[self.service]), home), self._delivery_code(), home)
 
     def _out(self, day: date, label: str) -> None:
-        self.t.add(at_local(day, self.dice.uniform(f"out {label}", 7.5, 9.5), self.destination), "OD", self.destination)
+        hours = self.dice.uniform(f"out {label}", *ROUND_H[self.service])
+        self.t.add(at_local(day, hours, self.destination), "OD", self.destination)
 
     def _delivery_code(self) -> str:
         if self.service is Service.EXPRESS:
