@@ -2,10 +2,11 @@
 
 The body is stored before anything else is done with it, in its own transaction, so "202 accepted"
 means it is on disk and a crash afterwards loses nothing: the worker drains the inbox on start, on a
-schedule and right after each delivery. Processing (the carrier's own ``parse``, then ``ingest_many``
-for every package following that number) may run twice after a crash or between two workers; ingest is
-idempotent, so running it again changes nothing. A delivery that fails is retried with a doubling
-delay and given up after ``MAX_ATTEMPTS`` tries, keeping its body and last error for a person to look at.
+schedule and right after each delivery. Processing is what polling does with an answer: the carrier's
+own ``parse``, then ``record_scans`` (ingest, then estimate revision) for every package following each
+number the body names. It may run twice after a crash or between two workers; ingest is idempotent,
+so running it again changes nothing. A delivery that fails is retried with a doubling delay and given
+up after ``MAX_ATTEMPTS`` tries, keeping its body and last error for a person to look at.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from parceltrail.core import TrackingEvent
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import NotFound
 from parceltrail.services.hook_signatures import PushRefused, scheme_for
-from parceltrail.services.ingest import ingest_many
 from parceltrail.services.packages import normalize_tracking_number
+from parceltrail.services.scans import record_scans
 from parceltrail.store import UnitOfWork
 from parceltrail.store.hooks import InboxDelivery
 
@@ -159,7 +160,7 @@ def _ingest_shipment(uow: UnitOfWork, delivery: InboxDelivery, shipment: Carrier
         by_shop[package.shop_id][package.id] = shipment.events
     stored = 0
     for shop_id, batches in by_shop.items():
-        results = ingest_many(uow, shop_id, batches, source="push")
+        results = record_scans(uow, shop_id, batches, source="push")
         stored += sum(result.accepted for result in results.values())
     return stored
 

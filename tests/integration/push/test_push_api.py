@@ -45,6 +45,17 @@ def test_signed_push_is_stored_pending_then_drained_into_the_timeline(push_api, 
     assert inbox(uow) == {"done": 1}
 
 
+def test_pushed_scans_revise_the_delivery_estimate_as_polled_ones_do(push_api, uow, tracked):
+    _, package_id = tracked
+    push(push_api.url, "ups", ups_body("out_for_delivery"), "msg_estimate")
+
+    drain_inbox(uow)
+
+    with uow:
+        history = uow.estimates.history(package_id)
+    assert [e.moment for e in history][-1:] == ["out_for_delivery"], history
+
+
 def test_redelivery_with_the_same_webhook_id_is_stored_once_and_adds_no_events(push_api, uow, tracked):
     shop_id, package_id = tracked
     body = ups_body("delivered")
@@ -163,7 +174,7 @@ def test_push_reaches_every_shop_following_the_number_and_no_other(push_api, uow
     shop_id, package_id = tracked
     other_shop = create_shop(uow, "Second shop").shop
     same_number = register_package(uow, other_shop.id, UPS_NUMBER, "ups").package
-    other_carrier = register_package(uow, other_shop.id, UPS_NUMBER, None).package
+    other_carrier = register_package(uow, other_shop.id, UPS_NUMBER, "fedex").package
     push(push_api.url, "ups", ups_body("delivered"), "msg_both")
 
     assert drain_inbox(uow).events == 16
