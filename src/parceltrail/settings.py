@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
     carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")
+    secret_key: SecretStr | None = Field(
+        None, description="Encrypts carrier credentials stored through the API; without it only env references work",
+    )
     hook_secrets: dict[str, SecretStr] = Field(
         default_factory=dict,
         description='Carrier push secrets by carrier code, JSON: {"sandbox": "whsec_..."}; a carrier without one refuses pushes',

@@ -14,6 +14,7 @@ from parceltrail.api import problems
 from parceltrail.api.deps import Uow
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.limits import BodyLimit
+from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.numbers import router as numbers_router
 from parceltrail.numbers import catalogue
 from parceltrail.api.packages import router as packages_router
@@ -54,5 +55,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     app.include_router(packages_router)
     app.include_router(numbers_router)
+    app.include_router(accounts_router)
     app.include_router(hooks_router)
     return app

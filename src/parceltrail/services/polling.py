@@ -110,6 +110,8 @@ class Poller:
                 log.warning("polling %s: %s", found.carrier.code, error)
                 continue
             report.fetched += len(chunk)
+            if len(chunk) == 1 and len(results) == 1 and by_number[chunk[0]].id not in answers:
+                answers[by_number[chunk[0]].id] = results[0]  # "no record" answers may not repeat the number
             for result in results:
                 for tracking in (result, *result.related):
                     number = (tracking.tracking_number or "").upper()

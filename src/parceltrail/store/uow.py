@@ -10,6 +10,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, text
 
+from parceltrail.store.accounts import AccountRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.hooks import HookInboxRepository
@@ -25,6 +26,7 @@ class UnitOfWork:
     hooks: HookInboxRepository
     polling: PollRepository
     estimates: EstimateRepository
+    accounts: AccountRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -39,6 +41,7 @@ class UnitOfWork:
         self.hooks = HookInboxRepository(self._connection)
         self.polling = PollRepository(self._connection)
         self.estimates = EstimateRepository(self._connection)
+        self.accounts = AccountRepository(self._connection)
         return self
 
     def __exit__(

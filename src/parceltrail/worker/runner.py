@@ -9,7 +9,9 @@ from huey.consumer import Consumer
 from sqlalchemy import Engine
 
 from parceltrail.carriers.transport import CarrierClient
+from parceltrail.services.accounts import shop_credentials
 from parceltrail.services.polling import Poller
+from parceltrail.store import UnitOfWork
 from parceltrail.settings import Settings
 from parceltrail.worker.poller import PollLoop
 from parceltrail.worker.jobs import register_jobs
@@ -43,6 +45,12 @@ class Worker:
         self.consumer.stop(graceful=True)
 
 
+def shop_credentials_reader(settings: Settings, engine: Engine):
+    """Credentials for (shop, carrier): the shop's connected account, else the server's settings."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    return lambda shop_id, carrier: shop_credentials(UnitOfWork(engine), shop_id, carrier, key)
+
+
 def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: int = 1,
                  poller: Poller | None = None) -> Worker:
     queue = make_queue(settings.queue_url)
@@ -51,6 +59,7 @@ def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: in
     consumer = consumer_class(queue, workers=workers, periodic=True, worker_type="thread", max_delay=2.0)
     loop = None
     if settings.poll_every_seconds > 0:
-        poller = poller or Poller(client=CarrierClient(timeout=settings.carrier_timeout_seconds))
+        poller = poller or Poller(client=CarrierClient(timeout=settings.carrier_timeout_seconds),
+                                  credentials_for=shop_credentials_reader(settings, engine))
         loop = PollLoop(engine, poller, settings.poll_every_seconds)
     return Worker(queue, jobs, consumer, loop)

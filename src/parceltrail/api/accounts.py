@@ -1,0 +1,56 @@
+"""Routes under /v1/carrier-accounts: a shop connects its own carrier accounts for polling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from parceltrail.api.deps import AppSettings, ShopId, Uow
+from parceltrail.api.schemas import Strict
+from parceltrail.services.accounts import list_accounts, remove_account, set_account
+from parceltrail.store.accounts import CarrierAccount
+
+router = APIRouter(prefix="/v1/carrier-accounts", tags=["carrier accounts"])
+
+
+class AccountBody(Strict):
+    credentials: dict[str, str] | None = Field(
+        None, description="The carrier's credential fields, e.g. {client_id, client_secret}; stored encrypted",
+        examples=[{"client_id": "abc", "client_secret": "..."}])
+    env_prefix: str | None = Field(
+        None, description="Or: the prefix of environment variables that hold them, e.g. ACME_UPS_",
+        examples=["ACME_UPS_"])
+
+
+class AccountOut(BaseModel):
+    """A connected account. Secrets never come back: ``stored`` says how they are kept."""
+
+    carrier: str
+    stored: str  # encrypted | environment
+    env_prefix: str | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, account: CarrierAccount) -> AccountOut:
+        return cls(carrier=account.carrier, stored="environment" if account.env_ref else "encrypted",
+                   env_prefix=account.env_ref, updated_at=account.updated_at)
+
+
+@router.put("/{carrier}", response_model=AccountOut)
+def put_account(carrier: str, body: AccountBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> AccountOut:
+    """Connect (or replace) this shop's account with a carrier; polling uses it from the next check on."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    return AccountOut.of(set_account(uow, shop_id, carrier.lower(), key, body.credentials, body.env_prefix))
+
+
+@router.get("", response_model=list[AccountOut])
+def get_accounts(shop_id: ShopId, uow: Uow) -> list[AccountOut]:
+    return [AccountOut.of(a) for a in list_accounts(uow, shop_id)]
+
+
+@router.delete("/{carrier}", status_code=204)
+def delete_account(carrier: str, shop_id: ShopId, uow: Uow) -> Response:
+    remove_account(uow, shop_id, carrier.lower())
+    return Response(status_code=204)

@@ -1,0 +1,50 @@
+"""Queries for shops' carrier accounts. Credentials arrive here already encrypted (or as an env reference)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from parceltrail.store.tables import carrier_accounts
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierAccount:
+    id: str
+    shop_id: str
+    carrier: str
+    ciphertext: str | None
+    env_ref: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def get(self, shop_id: str, carrier: str) -> CarrierAccount | None:
+        row = self._c.execute(select(carrier_accounts).where(
+            carrier_accounts.c.shop_id == shop_id, carrier_accounts.c.carrier == carrier)).first()
+        return CarrierAccount(**row._mapping) if row else None
+
+    def list(self, shop_id: str) -> list[CarrierAccount]:
+        rows = self._c.execute(select(carrier_accounts).where(carrier_accounts.c.shop_id == shop_id)
+                               .order_by(carrier_accounts.c.carrier)).all()
+        return [CarrierAccount(**r._mapping) for r in rows]
+
+    def put(self, account: CarrierAccount) -> None:
+        values = {"ciphertext": account.ciphertext, "env_ref": account.env_ref, "updated_at": account.updated_at}
+        changed = self._c.execute(update(carrier_accounts).where(
+            carrier_accounts.c.shop_id == account.shop_id, carrier_accounts.c.carrier == account.carrier,
+        ).values(**values)).rowcount
+        if not changed:
+            self._c.execute(insert(carrier_accounts).values(
+                id=account.id, shop_id=account.shop_id, carrier=account.carrier, created_at=account.created_at,
+                **values))
+
+    def remove(self, shop_id: str, carrier: str) -> bool:
+        return bool(self._c.execute(delete(carrier_accounts).where(
+            carrier_accounts.c.shop_id == shop_id, carrier_accounts.c.carrier == carrier)).rowcount)
