@@ -7,10 +7,9 @@ sender can rotate secrets by signing with old and new at once. The timestamp mus
 minutes of the process clock, and being signed with the id it stops a captured delivery from being
 replayed later or under a fresh id (the inbox refuses the same id twice).
 
-Hand-written rather than the ``standardwebhooks`` package because its ``verify`` reads the wall clock,
-while the window here must follow ``services.clock`` so an accelerated demo clock and the sandbox
-carrier it drives agree; the scheme itself is one HMAC from the standard library. A carrier that signs
-another way is one entry in ``SCHEMES``. Nothing here logs; refusal reasons never contain the secret
+Hand-written rather than the ``standardwebhooks`` package because its ``verify`` reads the system
+clock, while here ``now`` is an argument (the module stays pure and testable); the scheme itself is one
+HMAC from the standard library. A carrier that signs another way is one entry in ``SCHEMES``. Nothing here logs; refusal reasons never contain the secret
 or the body, so callers may log and return them as they are.
 """
 

@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from parceltrail.carriers import CARRIERS, CarrierTracking
 from parceltrail.core import TrackingEvent
-from parceltrail.services.clock import utcnow
+from parceltrail.services.clock import WallClock, utcnow
 from parceltrail.services.errors import NotFound
 from parceltrail.services.hook_signatures import PushRefused, scheme_for
 from parceltrail.services.packages import normalize_tracking_number
@@ -56,11 +56,16 @@ def receive_push(
     headers: Mapping[str, str],
     body: bytes,
     secrets: Mapping[str, SecretStr],
-    now: datetime | None = None,
+    real_now: datetime | None = None,
 ) -> Acceptance:
     """Verify a delivery and store it pending; a redelivery of a stored delivery id is reported, not stored.
 
-    Raises ``NotFound`` for an unknown carrier, ``PushNotSetUp`` when it has no secret and
+    The freshness window is checked against real time (``real_now``, the wall clock by default), not
+    the process clock: senders stamp deliveries with real time, and the window is about network delays
+    and replays, which an accelerated demo clock (hours behind while it catches up) must not distort.
+    The inbox's own times (received, processed, retry backoff) follow the process clock.
+
+    Raises ``NotFound`` for an unknown carrier, ``PushNotSetUp`` when it has no usable secret and
     ``PushRefused`` when the signature or timestamp does not hold; in all three nothing is stored.
     """
     if carrier not in CARRIERS:
@@ -68,13 +73,13 @@ def receive_push(
     secret = secrets.get(carrier)
     if secret is None:
         raise PushNotSetUp(carrier)
-    now = now or utcnow()
+    real_now = real_now or WallClock().now()
     try:
-        verified = scheme_for(carrier).verify(secret.get_secret_value(), headers, body, now)
+        verified = scheme_for(carrier).verify(secret.get_secret_value(), headers, body, real_now)
     except ValueError as error:  # the configured secret itself is malformed (PushRefused is not a ValueError)
         raise PushNotSetUp(carrier, f"its secret in PARCELTRAIL_HOOK_SECRETS is not usable ({error})") from None
     with uow:
-        inbox_id = uow.hooks.add(carrier, verified.delivery_id, now, body)
+        inbox_id = uow.hooks.add(carrier, verified.delivery_id, utcnow(), body)
         if inbox_id is None:
             assert verified.delivery_id is not None
             existing = uow.hooks.find(carrier, verified.delivery_id)

@@ -10,7 +10,8 @@ from pydantic import SecretStr
 
 from parceltrail.core import Status
 from parceltrail.services import create_shop, get_package, register_package
-from parceltrail.services.clock import get_clock, set_clock
+from parceltrail.services.clock import AcceleratedClock, get_clock, set_clock, utcnow
+from parceltrail.services.hook_signatures import PushRefused
 from parceltrail.services.hooks import MAX_ATTEMPTS, drain_inbox, receive_push, retry_delay
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, signed_headers, ups_body
 
@@ -72,6 +73,21 @@ def test_a_body_the_carrier_parser_refuses_is_kept_retried_with_backoff_then_giv
 
     final = stored(uow, inbox_id)
     assert (final.state, final.attempts, gave_up) == ("failed", MAX_ATTEMPTS, 1)
+
+
+def test_window_follows_real_time_while_an_accelerated_demo_clock_lags_hours_behind(uow):
+    previous = get_clock()
+    set_clock(AcceleratedClock(speed=500, lag=timedelta(hours=6)))
+    try:
+        body = ups_body("delivered")
+        fresh = receive_push(uow, "ups", signed_headers(body, "msg_now"), body, SECRETS)
+        with pytest.raises(PushRefused, match="window"):
+            stamped_on_demo_time = signed_headers(body, "msg_demo", sent_at=utcnow())
+            receive_push(uow, "ups", stamped_on_demo_time, body, SECRETS)
+        received_at = stored(uow, fresh.id).received_at
+    finally:
+        set_clock(previous)
+    assert received_at < datetime.now(UTC) - timedelta(hours=5)  # the inbox's own times are demo times
 
 
 def test_backoff_doubles_from_one_minute():
