@@ -1,0 +1,46 @@
+"""The delivery-date benchmark on the public Olist orders (what docs/delivery-dates.md quotes).
+
+Runs the same code as `parceltrail eta backtest --json` and adds the ratios against the two
+baselines of the same run: the shop's own estimate and the per-lane median.
+Run: .venv/bin/python bench/eta_backtest.py [--olist DIR] [--cutoff 2018-06-01]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from parceltrail.cli.eta import BACKTEST_STALENESS_DAYS
+from parceltrail.eta.backtest import run_backtest
+from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
+from parceltrail.eta.training import TrainConfig
+
+DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "olist"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--olist", type=Path, default=DEFAULT_OLIST)
+    parser.add_argument("--cutoff", default="2018-06-01")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
+    config = replace(TrainConfig(), staleness_days=BACKTEST_STALENESS_DAYS)
+    cutoff = datetime.fromisoformat(args.cutoff).replace(tzinfo=BRAZIL)
+    result = run_backtest(orders.rows, orders.shop_estimates, cutoff, config)
+    model, lane, shop = result["model"], result["baselines"]["lane_median"], result["baselines"]["olist_estimate"]
+    result["ratios"] = {
+        "mae_model_to_lane_median": round(model["mae_days"] / lane["mae_days"], 3),
+        "mae_model_to_shop_estimate": round(model["mae_days"] / shop["mae_days"], 3),
+        "promise_slack_model_to_shop": round(model["promise"]["mean_slack_days"] / shop["mean_slack_days"], 3),
+    }
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Backtest: train on what was known at a cut-off, score predictions for orders placed after it.
+
+Errors are whole calendar days, predicted date minus actual delivery date. Slack is the signed mean
+of (promise - actual): days a buyer is told to wait beyond the real delivery, minus days late.
+The lane-median baseline is the median purchase-to-delivery days per (seller region, buyer region)
+in the training period, falling back to the overall median for lanes never seen.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any
+
+from parceltrail.eta.history import HistoryRow
+from parceltrail.eta.model import Model
+from parceltrail.eta.predict import Estimate, PredictionInput, predict_many
+from parceltrail.eta.training import Progress, TrainConfig, train, usable
+
+
+def as_input(row: HistoryRow, at_handoff: bool) -> PredictionInput:
+    """What a live system knew about a delivered row before delivery."""
+    return PredictionInput(
+        purchased_at=row.purchased_at, origin=row.origin, destination=row.destination,
+        seller_id=row.seller_id, carrier=row.carrier, service=row.service, weight_g=row.weight_g,
+        volume_cm3=row.volume_cm3, items=row.items, shipping_cost=row.shipping_cost,
+        handed_over_at=row.handed_over_at if at_handoff else None,
+    )
+
+
+def point_scores(errors: Sequence[int]) -> dict[str, float]:
+    n = len(errors) or 1
+    return {
+        "mae_days": round(sum(abs(e) for e in errors) / n, 3),
+        "within_1d": round(sum(abs(e) <= 1 for e in errors) / n, 4),
+        "within_2d": round(sum(abs(e) <= 2 for e in errors) / n, 4),
+        "within_3d": round(sum(abs(e) <= 3 for e in errors) / n, 4),
+    }
+
+
+def promise_scores(promised: Sequence[date], actual: Sequence[date]) -> dict[str, float]:
+    slack = [(p - a).days for p, a in zip(promised, actual, strict=True)]
+    n = len(slack) or 1
+    return {"on_time": round(sum(s >= 0 for s in slack) / n, 4), "mean_slack_days": round(sum(slack) / n, 3)}
+
+
+def estimate_scores(estimates: Sequence[Estimate], actual: Sequence[date]) -> dict[str, Any]:
+    n = len(actual) or 1
+    scores: dict[str, Any] = point_scores([(e.likely - a).days for e, a in zip(estimates, actual, strict=True)])
+    scores["window"] = {
+        "coverage": round(sum(e.earliest <= a <= e.latest for e, a in zip(estimates, actual, strict=True)) / n, 4),
+        "mean_width_days": round(sum((e.latest - e.earliest).days for e in estimates) / n, 3),
+    }
+    scores["promise"] = promise_scores([e.promise for e in estimates], actual)
+    return scores
+
+
+def lane_medians(rows: Sequence[HistoryRow]) -> tuple[dict[tuple[str | None, str | None], float], float]:
+    days: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
+    for r in rows:
+        days[(r.origin.region, r.destination.region)].append((r.delivered_at.date() - r.purchased_at.date()).days)
+    overall = median(d for ds in days.values() for d in ds)
+    return {lane: median(ds) for lane, ds in days.items()}, overall
+
+
+def lane_median_errors(train_rows: Sequence[HistoryRow], test_rows: Sequence[HistoryRow]) -> list[int]:
+    table, overall = lane_medians(train_rows)
+    errors = []
+    for r in test_rows:
+        typical = table.get((r.origin.region, r.destination.region), overall)
+        predicted = r.purchased_at.date() + timedelta(days=round(typical))
+        errors.append((predicted - r.delivered_at.date()).days)
+    return errors
+
+
+def split(rows: Sequence[HistoryRow], cutoff: datetime) -> tuple[list[HistoryRow], list[HistoryRow]]:
+    """Training: purchased and delivered before the cut-off. Test: purchased on or after it."""
+    return usable(list(rows), cutoff), [r for r in rows if r.purchased_at >= cutoff]
+
+
+def score_model(model: Model, test_rows: Sequence[HistoryRow]) -> dict[str, Any]:
+    actual = [r.delivered_at.date() for r in test_rows]
+    handed = [r for r in test_rows if r.handed_over_at is not None]
+    placed = predict_many(model, [as_input(r, False) for r in test_rows])
+    at_handoff = predict_many(model, [as_input(r, True) for r in handed])
+    return {
+        "model": estimate_scores(placed, actual),
+        "at_carrier_handoff": estimate_scores(at_handoff, [r.delivered_at.date() for r in handed]),
+    }
+
+
+def run_backtest(
+    rows: Sequence[HistoryRow],
+    shop_estimates: dict[str, date],
+    cutoff: datetime,
+    config: TrainConfig = TrainConfig(),
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    train_rows, test_rows = split(rows, cutoff)
+    model = train(train_rows, as_of=cutoff, config=config, progress=progress)
+    result: dict[str, Any] = {"n_train": len(train_rows), "n_test": len(test_rows)}
+    result.update(score_model(model, test_rows))
+    with_estimate = [r for r in test_rows if r.package_id in shop_estimates]
+    shop_errors = [(shop_estimates[r.package_id] - r.delivered_at.date()).days for r in with_estimate]
+    result["baselines"] = {
+        "olist_estimate": {
+            "mae_days": point_scores(shop_errors)["mae_days"],
+            **promise_scores([shop_estimates[r.package_id] for r in with_estimate],
+                             [r.delivered_at.date() for r in with_estimate]),
+        },
+        "lane_median": point_scores(lane_median_errors(train_rows, test_rows)),
+    }
+    return result

@@ -1,0 +1,84 @@
+"""A trained delivery-date model and its file format.
+
+The file is one JSON document: a versioned header (vocabularies, the history snapshot, training
+facts) plus each LightGBM booster as LightGBM's own model text. No pickle: a file
+from an untrusted shop cannot run code, and a newer parceltrail can refuse an unknown version clearly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parceltrail.eta.stats import StatsSnapshot
+
+FORMAT = "parceltrail-eta-model"
+VERSION = 1
+QUANTILES = (0.1, 0.5, 0.9, 0.95)
+
+
+class ModelFileError(ValueError):
+    """The file is not a delivery-date model this version can read."""
+
+
+@dataclass
+class Model:
+    """Quantile boosters per moment (business days from the moment's clock start) and what they need."""
+
+    boosters: dict[str, list[Any]]  # moment -> one lightgbm.Booster per output in QUANTILES order
+    vocab: dict[str, dict[str, int]]
+    snapshot: StatsSnapshot
+    cutoff_hour: int
+    n_rows: int
+    trained_as_of: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "quantiles": list(QUANTILES),
+            "cutoff_hour": self.cutoff_hour,
+            "n_rows": self.n_rows,
+            "trained_as_of": self.trained_as_of,
+            "facts": self.facts,
+            "vocab": self.vocab,
+            "snapshot": self.snapshot.to_json(),
+            "boosters": {m: [b.model_to_string() for b in bs] for m, bs in self.boosters.items()},
+        }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":")), encoding="utf-8")
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Model:
+        import lightgbm
+
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ModelFileError("not a parceltrail delivery-date model")
+        if data.get("version") != VERSION:
+            raise ModelFileError(f"model file version {data.get('version')} is not supported (expected {VERSION})")
+        if tuple(data["quantiles"]) != QUANTILES:
+            raise ModelFileError("model file has unexpected quantiles")
+        boosters = {
+            m: [lightgbm.Booster(model_str=text) for text in texts] for m, texts in data["boosters"].items()
+        }
+        return cls(
+            boosters=boosters,
+            vocab=data["vocab"],
+            snapshot=StatsSnapshot.from_json(data["snapshot"]),
+            cutoff_hour=int(data["cutoff_hour"]),
+            n_rows=int(data["n_rows"]),
+            trained_as_of=str(data["trained_as_of"]),
+            facts=dict(data.get("facts", {})),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ModelFileError(f"not a parceltrail delivery-date model: {error}") from None
+        return cls.from_json(data)

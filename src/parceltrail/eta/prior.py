@@ -1,0 +1,78 @@
+"""Carrier-standard prior: what a shop with no delivery history can honestly say.
+
+Carriers publish transit standards in business days by service and distance zone. The table below
+restates the published US ranges (USPS Ground Advantage 1-5, Priority Mail 1-3, UPS Ground 1-5,
+FedEx Ground / Home Delivery 1-5 business days) per zone; any other service falls back to a generic
+economy range. Published ranges are met most but not all of the time, so the P90 sits one day past
+the published maximum and the 95% promise two days past it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parceltrail.eta.history import Place, distance_km
+
+ZONE_LIMITS_KM = (80, 241, 483, 966, 1609, 2253, 2897)  # USPS zone 1..7 upper limits (50..1800 miles)
+
+# (carrier, service) -> published (min, max) business days for zones 1..8
+STANDARDS: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {
+    ("usps", "ground_advantage"): ((1, 2), (2, 3), (2, 3), (3, 4), (3, 4), (4, 5), (4, 5), (4, 5)),
+    ("usps", "priority"): ((1, 2), (1, 2), (1, 2), (2, 3), (2, 3), (2, 3), (3, 3), (3, 3)),
+    ("ups", "ground"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
+    ("fedex", "ground"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
+    ("fedex", "home_delivery"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
+}
+ECONOMY = ((2, 4), (3, 5), (3, 6), (4, 7), (5, 8), (5, 9), (6, 10), (7, 12))
+SERVICE_ALIASES = {
+    "ground_advantage": "ground_advantage", "usps_ground_advantage": "ground_advantage",
+    "groundadvantage": "ground_advantage", "priority": "priority", "priority_mail": "priority",
+    "ground": "ground", "fedex_ground": "ground", "home_delivery": "home_delivery",
+    "fedex_home_delivery": "home_delivery", "ups_ground": "ground",
+}
+HANDLING = (0.0, 1.0, 2.0, 3.0)  # business days from order to handoff a new shop is assumed to need
+
+
+def zone(origin: Place, destination: Place) -> int:
+    """Distance zone 1..8; without coordinates: same sorting area 1, same region 3, same country 5."""
+    km = distance_km(origin, destination)
+    if km is not None:
+        return 1 + sum(1 for limit in ZONE_LIMITS_KM if km > limit)
+    if origin.country != destination.country:
+        return 8
+    if origin.postal_prefix and origin.postal_prefix == destination.postal_prefix:
+        return 1
+    if origin.region and origin.region == destination.region:
+        return 3
+    return 5
+
+
+def service_key(carrier: str | None, service: str | None) -> tuple[str, str] | None:
+    if not carrier or not service:
+        return None
+    name = SERVICE_ALIASES.get(service.strip().lower().replace(" ", "_").replace("-", "_"))
+    key = (carrier.strip().lower(), name or "")
+    return key if key in STANDARDS else None
+
+
+@dataclass(frozen=True)
+class CarrierStandards:
+    """The prior: published standards turned into quantiles (P10, P50, P90, P95) in business days."""
+
+    handling: tuple[float, float, float, float] = HANDLING
+
+    def transit_quantiles(
+        self, carrier: str | None, service: str | None, origin: Place, destination: Place
+    ) -> tuple[list[float], bool]:
+        """Quantiles from handoff, and whether a published standard (not the economy fallback) was used."""
+        key = service_key(carrier, service)
+        low, high = (STANDARDS[key] if key else ECONOMY)[zone(origin, destination) - 1]
+        return [float(low), (low + high) / 2.0, high + 1.0, high + 2.0], key is not None
+
+    def quantiles(
+        self, carrier: str | None, service: str | None, origin: Place, destination: Place, handed_over: bool
+    ) -> tuple[list[float], bool]:
+        transit, published = self.transit_quantiles(carrier, service, origin, destination)
+        if handed_over:
+            return transit, published
+        return [t + h for t, h in zip(transit, self.handling, strict=True)], published

@@ -1,0 +1,186 @@
+"""Training quantile models from a shop's delivery history.
+
+Each training row sees history as of its purchase time minus a random lag of up to
+``staleness_days``: a saved model carries history frozen at its cut-off and is used for weeks,
+so training must see equally stale history or it learns to trust "recent" numbers too much.
+Recent rows weigh more (half-life) so the model follows a network that speeds up or slows down.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from parceltrail.eta.features import (
+    CATEGORICAL, FEATURE_NAMES, HANDOFF, MOMENTS, PLACED, carrier_key, destination_calendar,
+    epoch_days, feature_matrix, index_history, index_summaries, region_key,
+)
+from parceltrail.eta.history import HistoryRow
+from parceltrail.eta.model import Model
+from parceltrail.eta.stats import HistoryIndex
+
+MIN_ROWS = 50  # below this a shop's predictions come from the carrier-standard prior alone
+
+Progress = Callable[[str, int, int], None]
+"""progress(step, done, total): called while features are built and boosters are trained."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Defaults chosen on a validation slice of the training period (docs/delivery-dates.md)."""
+
+    half_life_days: float = 60.0  # recency weight halves every this many days before the cut-off
+    staleness_days: float = 30.0  # history seen in training is up to this old, as at prediction time
+    censor_days: float = 21.0  # targets purchased this close to the cut-off are missing their slow tail
+    levels: tuple[float, float, float, float] = (0.1, 0.5, 0.9, 0.95)  # quantile trained per output
+    cutoff_hour: int = 14
+    num_trees: int = 200
+    num_leaves: int = 31
+    learning_rate: float = 0.06
+    min_data_in_leaf: int = 40
+    num_threads: int = 2
+    seed: int = 7
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Feature matrices and targets per moment; kept separate so tuning can reuse one build."""
+
+    features: dict[str, Any]  # moment -> numpy matrix, columns in FEATURE_NAMES order
+    targets: dict[str, Any]  # moment -> numpy vector of business days
+    purchased: dict[str, Any]  # epoch days, for recency weights and the censoring window
+    index: HistoryIndex
+    vocab: dict[str, dict[str, int]]
+
+
+def usable(rows: list[HistoryRow], as_of: datetime) -> list[HistoryRow]:
+    """Rows that were fully known at ``as_of`` and make sense (delivered after purchase)."""
+    return [r for r in rows if r.delivered_at < as_of and r.purchased_at <= r.delivered_at]
+
+
+def build_training_set(
+    rows: list[HistoryRow], as_of: datetime, config: TrainConfig, progress: Progress | None = None
+) -> TrainingSet:
+    import numpy as np
+
+    index = index_history(rows, config.cutoff_hour)
+    vocab = build_vocab(rows)
+    rng = random.Random(config.seed)
+    lags = [rng.uniform(0.0, config.staleness_days) for _ in rows]
+    features: dict[str, Any] = {}
+    targets: dict[str, Any] = {}
+    purchased: dict[str, Any] = {}
+    for moment in MOMENTS:
+        if progress:
+            progress("features", MOMENTS.index(moment), len(MOMENTS))
+        chosen = [(row, lag) for row, lag in zip(rows, lags, strict=True) if moment == PLACED or _sane_handoff(row)]
+        items = [row for row, _ in chosen]
+        clock_at = [row.purchased_at if moment == PLACED else row.handed_over_at for row in items]
+        as_of_each = np.asarray([epoch_days(at) - lag for at, (_, lag) in zip(clock_at, chosen)])  # type: ignore[arg-type]
+        features[moment] = feature_matrix(
+            moment, items, clock_at=clock_at, summaries=index_summaries(items, index, as_of_each),  # type: ignore[arg-type]
+            staleness_days=[lag for _, lag in chosen], vocab=vocab, cutoff_hour=config.cutoff_hour,
+        )
+        targets[moment] = np.asarray([_target(row, at, config.cutoff_hour) for row, at in zip(items, clock_at)])
+        purchased[moment] = np.asarray([epoch_days(row.purchased_at) for row in items])
+    if progress:
+        progress("features", len(MOMENTS), len(MOMENTS))
+    return TrainingSet(features, targets, purchased, index, vocab)
+
+
+def _target(row: HistoryRow, clock_at: datetime, cutoff_hour: int) -> float:
+    """Business days of the destination calendar from the moment's clock start to delivery."""
+    cal = destination_calendar(row, cutoff_hour)
+    return float(max(0, cal.business_days_between(cal.clock_start(clock_at), row.delivered_at.date())))
+
+
+def _sane_handoff(row: HistoryRow) -> bool:
+    return row.handed_over_at is not None and row.purchased_at <= row.handed_over_at <= row.delivered_at
+
+
+def build_vocab(rows: list[HistoryRow]) -> dict[str, dict[str, int]]:
+    origins = sorted({region_key(r.origin) for r in rows})
+    dests = sorted({region_key(r.destination) for r in rows})
+    carriers = sorted({carrier_key(r) for r in rows})
+    return {
+        "origin_region": {k: i for i, k in enumerate(origins)},
+        "dest_region": {k: i for i, k in enumerate(dests)},
+        "carrier_service": {k: i for i, k in enumerate(carriers)},
+    }
+
+
+def fit_boosters(
+    training: TrainingSet, as_of: datetime, config: TrainConfig, progress: Progress | None = None
+) -> dict[str, list]:
+    """One LightGBM quantile booster per output level and moment, on recency-weighted rows."""
+    import lightgbm
+    import numpy as np
+
+    boosters: dict[str, list] = {}
+    total, done, now = len(MOMENTS) * len(config.levels), 0, epoch_days(as_of)
+    for moment in MOMENTS:
+        names = FEATURE_NAMES[moment]
+        purchased = training.purchased[moment]
+        keep = purchased <= now - config.censor_days
+        if keep.sum() < MIN_ROWS:  # a young shop: better a slightly fast-biased model than none
+            keep[:] = True
+        data = lightgbm.Dataset(
+            training.features[moment][keep],
+            label=training.targets[moment][keep],
+            weight=0.5 ** ((now - purchased[keep]) / config.half_life_days),
+            feature_name=names,
+            categorical_feature=[n for n in CATEGORICAL if n in names],
+            params={"verbose": -1, "max_bin": 63},
+            free_raw_data=False,
+        )
+        boosters[moment] = []
+        for alpha in config.levels:
+            params = {
+                "objective": "quantile", "alpha": alpha, "learning_rate": config.learning_rate,
+                "num_leaves": config.num_leaves, "min_data_in_leaf": config.min_data_in_leaf,
+                "feature_fraction": 0.8, "bagging_fraction": 0.6, "bagging_freq": 1,
+                "seed": config.seed, "num_threads": config.num_threads, "verbose": -1,
+                "deterministic": True, "force_row_wise": True, "cat_smooth": 10,
+            }
+            boosters[moment].append(lightgbm.train(params, data, num_boost_round=config.num_trees))
+            done += 1
+            if progress:
+                progress("boosters", done, total)
+    return boosters
+
+
+def assemble(training: TrainingSet, boosters: dict[str, list], as_of: datetime, config: TrainConfig) -> Model:
+    return Model(
+        boosters=boosters,
+        vocab=training.vocab,
+        snapshot=training.index.snapshot(epoch_days(as_of)),
+        cutoff_hour=config.cutoff_hour,
+        n_rows=len(training.targets[PLACED]),
+        trained_as_of=as_of.isoformat(),
+        facts={"config": {k: v for k, v in config.__dict__.items()}},
+    )
+
+
+def train(
+    rows: list[HistoryRow],
+    *,
+    as_of: datetime | None = None,
+    config: TrainConfig = TrainConfig(),
+    progress: Progress | None = None,
+) -> Model:
+    """Learn from deliveries known at ``as_of`` (default: the last delivery). Raises ValueError with
+    fewer than MIN_ROWS usable rows: such a shop predicts from the carrier-standard prior."""
+    if as_of is None:
+        if not rows:
+            raise ValueError(f"need at least {MIN_ROWS} delivered packages to train, got 0")
+        as_of = max(r.delivered_at for r in rows)
+        rows = [r for r in rows if r.purchased_at <= r.delivered_at]
+    else:
+        rows = usable(rows, as_of)
+    if len(rows) < MIN_ROWS:
+        raise ValueError(f"need at least {MIN_ROWS} delivered packages to train, got {len(rows)}")
+    training = build_training_set(rows, as_of, config, progress)
+    return assemble(training, fit_boosters(training, as_of, config, progress), as_of, config)

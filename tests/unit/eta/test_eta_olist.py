@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parceltrail.cli.main import app
+from parceltrail.eta.backtest import point_scores, promise_scores
+from parceltrail.eta.olist import BRAZIL, parse_olist
+
+from .olist_fixture import olist_files, write_olist
+
+SHARED_OLIST = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "olist"
+
+
+def test_parser_keeps_delivered_orders_with_places_and_shop_estimate() -> None:
+    orders = parse_olist(olist_files(n=60))
+    assert len(orders.rows) == 58  # orders o0 and o50 were cancelled
+    first = orders.rows[0]
+    assert first.purchased_at.tzinfo is BRAZIL
+    assert first.origin.region in ("SP", "PR") and first.destination.country == "BR"
+    assert first.destination.lat is not None and first.weight_g is not None and first.volume_cm3 == 1000.0
+    assert orders.shop_estimates[first.package_id] - first.purchased_at.date() <= (date(2000, 1, 22) - date(2000, 1, 1))
+    assert [r.purchased_at for r in orders.rows] == sorted(r.purchased_at for r in orders.rows)
+
+
+def test_scores_count_signed_day_errors() -> None:
+    assert point_scores([0, 1, -2, 4]) == {"mae_days": 1.75, "within_1d": 0.5, "within_2d": 0.75, "within_3d": 0.75}
+    # one late by a day, two early by three: 2/3 met, mean slack (3 + 3 - 1) / 3
+    scores = promise_scores([date(2024, 1, 4)] * 3, [date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 5)])
+    assert scores == {"on_time": 0.6667, "mean_slack_days": 1.667}
+
+
+def test_backtest_cli_prints_the_documented_json(tmp_path: Path) -> None:
+    write_olist(tmp_path)
+    result = CliRunner().invoke(app, ["eta", "backtest", "--olist", str(tmp_path), "--cutoff", "2017-09-01", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report) == {"n_train", "n_test", "model", "at_carrier_handoff", "baselines"}
+    for moment in ("model", "at_carrier_handoff"):
+        assert set(report[moment]) == {"mae_days", "within_1d", "within_2d", "within_3d", "window", "promise"}
+        assert set(report[moment]["window"]) == {"coverage", "mean_width_days"}
+        assert set(report[moment]["promise"]) == {"on_time", "mean_slack_days"}
+    assert set(report["baselines"]["olist_estimate"]) == {"mae_days", "on_time", "mean_slack_days"}
+    # the shop pads to three weeks; the model learns the lanes
+    assert report["at_carrier_handoff"]["mae_days"] < report["baselines"]["olist_estimate"]["mae_days"] / 3
+
+
+def test_backtest_cli_refuses_a_bad_directory_or_date_in_one_line(tmp_path: Path) -> None:
+    from parceltrail.cli.main import main
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["eta", "backtest", "--olist", str(tmp_path)])
+    assert missing.exit_code != 0 and "missing olist_orders_dataset.csv.gz" in str(missing.exception)
+    write_olist(tmp_path, n=60)
+    bad_date = runner.invoke(app, ["eta", "backtest", "--olist", str(tmp_path), "--cutoff", "June"])
+    assert "expected a date like 2018-06-01" in str(bad_date.exception)
+    assert main is not None
+
+
+@pytest.mark.skipif(not SHARED_OLIST.is_dir(), reason="shared Olist data not present at ../shared/data/olist")
+def test_real_olist_subset_model_beats_lane_median_and_shop_estimate() -> None:
+    """A small window of the real data (2017, ~12k orders) so the suite stays fast; the full run is bench/."""
+    from dataclasses import replace
+
+    from parceltrail.eta.backtest import run_backtest
+    from parceltrail.eta.olist import FILES
+    from parceltrail.eta.training import TrainConfig
+
+    orders = parse_olist({k: (SHARED_OLIST / v).read_bytes() for k, v in FILES.items()})
+    window = [r for r in orders.rows if r.purchased_at < datetime(2017, 7, 1, tzinfo=BRAZIL)]
+    config = replace(TrainConfig(), num_trees=60, learning_rate=0.15)
+    report = run_backtest(window, orders.shop_estimates, datetime(2017, 6, 1, tzinfo=BRAZIL), config)
+    assert report["n_test"] > 2000
+    assert report["model"]["mae_days"] < report["baselines"]["lane_median"]["mae_days"]
+    assert report["model"]["mae_days"] < report["baselines"]["olist_estimate"]["mae_days"] / 2
+    assert report["at_carrier_handoff"]["mae_days"] < report["model"]["mae_days"]
