@@ -45,9 +45,13 @@ class VerifiedPush:
 
 
 class Scheme(Protocol):
+    """How one carrier signs: ``verify`` for the route, ``headers`` to sign like the carrier (tests, set-up checks)."""
+
     name: str
 
     def verify(self, secret: str, headers: Mapping[str, str], body: bytes, now: datetime) -> VerifiedPush: ...
+
+    def headers(self, secret: str, delivery_id: str, sent_at: datetime, body: bytes) -> dict[str, str]: ...
 
 
 def signing_key(secret: str) -> bytes:

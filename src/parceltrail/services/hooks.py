@@ -27,7 +27,7 @@ from parceltrail.services.hook_signatures import PushRefused, scheme_for
 from parceltrail.services.packages import normalize_tracking_number
 from parceltrail.services.scans import record_scans
 from parceltrail.store import UnitOfWork
-from parceltrail.store.hooks import InboxDelivery
+from parceltrail.store.hooks import FAILED, InboxDelivery
 
 log = logging.getLogger("parceltrail.push")
 
@@ -170,7 +170,27 @@ def _ingest_shipment(uow: UnitOfWork, delivery: InboxDelivery, shipment: Carrier
     return stored
 
 
+@dataclass(frozen=True, slots=True)
+class InboxStatus:
+    counts: dict[str, int]
+    failed: list[InboxDelivery]
+    """The newest failed deliveries, with their last error."""
+
+
+def inbox_status(uow: UnitOfWork, limit: int = 20) -> InboxStatus:
+    with uow:
+        return InboxStatus(uow.hooks.counts(), uow.hooks.recent(FAILED, limit))
+
+
+def retry_delivery(uow: UnitOfWork, inbox_id: int) -> None:
+    """Give a failed (or given-up) delivery a fresh set of attempts, e.g. after fixing a carrier parser."""
+    with uow:
+        if not uow.hooks.requeue(inbox_id):
+            raise NotFound("failed delivery", str(inbox_id))
+        uow.commit()
+
+
 __all__ = [
-    "MAX_ATTEMPTS", "Acceptance", "DrainReport", "PushNotSetUp", "PushRefused", "drain_inbox", "receive_push",
-    "retry_delay",
+    "MAX_ATTEMPTS", "Acceptance", "DrainReport", "InboxStatus", "PushNotSetUp", "PushRefused", "drain_inbox",
+    "inbox_status", "receive_push", "retry_delay", "retry_delivery",
 ]

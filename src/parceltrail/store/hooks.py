@@ -98,6 +98,14 @@ class HookInboxRepository:
         )
         return self._c.execute(select(hook_inbox.c.attempts).where(hook_inbox.c.id == inbox_id)).scalar_one()
 
+    def requeue(self, inbox_id: int) -> bool:
+        """Make a failed delivery pending again with a fresh count of attempts; False when there is none."""
+        result = self._c.execute(
+            update(hook_inbox).where(hook_inbox.c.id == inbox_id, hook_inbox.c.state == FAILED)
+            .values(state=PENDING, attempts=0)
+        )
+        return result.rowcount == 1
+
     def counts(self) -> dict[str, int]:
         """How many deliveries are in each state."""
         rows = self._c.execute(select(hook_inbox.c.state, func.count()).group_by(hook_inbox.c.state)).all()
