@@ -95,3 +95,16 @@ def test_plain_text_secrets_are_used_as_they_are_and_whsec_secrets_are_decoded()
 def test_every_carrier_without_its_own_entry_uses_standard_webhooks():
     assert scheme_for("sandbox") is STANDARD_WEBHOOKS
     assert scheme_for("ups") is STANDARD_WEBHOOKS
+
+
+def test_the_sandbox_carriers_signer_and_this_verifier_agree_both_ways():
+    from parceltrail.carriers.sandbox import webhooks
+
+    secret = webhooks.new_secret()
+    body = b'{"tracking_number": "PT0000000000000000"}'
+    theirs = webhooks.sign(body, secret, "msg_1", REF_TIMESTAMP)
+    ours = STANDARD_WEBHOOKS.headers(secret, "msg_1", REF_TIME, body)
+
+    assert ours == theirs
+    assert STANDARD_WEBHOOKS.verify(secret, theirs, body, REF_TIME).delivery_id == "msg_1"
+    webhooks.verify(ours, body, secret, REF_TIME)  # raises if the sandbox would refuse it
