@@ -1,4 +1,4 @@
-"""The sandbox network on a real 127.0.0.1 port: polled through the carrier transport, rate limited, pushing."""
+"""The sandbox network on a real 127.0.0.1 port: polled through the transport, rate limited, pushing."""
 
 from __future__ import annotations
 
@@ -101,11 +101,11 @@ def test_a_short_retry_after_is_waited_out_by_the_transport(network):
         time.sleep(seconds)
 
     number = network.ship()
-    with LiveServer(create_network_app(network, requests_per_second=2, burst=1)) as server:
-        with CarrierClient(retry=RetryPolicy(attempts=3), sleep=sleep) as client:
-            creds = SandboxCredentials(server.url)
-            fetch(number, creds, client)
-            second = parse(fetch(number, creds, client))
+    app = create_network_app(network, requests_per_second=2, burst=1)
+    with LiveServer(app) as server, CarrierClient(retry=RetryPolicy(attempts=3), sleep=sleep) as client:
+        creds = SandboxCredentials(server.url)
+        fetch(number, creds, client)
+        second = parse(fetch(number, creds, client))
     assert second.tracking_number == number
     assert slept == [1.0]
     assert len(network.fetch_log) == 2
@@ -113,12 +113,15 @@ def test_a_short_retry_after_is_waited_out_by_the_transport(network):
 
 def test_a_long_retry_after_comes_back_as_a_fetch_error_carrying_it(network):
     number = network.ship()
-    with LiveServer(create_network_app(network, requests_per_second=0.01, burst=1)) as server:
-        with CarrierClient(retry=RetryPolicy(attempts=3), sleep=lambda s: None) as client:
-            creds = SandboxCredentials(server.url)
+    app = create_network_app(network, requests_per_second=0.01, burst=1)
+    with (
+        LiveServer(app) as server,
+        CarrierClient(retry=RetryPolicy(attempts=3), sleep=lambda s: None) as client,
+    ):
+        creds = SandboxCredentials(server.url)
+        fetch(number, creds, client)
+        with pytest.raises(CarrierFetchError) as caught:
             fetch(number, creds, client)
-            with pytest.raises(CarrierFetchError) as caught:
-                fetch(number, creds, client)
     assert (caught.value.status, caught.value.retry_after) == (429, 100.0)
     assert len(network.fetch_log) == 1
 
@@ -134,6 +137,8 @@ def test_the_app_mounts_under_a_prefix_and_mints_labels_over_http(network):
         number = made.json()["tracking_number"]
         bad = httpx.post(f"{server.url}/sandbox/shipments", json={"scenario": "hurricane"})
         assert bad.status_code == 400 and "hurricane" in bad.json()["detail"]
+        not_json = httpx.post(f"{server.url}/sandbox/shipments", content=b"[1, 2")
+        assert not_json.status_code == 400 and "JSON object" in not_json.json()["detail"]
         with CarrierClient() as client:
             result = parse(fetch(number, SandboxCredentials(f"{server.url}/sandbox/"), client))
         single = httpx.get(f"{server.url}/sandbox/track/{number}").json()
@@ -221,7 +226,9 @@ def test_a_receiver_that_is_down_is_tried_again_on_the_next_call(network):
     receiver = Receiver(secret)
     network.ship()
     with httpx.Client(timeout=2) as http:
-        pusher = Pusher(network, f"http://127.0.0.1:{free_port()}/hooks/sandbox", secret, http, sleep=lambda s: None)
+        pusher = Pusher(
+            network, f"http://127.0.0.1:{free_port()}/hooks/sandbox", secret, http, sleep=lambda s: None
+        )
         assert pusher.push_due() == 0 and pusher.failures == 1
         with LiveServer(receiver.app()) as server:
             pusher.url = f"{server.url}/hooks/sandbox"  # the endpoint is back (here: on another port)

@@ -79,7 +79,9 @@ def _shipment(data: Any, where: str) -> CarrierTracking:
         number,
         events,
         estimated_delivery=_estimate(data.get("estimated_delivery"), where),
-        delivered_at=aware(CODE, data["delivered_at"], f"{where}.delivered_at") if data.get("delivered_at") else None,
+        delivered_at=aware(CODE, data["delivered_at"], f"{where}.delivered_at")
+        if data.get("delivered_at")
+        else None,
         signed_by=data.get("signed_by"),
         delivery_location=data.get("delivery_location"),
         unmapped=unmapped,
@@ -111,9 +113,14 @@ def fetch_many(numbers: list[str], credentials: SandboxCredentials | None, clien
     from parceltrail.carriers.transport import ensure_ok
 
     if not numbers or len(numbers) > MAX_NUMBERS_PER_REQUEST:
-        raise ValueError(f"ask for 1 to {MAX_NUMBERS_PER_REQUEST} sandbox numbers per request, not {len(numbers)}")
+        raise ValueError(
+            f"ask for 1 to {MAX_NUMBERS_PER_REQUEST} sandbox numbers per request, not {len(numbers)}"
+        )
     response = client.send(
-        CODE, "GET", f"{_base(credentials)}/track", params={"number": list(numbers)},
+        CODE,
+        "GET",
+        f"{_base(credentials)}/track",
+        params={"number": list(numbers)},
         headers={"Accept": "application/json"},
     )
     return ensure_ok(CODE, response)

@@ -9,6 +9,7 @@ Errors are problem+json, as in the main API.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -79,17 +80,22 @@ def create_network_app(
             return None
         seconds = max(1, math.ceil(wait))
         return problem(
-            429, "Too Many Requests", f"the sandbox allows {requests_per_second:g} requests a second; retry in {seconds} s",
+            429,
+            "Too Many Requests",
+            f"the sandbox allows {requests_per_second:g} requests a second; retry in {seconds} s",
             {"Retry-After": str(seconds)},
         )
 
     async def track(request: Request) -> Response:
-        numbers = [n.strip() for raw in request.query_params.getlist("number") for n in raw.split(",") if n.strip()]
+        numbers = [
+            n.strip() for raw in request.query_params.getlist("number") for n in raw.split(",") if n.strip()
+        ]
         if not numbers:
             return problem(400, "No tracking number", "pass one or more ?number=PT... parameters")
         if len(numbers) > MAX_NUMBERS_PER_REQUEST:
             return problem(
-                400, "Too many tracking numbers",
+                400,
+                "Too many tracking numbers",
                 f"at most {MAX_NUMBERS_PER_REQUEST} numbers per request, got {len(numbers)}",
             )
         refusal = limited()
@@ -109,9 +115,12 @@ def create_network_app(
     async def ship(request: Request) -> Response:
         raw = await request.body()
         try:
-            spec = await request.json() if raw.strip() else {}
-            if not isinstance(spec, dict):
-                raise ValueError("the body must be a JSON object")
+            spec = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            spec = None
+        if not isinstance(spec, dict):
+            return problem(400, "Cannot ship", 'the body must be a JSON object like {"service": "ground"}')
+        try:
             number = network.ship(spec.get("service"), spec.get("scenario"))
         except ValueError as error:
             return problem(400, "Cannot ship", str(error))

@@ -60,7 +60,10 @@ DESCRIPTIONS: dict[str, str] = {
 
 
 def canonical(code: str, returning: bool = False) -> tuple[Status, Substatus]:
-    """The canonical pair for a code; on the return leg, movement scans mean 'returning' (as ``parse`` reads them)."""
+    """The canonical pair for a code; on the return leg, movement scans mean 'returning'.
+
+    That is how ``parse`` reads them too (``timeline.on_return_leg``), so journey and body agree.
+    """
     hit = CODES.get(code)
     if hit is None:
         raise KeyError(f"sandbox code {code!r} is not in the table")

@@ -18,13 +18,13 @@ from functools import lru_cache
 
 from parceltrail.carriers.sandbox.codes import DESCRIPTIONS, canonical
 from parceltrail.carriers.sandbox.geography import Place, distance_km, line_haul, nearest_hub, zip_pool
-from parceltrail.carriers.sandbox.numbering import Scenario, Service, decode
+from parceltrail.carriers.sandbox.numbering import SandboxNumber, Scenario, Service, decode
 from parceltrail.carriers.sandbox.timing import (
     Dice,
     at_local,
     is_business_day,
-    local_day,
     is_delivery_day,
+    local_day,
     minute,
     next_day,
     on_or_after,
@@ -138,14 +138,14 @@ def _trunk_leg(a: Place, b: Place, service: Service) -> timedelta:
 class _Build:
     """One run of the journey rules; ``typical`` dice give the promised (service-standard) timeline."""
 
-    def __init__(self, number: str, service: Service, scenario: Scenario, shipped_at: datetime,
-                 origin: Place, destination: Place, route: tuple[Place, ...], dice: Dice) -> None:
-        self.service, self.scenario, self.dice = service, scenario, dice
-        self.shipped_at, self.origin, self.destination, self.route = shipped_at, origin, destination, route
+    def __init__(self, number: SandboxNumber, scenario: Scenario, ends: tuple[Place, Place],
+                 route: tuple[Place, ...], dice: Dice) -> None:  # fmt: skip
+        self.service, self.scenario, self.dice = number.service, scenario, dice
+        self.shipped_at, (self.origin, self.destination), self.route = number.shipped_at, ends, route
         self.t = _Timeline()
         self.stopped = False
         # Express is a next-business-day product (Saturday delivery is an add-on the sandbox does not sell).
-        self.delivers_on = is_business_day if service is Service.EXPRESS else is_delivery_day
+        self.delivers_on = is_business_day if self.service is Service.EXPRESS else is_delivery_day
 
     def run(self) -> list[Scan]:
         t, dice, route = self.t, self.dice, self.route
@@ -185,11 +185,15 @@ class _Build:
         if i == special and scenario is Scenario.LOST:
             self.stopped = True
             search = departed + timedelta(days=dice.uniform("search days", 7.0, 10.0))
-            t.add(on_or_after(search, dice.uniform("claim hour", 9.0, 17.0), hub, is_business_day), "EX-LOST", hub)
+            t.add(
+                on_or_after(search, dice.uniform("claim hour", 9.0, 17.0), hub, is_business_day),
+                "EX-LOST",
+                hub,
+            )
         return departed
 
     def _night_wave(self, hub: Place, sorted_at: datetime) -> datetime:
-        """Express leaves the first hub on the evening air wave: tonight's if sorted by 23:30, else tomorrow's."""
+        """Express leaves the first hub on the evening air wave: tonight if sorted by 23:30, else next day."""
         wave = self.dice.uniform("air wave", 20.0, 22.5)
         day = local_day(sorted_at, hub)
         if sorted_at > at_local(day, 23.5, hub):
@@ -202,7 +206,9 @@ class _Build:
         if self.service is Service.ECONOMY:
             handed = t.add(station_at + timedelta(hours=dice.uniform("handoff", 1.0, 3.0)), "HP", home)
             ready = handed + timedelta(hours=12)
-        out = on_or_after(ready, dice.uniform("out for delivery", *ROUND_H[self.service]), home, self.delivers_on)
+        out = on_or_after(
+            ready, dice.uniform("out for delivery", *ROUND_H[self.service]), home, self.delivers_on
+        )
         day = local_day(out, home)
         if self.scenario is Scenario.ADDRESS_ISSUE:
             t.add(at_local(day, dice.uniform("address check", 6.0, 7.4), home), "EX-ADDR", home)
@@ -217,7 +223,11 @@ class _Build:
             self._return(day)
             return
         self._out(day, "delivery")
-        t.add(at_local(day, dice.uniform("delivered hour", *DROP_H[self.service]), home), self._delivery_code(), home)
+        t.add(
+            at_local(day, dice.uniform("delivered hour", *DROP_H[self.service]), home),
+            self._delivery_code(),
+            home,
+        )
 
     def _out(self, day: date, label: str) -> None:
         hours = self.dice.uniform(f"out {label}", *ROUND_H[self.service])
@@ -236,7 +246,9 @@ class _Build:
             t.add(when, "EX-RFSD", home)
         else:
             t.add(when, "EX-ADDR", home, "Receiver not known at this address; returning to sender")
-        back = t.add(on_or_after(when, dice.uniform("return starts", 8.0, 12.0), home, is_business_day), "RS", home)
+        back = t.add(
+            on_or_after(when, dice.uniform("return starts", 8.0, 12.0), home, is_business_day), "RS", home
+        )
         previous = home
         for i, hub in enumerate(reversed(self.route)):
             leg = _local_leg(previous, hub) if i == 0 else _trunk_leg(previous, hub, Service.GROUND)
@@ -267,22 +279,18 @@ def _route(origin: Place, destination: Place, service: Service) -> tuple[Place, 
 def journey(number: str) -> Journey:
     """The journey a sandbox number encodes. ``NotASandboxNumber`` for anything that is not one."""
     fields_ = decode(number)
-    text = fields_.text()
-    origin, destination = _endpoints(fields_.seed)
+    ends = _endpoints(fields_.seed)
+    origin, destination = ends
     route = _route(origin, destination, fields_.service)
-
-    def build(scenario: Scenario, dice: Dice) -> list[Scan]:
-        return _Build(text, fields_.service, scenario, fields_.shipped_at, origin, destination, route, dice).run()
-
-    scans = build(fields_.scenario, Dice(fields_.serial()))
-    standard = build(Scenario.NORMAL, Dice(fields_.serial(), typical=True))
+    dice = Dice(fields_.serial())
+    scans = _Build(fields_, fields_.scenario, ends, route, dice).run()
+    standard = _Build(fields_, Scenario.NORMAL, ends, route, Dice(fields_.serial(), typical=True)).run()
     promised = local_day(standard[-1].occurred_at, destination)
     signer = None
     if scans[-1].code == "DS":
-        dice = Dice(fields_.serial())
         signer = f"{'ABCDEJKLMRST'[dice.index('initial', 12)]}. {SIGNERS[dice.index('signer', len(SIGNERS))]}"
     return Journey(
-        number=text,
+        number=fields_.text(),
         shipped_at=fields_.shipped_at,
         service=fields_.service,
         scenario=fields_.scenario,

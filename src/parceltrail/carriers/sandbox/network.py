@@ -53,7 +53,7 @@ def service_of(value: Service | str | int) -> Service:
 
 
 class SandboxNetwork:
-    """A simulated carrier: ``ship()`` mints a number at ``clock.now()``, ``tracking()`` answers for any number.
+    """A simulated carrier: ``ship()`` mints a number at ``clock.now()``; ``tracking()`` answers any number.
 
     ``exception_share`` of the parcels shipped without a named scenario get an exception scenario,
     drawn by ``scenario_weights`` (name or ``Scenario`` -> weight; every exception kind alike by default).
@@ -75,7 +75,9 @@ class SandboxNetwork:
             for key, weight in scenario_weights.items():
                 scenario = scenario_of(key)
                 if scenario is Scenario.NORMAL:
-                    raise ValueError("scenario_weights are for exception scenarios; set exception_share for the rest")
+                    raise ValueError(
+                        "scenario_weights are for exception scenarios; set exception_share for the rest"
+                    )
                 if weight < 0:
                     raise ValueError(f"weight of {scenario.name.lower()} is negative")
                 weights[scenario] = float(weight)
@@ -103,9 +105,11 @@ class SandboxNetwork:
     def ship(self, service: Service | str | None = None, scenario: Scenario | str | None = None) -> str:
         """Make a label now: a new number whose journey starts at ``clock.now()``; remembered for pushing."""
         with self._lock:
-            chosen_service = service_of(service) if service is not None else self.rng.choices(
-                list(SERVICE_MIX), weights=list(SERVICE_MIX.values())
-            )[0]
+            chosen_service = (
+                service_of(service)
+                if service is not None
+                else self.rng.choices(list(SERVICE_MIX), weights=list(SERVICE_MIX.values()))[0]
+            )
             chosen_scenario = scenario_of(scenario) if scenario is not None else self.draw_scenario()
             shipped_at = self.clock.now()
             while True:

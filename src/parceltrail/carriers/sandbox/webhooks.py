@@ -24,7 +24,10 @@ SECRET_PREFIX = "whsec_"
 
 
 class WebhookVerificationError(ValueError):
-    """A push that must be refused. ``reason``: missing_header, bad_timestamp, timestamp_out_of_window, bad_signature."""
+    """A push that must be refused.
+
+    ``reason`` is one of missing_header, bad_timestamp, timestamp_out_of_window, bad_signature.
+    """
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
@@ -39,7 +42,7 @@ def new_secret() -> str:
 def secret_key(secret: str) -> bytes:
     if secret.startswith(SECRET_PREFIX):
         try:
-            return base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
+            return base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
         except binascii.Error:
             raise ValueError("a whsec_ secret must be base64 after the prefix") from None
     if not secret:
@@ -80,16 +83,21 @@ def verify(
         raise WebhookVerificationError("missing_header", f"missing header(s): {', '.join(missing)}")
     stamp = str(lower["webhook-timestamp"]).strip()
     if not stamp.isdigit():
-        raise WebhookVerificationError("bad_timestamp", f"webhook-timestamp {stamp[:20]!r} is not unix seconds")
+        raise WebhookVerificationError(
+            "bad_timestamp", f"webhook-timestamp {stamp[:20]!r} is not unix seconds"
+        )
     sent = datetime.fromtimestamp(int(stamp), UTC)
     if abs(now - sent) > tolerance:
         raise WebhookVerificationError(
             "timestamp_out_of_window",
-            f"webhook-timestamp is {(now - sent).total_seconds():+.0f} s from now; allowed ±{tolerance.total_seconds():.0f} s",
+            f"webhook-timestamp is {(now - sent).total_seconds():+.0f} s from now; "
+            f"allowed ±{tolerance.total_seconds():.0f} s",
         )
     if isinstance(body, str):
         body = body.encode("utf-8")
     expected = signature(body, secret, str(lower["webhook-id"]), int(stamp))
     offered = str(lower["webhook-signature"]).split()
     if not any(hmac.compare_digest(expected, candidate) for candidate in offered):
-        raise WebhookVerificationError("bad_signature", "webhook-signature does not match the body and secret")
+        raise WebhookVerificationError(
+            "bad_signature", "webhook-signature does not match the body and secret"
+        )

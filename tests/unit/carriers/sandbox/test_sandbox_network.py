@@ -49,7 +49,10 @@ def test_numbers_minted_in_the_same_minute_are_all_different():
 
 def test_the_exception_share_and_weights_decide_the_scenario_mix():
     network = SandboxNetwork(
-        FixedClock(START), seed=11, exception_share=0.4, scenario_weights={"weather_delay": 3, Scenario.LOST: 1}
+        FixedClock(START),
+        seed=11,
+        exception_share=0.4,
+        scenario_weights={"weather_delay": 3, Scenario.LOST: 1},
     )
     mix = Counter(decode(network.ship()).scenario for _ in range(2000))
     assert set(mix) == {Scenario.NORMAL, Scenario.WEATHER_DELAY, Scenario.LOST}

@@ -44,7 +44,10 @@ def test_only_scans_that_have_happened_are_shown_newest_first_with_local_offsets
     assert datetime.fromisoformat(first["occurred_at"]) == j.shipped_at
     assert first["occurred_at"].endswith(("-05:00", "-06:00", "-07:00", "-08:00"))
     assert first["location"] == {
-        "city": j.origin.city, "region": j.origin.region, "postal_code": j.origin.postal_code, "country": "US",
+        "city": j.origin.city,
+        "region": j.origin.region,
+        "postal_code": j.origin.postal_code,
+        "country": "US",
     }
     assert parse(body).status is Status.IN_TRANSIT
 
@@ -127,7 +130,11 @@ def test_an_unknown_code_falls_back_and_is_reported():
         ({"trackResponse": {"shipment": []}}, "no tracking_number"),
         ({"shipments": {"x": 1}}, "shipments should be list"),
         (
-            {"tracking_number": "PT1", "found": True, "events": [{"code": "AR", "occurred_at": "2026-11-20T10:00:00"}]},
+            {
+                "tracking_number": "PT1",
+                "found": True,
+                "events": [{"code": "AR", "occurred_at": "2026-11-20T10:00:00"}],
+            },
             "has no UTC offset",
         ),
     ],
