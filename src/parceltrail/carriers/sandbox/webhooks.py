@@ -86,7 +86,10 @@ def verify(
         raise WebhookVerificationError(
             "bad_timestamp", f"webhook-timestamp {stamp[:20]!r} is not unix seconds"
         )
-    sent = datetime.fromtimestamp(int(stamp), UTC)
+    try:
+        sent = datetime.fromtimestamp(int(stamp), UTC)
+    except (OverflowError, OSError, ValueError):
+        raise WebhookVerificationError("bad_timestamp", "webhook-timestamp is out of range") from None
     if abs(now - sent) > tolerance:
         raise WebhookVerificationError(
             "timestamp_out_of_window",
@@ -97,7 +100,7 @@ def verify(
         body = body.encode("utf-8")
     expected = signature(body, secret, str(lower["webhook-id"]), int(stamp))
     offered = str(lower["webhook-signature"]).split()
-    if not any(hmac.compare_digest(expected, candidate) for candidate in offered):
+    if not any([hmac.compare_digest(expected, candidate) for candidate in offered]):  # all compared
         raise WebhookVerificationError(
             "bad_signature", "webhook-signature does not match the body and secret"
         )
