@@ -20,7 +20,7 @@ from tests.conftest import free_port
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, push, ups_body
 
 
-def wait_for(condition, what: str, seconds: float = 20.0, process: subprocess.Popen | None = None) -> None:
+def wait_for(condition, what: str, seconds: float = 60.0, process: subprocess.Popen | None = None) -> None:
     """Poll ``condition``; fail with the process's output if it dies first."""
     deadline = time.monotonic() + seconds
     while not condition():
