@@ -194,6 +194,7 @@ def test_the_pusher_sends_each_change_once_signed_and_parse_reads_the_push(netwo
         assert pusher.push_due() == 0
         clock.at = START + timedelta(days=30)
         assert pusher.push_due() == 3
+        assert pusher.finished == set(numbers)  # every journey is over: they are not looked at again
         assert pusher.push_due(clock.at + timedelta(days=1)) == 0
     ids = [i for i, _ in receiver.accepted]
     assert len(ids) == len(set(ids)) == 6

@@ -66,6 +66,8 @@ class SandboxNetwork:
         exception_share: float = 0.25,
         scenario_weights: Mapping[Scenario | str, float] | None = None,
         rng: random.Random | None = None,
+        *,
+        fetch_log_limit: int = 200_000,
     ) -> None:
         if not 0.0 <= exception_share <= 1.0:
             raise ValueError(f"exception_share must be between 0 and 1, not {exception_share}")
@@ -88,7 +90,11 @@ class SandboxNetwork:
         self.scenario_weights = weights
         self.rng = rng or random.Random(seed)
         self.fetch_log: list[tuple[str, datetime, float]] = []
-        """(number, clock time, real monotonic time) for every number of every answered tracking request."""
+        """(number, clock time, real monotonic time) for every number of every answered tracking request.
+
+        Only the newest ``fetch_log_limit`` entries are kept, so a demo left running does not grow forever.
+        """
+        self.fetch_log_limit = fetch_log_limit
         self._shipments: dict[str, None] = {}
         self._lock = threading.Lock()
         zip_pool()  # load the ZIP table now rather than on the first request
@@ -142,4 +148,7 @@ class SandboxNetwork:
         at, real = self.clock.now(), time.monotonic()
         with self._lock:
             self.fetch_log.extend((n, at, real) for n in numbers)
+            overflow = len(self.fetch_log) - self.fetch_log_limit
+            if overflow > 0:
+                del self.fetch_log[: max(overflow, self.fetch_log_limit // 10)]
         return at

@@ -47,6 +47,8 @@ class Pusher:
         self.attempts, self.backoff, self.sleep, self.wall = attempts, backoff, sleep, wall
         self.pushed: dict[str, int] = {}
         """number -> how many scans the receiver has acknowledged."""
+        self.finished: set[str] = set()
+        """Shipments whose last scan was accepted: nothing more will ever come for them."""
         self.failures = 0
         self._lock = threading.Lock()
 
@@ -61,12 +63,17 @@ class Pusher:
             at = self.network.now() if now is None else now
             delivered = 0
             for number in self.network.shipments:
-                seen = len(journey(number).visible(at))
+                if number in self.finished:
+                    continue
+                trip = journey(number)
+                seen = len(trip.visible(at))
                 if seen == 0 or seen == self.pushed.get(number, 0):
                     continue
                 if self._deliver(number, seen, encode_body(tracking_body(number, at))):
                     self.pushed[number] = seen
                     delivered += 1
+                    if seen == len(trip.scans):
+                        self.finished.add(number)
             return delivered
         finally:
             self._lock.release()

@@ -96,3 +96,11 @@ def test_the_fetch_log_records_number_clock_time_and_real_time():
     network.record_fetch(["PT1", "PT2"])
     assert [(n, at) for n, at, _ in network.fetch_log] == [("PT1", START), ("PT2", START)]
     assert network.fetch_log[0][2] > 0
+
+
+def test_the_fetch_log_keeps_only_the_newest_entries_past_its_limit():
+    network = SandboxNetwork(FixedClock(START), seed=1, fetch_log_limit=100)
+    for k in range(250):
+        network.record_fetch([f"PT{k}"])
+    assert 90 <= len(network.fetch_log) <= 100
+    assert network.fetch_log[-1][0] == "PT249"
