@@ -150,3 +150,16 @@ def test_the_sandbox_is_registered_like_every_carrier():
     assert carrier.lookup == "tracking_number" and carrier.base_url == "http://127.0.0.1:8000/sandbox"
     assert carrier.credentials_type() is not None
     assert date.fromisoformat(tracking_body(number(), START)["estimated_delivery"]["earliest"])
+
+
+def test_the_example_body_in_the_docs_is_what_the_network_serves():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "carriers.md").read_text(encoding="utf-8")
+    start = doc.index("```json\n", doc.index("A ground parcel (failed_attempt_then_success)")) + len("```json\n")
+    shown = json.loads(doc[start : doc.index("```", start)])
+    n = shown["tracking_number"]
+    attempt = next(s for s in journey(n).scans if s.code == "DF")
+    served = tracking_body(n, attempt.occurred_at + timedelta(minutes=1))
+    assert served == shown | {"events": served["events"]}
+    assert served["events"][: len(shown["events"])] == shown["events"]
