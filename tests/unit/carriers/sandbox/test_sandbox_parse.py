@@ -156,7 +156,9 @@ def test_the_example_body_in_the_docs_is_what_the_network_serves():
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[4] / "docs" / "carriers.md").read_text(encoding="utf-8")
-    start = doc.index("```json\n", doc.index("A ground parcel (failed_attempt_then_success)")) + len("```json\n")
+    start = doc.index("```json\n", doc.index("A ground parcel (failed_attempt_then_success)")) + len(
+        "```json\n"
+    )
     shown = json.loads(doc[start : doc.index("```", start)])
     n = shown["tracking_number"]
     attempt = next(s for s in journey(n).scans if s.code == "DF")

@@ -24,7 +24,9 @@ EXPECTED_END = {
 ON_THE_DOORSTEP = (Status.OUT_FOR_DELIVERY, Status.DELIVERED, Status.DELIVERY_FAILED)
 
 numbers = st.builds(
-    lambda minute, service, scenario, seed: encode(EPOCH + timedelta(minutes=minute), service, scenario, seed),
+    lambda minute, service, scenario, seed: encode(
+        EPOCH + timedelta(minutes=minute), service, scenario, seed
+    ),
     st.integers(0, MINUTES_MAX - 60 * 24 * 40),  # leave room for the journey itself before 2039
     st.sampled_from(list(Service)),
     st.sampled_from(list(Scenario)),
