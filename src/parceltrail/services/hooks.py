@@ -103,7 +103,11 @@ class DrainReport:
 
 
 def drain_inbox(uow: UnitOfWork, batch: int = 100) -> DrainReport:
-    """Process every delivery that is due, oldest first, in batches; failures are recorded, never raised."""
+    """Process every delivery that is due, oldest first, in batches.
+
+    A delivery that fails is recorded as failed and the drain goes on with the next; only a database
+    that cannot even record the failure stops it (the delivery stays due for the next drain).
+    """
     report = DrainReport()
     while True:
         now = utcnow()

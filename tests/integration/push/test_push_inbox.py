@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import update
 
 from parceltrail.core import Status
 from parceltrail.services import create_shop, get_package, register_package
 from parceltrail.services.clock import AcceleratedClock, get_clock, set_clock, utcnow
 from parceltrail.services.hook_signatures import PushRefused
 from parceltrail.services.hooks import MAX_ATTEMPTS, drain_inbox, receive_push, retry_delay
+from parceltrail.store.tables import hook_inbox
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, signed_headers, ups_body
 
 SECRETS = {"ups": SecretStr(SECRET)}
@@ -150,3 +152,17 @@ def test_a_configured_secret_that_is_not_base64_says_push_is_not_set_up(uow, clo
         receive_push(uow, "ups", signed_headers(body, "msg_1"), body, {"ups": SecretStr("whsec_***")})
     with uow:
         assert uow.hooks.counts() == {}
+
+
+def test_a_delivery_processed_but_not_marked_done_before_a_crash_changes_nothing_when_redone(uow, engine, clock):
+    shop = create_shop(uow, "Redo").shop
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    inbox_id = deliver(uow, clock, ups_body("delivered"), "msg_redo")
+    assert drain_inbox(uow).events == 8
+    with engine.begin() as connection:  # as if the worker died between the ingest and marking it done
+        connection.execute(update(hook_inbox).where(hook_inbox.c.id == inbox_id).values(state="pending"))
+
+    report = drain_inbox(uow)
+
+    assert (report.done, report.events) == (1, 0)
+    assert get_package(uow, shop.id, package.id).package.state.event_count == 8
