@@ -60,6 +60,20 @@ def _ask_worker_to_drain(app: FastAPI) -> None:
                     type(error).__name__)
 
 
+_SIGNED_BODY = {
+    "parameters": [
+        {"name": "webhook-id", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 128},
+         "description": "The delivery's id, the same on every retry of it"},
+        {"name": "webhook-timestamp", "in": "header", "required": True, "schema": {"type": "string"},
+         "description": "Unix seconds when it was sent; refused beyond 5 minutes from server time"},
+        {"name": "webhook-signature", "in": "header", "required": True, "schema": {"type": "string"},
+         "description": "Space-separated v1,<base64 HMAC-SHA256 of id.timestamp.body>; one match is enough"},
+    ],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "description": "The carrier's tracking answer for one shipment, as its adapter parses it",
+    }}}},
+}
+
 _REFUSALS = {
     401: {"description": "Signature or timestamp refused; nothing was stored"},
     404: {"description": "Unknown carrier, or push is not set up for it"},
@@ -68,7 +82,8 @@ _REFUSALS = {
 
 @router.post("/{carrier}", status_code=202, response_model=HookAcceptedOut,
              responses={200: {"model": HookAcceptedOut, "description": "A redelivery: already in the inbox"},
-                        **_REFUSALS})
+                        **_REFUSALS},
+             openapi_extra=_SIGNED_BODY)
 def receive(
     carrier: str,
     request: Request,
