@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+DEMO   ?= 1
 
 .PHONY: run test bench install clean
 
@@ -22,8 +23,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed-run
 
+# DEMO=1 (default) runs a demo shop on the sandbox carrier network; `make run DEMO=0` serves without it.
 run: $(VENV)/.installed-run
-	$(BIN)/parceltrail serve --host $(HOST) --port $(PORT)
+	$(BIN)/parceltrail serve --host $(HOST) --port $(PORT) $(if $(filter 0,$(DEMO)),--no-demo,--demo)
 
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (scripts/with-postgres).
 test: $(VENV)/.installed-test

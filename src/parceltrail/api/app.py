@@ -47,7 +47,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def healthz(uow: Uow):
         """Liveness plus database reachability (503 when the database does not answer)."""
         try:
-            with uow:
+            with uow.read():
                 uow.ping()
         except SQLAlchemyError as error:
             return problems.problem(503, "Database unreachable", f"the database did not answer: {type(error).__name__}")

@@ -9,15 +9,17 @@ import typer
 
 from parceltrail.cli.context import open_database
 from parceltrail.cli.main import UserError
-from parceltrail.settings import get_settings
+from parceltrail.settings import Settings, get_settings
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def _worker(engine, embedded: bool):
+def _worker(settings: Settings, engine, embedded: bool, poller=None):
     from parceltrail.worker import build_worker
     from parceltrail.worker.queue import QueueUrlError
 
     try:
-        return build_worker(get_settings(), engine, embedded=embedded)
+        return build_worker(settings, engine, embedded=embedded, poller=poller)
     except QueueUrlError as error:
         raise UserError(f"PARCELTRAIL_QUEUE_URL: {error}") from None
 
@@ -26,21 +28,48 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Run background jobs in this process")] = True,
+    demo: Annotated[bool, typer.Option(
+        "--demo/--no-demo", help="Run a demo shop on the sandbox carrier network at an accelerated clock")] = False,
 ) -> None:
     """Serve the HTTP API, with the background worker in the same process."""
     import uvicorn
 
     from parceltrail.api import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per carrier request is noise
     settings = get_settings()
     engine = open_database(settings)
-    background = _worker(engine, embedded=True) if worker else None
+    if demo and not worker:
+        raise UserError("--demo needs the worker in this process; drop --no-worker")
+    running_demo = None
+    poller = None
+    if demo:
+        from parceltrail.carriers.transport import CarrierClient
+        from parceltrail.demo import start_demo
+        from parceltrail.services.polling import Poller
+        from parceltrail.worker.runner import shop_credentials_reader
+
+        running_demo, settings = start_demo(settings, engine, host, port)
+        fallback = shop_credentials_reader(settings, engine)
+        poller = Poller(client=CarrierClient(timeout=settings.carrier_timeout_seconds),
+                        credentials_for=lambda shop, carrier: running_demo.credentials_for(shop, carrier, fallback))
+    background = _worker(settings, engine, embedded=True, poller=poller) if worker else None
+    app = create_app(settings, engine)
+    if running_demo is not None:
+        from parceltrail.carriers.sandbox import create_network_app
+        from parceltrail.demo import attach_pusher, banner
+
+        app.mount("/sandbox", create_network_app(running_demo.network))
+        attach_pusher(running_demo, poller.client)
+        background.poll_loop.after_tick.append(running_demo.after_tick)
     if background is not None:
         background.start()
     typer.echo(f"parceltrail serving on http://{host}:{port} (API docs at /docs); database {engine.url!r}")
+    if running_demo is not None:
+        typer.echo(banner(running_demo))
     try:
-        uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="warning" if demo else "info")
     finally:
         if background is not None:
             background.stop()
@@ -48,9 +77,10 @@ def serve(
 
 def worker() -> None:
     """Run the background worker alone (for a scale-out set-up with separate API processes)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    engine = open_database()
-    background = _worker(engine, embedded=False)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    settings = get_settings()
+    engine = open_database(settings)
+    background = _worker(settings, engine, embedded=False)
     if background.poll_loop is not None:
         background.poll_loop.start()
     try:

@@ -94,13 +94,13 @@ def remove_account(uow: UnitOfWork, shop_id: str, carrier: str) -> None:
 
 
 def list_accounts(uow: UnitOfWork, shop_id: str) -> list[CarrierAccount]:
-    with uow:
+    with uow.read():
         return uow.accounts.list(shop_id)
 
 
 def shop_credentials(uow: UnitOfWork, shop_id: str, carrier: str, secret_key: str | None):
     """The credentials to poll ``carrier`` for this shop: its own account, else the server's settings."""
-    with uow:
+    with uow.read():
         account = uow.accounts.get(shop_id, carrier)
     if account is None:
         return env_credentials(carrier)

@@ -24,7 +24,7 @@ def expire_quiet_packages(
     )
     expired = 0
     while True:
-        with uow:
+        with uow.read():
             quiet = uow.packages.quiet_since(before, _OPEN, batch)
         for package in quiet:
             expired += ingest_events(uow, package.shop_id, package.id, [event], source="system", now=now).accepted

@@ -111,7 +111,7 @@ class PackageDetail:
 
 
 def get_package(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageDetail:
-    with uow:
+    with uow.read():
         package = uow.packages.get(shop_id, package_id)
         if package is None:
             raise NotFound("package", package_id)
@@ -158,7 +158,7 @@ def list_packages(
         updated_since=updated_since,
         after_id=_decode_cursor(cursor) if cursor else None,
     )
-    with uow:
+    with uow.read():
         rows = uow.packages.page(shop_id, where, limit + 1)
         more = len(rows) > limit
         items = rows[:limit]

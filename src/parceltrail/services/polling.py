@@ -135,7 +135,7 @@ class Poller:
 
     def _outcomes(self, uow: UnitOfWork, targets: list[PollTarget], answers, failures, token: str,
                   now: datetime) -> list[CheckOutcome]:
-        with uow:
+        with uow.read():
             current = {p.id: p for shop in {t.shop_id for t in targets}
                        for p in uow.packages.get_many(shop, [t.id for t in targets if t.shop_id == shop]).values()}
         outcomes = []

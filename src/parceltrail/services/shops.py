@@ -52,5 +52,5 @@ def authenticate(uow: UnitOfWork, api_key: str) -> str | None:
     """The id of the shop this key belongs to, or None for an unknown or revoked key."""
     if not api_key.startswith(KEY_PREFIX):
         return None
-    with uow:
+    with uow.read():
         return uow.shops.shop_for_key(api_key)

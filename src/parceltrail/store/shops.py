@@ -37,6 +37,11 @@ class ShopRepository:
         row = self._c.execute(select(shops).where(shops.c.id == shop_id)).first()
         return Shop(row.id, row.name, row.created_at) if row else None
 
+    def find_by_name(self, name: str) -> Shop | None:
+        """The oldest shop with exactly this name (the demo reuses its shop across restarts)."""
+        row = self._c.execute(select(shops).where(shops.c.name == name).order_by(shops.c.created_at)).first()
+        return Shop(row.id, row.name, row.created_at) if row else None
+
     def add_key(self, key_id: str, shop_id: str, api_key: str, created_at: datetime) -> None:
         self._c.execute(
             insert(api_keys).values(

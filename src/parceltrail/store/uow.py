@@ -31,9 +31,20 @@ class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: Connection | None = None
+        self._reading = False
+
+    def read(self) -> UnitOfWork:
+        """Use as ``with uow.read():`` for a transaction that only reads (it never waits for writers)."""
+        self._reading = True
+        return self
 
     def __enter__(self) -> UnitOfWork:
         self._connection = self.engine.connect()
+        # On SQLite a writing transaction takes the write lock when it begins (BEGIN IMMEDIATE), so it
+        # waits its turn under busy_timeout instead of failing with "database is locked" when it first
+        # writes after reading; reading transactions begin deferred and run beside writers (WAL).
+        self._connection.execution_options(sqlite_immediate=not self._reading)
+        self._reading = False
         self._transaction = self._connection.begin()
         self.shops = ShopRepository(self._connection)
         self.packages = PackageRepository(self._connection)

@@ -1,0 +1,155 @@
+"""The demo behind ``make run``: a shop on the sandbox carrier network, on an accelerated clock.
+
+Nothing here is a mock: the sandbox network is served over HTTP by the same process (at ``/sandbox``),
+the worker polls it through the sandbox adapter like any carrier, and the network pushes signed webhooks
+to ``/v1/hooks/sandbox`` like a carrier would. The clock replays the last ``lag`` (14 days) ``speed``
+times faster (1440x: a simulated day a real minute) until it meets the wall clock, so within a minute of
+``make run`` packages are labelled, picked up, moved between hubs, delayed and delivered, and each
+scan revises the delivery estimate. Demo packages live in the demo shop only; switch the demo off
+with ``make run DEMO=0`` (or ``parceltrail serve`` without ``--demo``).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pydantic import SecretStr
+from sqlalchemy import Engine
+
+from parceltrail.core import Address
+from parceltrail.services import create_api_key, create_shop, register_package
+from parceltrail.services.clock import AcceleratedClock, set_clock
+from parceltrail.settings import Settings
+from parceltrail.store import UnitOfWork
+
+log = logging.getLogger("parceltrail.demo")
+
+DEMO_SHOP = "Demo shop (sandbox carrier)"
+
+
+@dataclass
+class DemoConfig:
+    speed: float = 1440.0
+    """A simulated day a real minute: first pickups within a minute, first deliveries within three."""
+    lag: timedelta = timedelta(days=14)
+    """Replay the last fourteen days (fourteen real minutes at 1440x), then run in real time."""
+    first_batch: int = 25
+    """Packages shipped at the start of the replayed window, so the first minutes show whole journeys."""
+    every: timedelta = timedelta(hours=2)
+    """Then one new package per this much simulated time."""
+    max_packages: int = 400
+    exception_share: float = 0.3
+
+
+@dataclass
+class Demo:
+    settings: Settings
+    shop_id: str
+    api_key: str
+    network: object
+    clock: AcceleratedClock
+    base_url: str
+    config: DemoConfig
+    engine: Engine
+    pusher: object | None = None
+    shipped: int = 0
+    _next_ship_at: datetime | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def credentials_for(self, shop_id: str, carrier: str, fallback):
+        """The sandbox is served by this process; other carriers use the shop's accounts as usual."""
+        from parceltrail.carriers.sandbox import SandboxCredentials
+
+        if carrier == "sandbox":
+            return SandboxCredentials(base_url=f"{self.base_url}/sandbox")
+        return fallback(shop_id, carrier)
+
+    def ship_due(self) -> int:
+        """Ship and register the packages whose simulated time has come; returns how many."""
+        with self._lock:
+            now = self.clock.now()
+            count = 0
+            if self._next_ship_at is None:
+                count = self.config.first_batch
+                self._next_ship_at = now + self.config.every
+            while self._next_ship_at <= now:
+                count += 1
+                self._next_ship_at += self.config.every
+            count = max(0, min(count, self.config.max_packages - self.shipped))
+            for _ in range(count):
+                self._ship_one()
+            self.shipped += count
+            return count
+
+    def _ship_one(self) -> None:
+        from parceltrail.carriers.sandbox import journey
+
+        number = self.network.ship()
+        trip = journey(number)
+        register_package(
+            UnitOfWork(self.engine), self.shop_id, number, "sandbox",
+            order_ref=f"DEMO-{number[-6:]}",
+            destination=Address(postal_code=trip.destination.postal_code, country="US"),
+            origin=Address(postal_code=trip.origin.postal_code, country="US"),
+            service=trip.service.name.lower(),
+        )
+
+    def after_tick(self) -> None:
+        self.ship_due()
+        if self.pusher is not None:
+            self.pusher.push_due()
+
+
+def start_demo(settings: Settings, engine: Engine, host: str, port: int,
+               config: DemoConfig | None = None) -> tuple[Demo, Settings]:
+    """Set the accelerated clock, make (or reuse) the demo shop with a fresh key, and build the network.
+
+    Returns the demo and the settings the app must run with (they carry the sandbox push secret).
+    """
+    from parceltrail.carriers.sandbox import SandboxNetwork
+
+    config = config or DemoConfig()
+    clock = AcceleratedClock(config.speed, config.lag)
+    set_clock(clock)
+    uow = UnitOfWork(engine)
+    with uow.read():
+        existing = uow.shops.find_by_name(DEMO_SHOP)
+    if existing is None:
+        made = create_shop(uow, DEMO_SHOP)
+        shop_id, api_key = made.shop.id, made.api_key
+    else:
+        shop_id, api_key = existing.id, create_api_key(uow, existing.id)
+    secret = settings.hook_secrets.get("sandbox")
+    push_secret = secret.get_secret_value() if secret else "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    settings = settings.model_copy(update={"hook_secrets": {**settings.hook_secrets, "sandbox": SecretStr(push_secret)}})
+    network = SandboxNetwork(clock, exception_share=config.exception_share)
+    demo = Demo(settings, shop_id, api_key, network, clock, f"http://{host}:{port}", config, engine)
+    return demo, settings
+
+
+def attach_pusher(demo: Demo, client) -> None:
+    from parceltrail.carriers.sandbox import Pusher
+
+    secret = demo.settings.hook_secrets["sandbox"].get_secret_value()
+    demo.pusher = Pusher(demo.network, f"{demo.base_url}/v1/hooks/sandbox", secret, client)
+
+
+def banner(demo: Demo) -> str:
+    url = demo.base_url
+    return "\n".join([
+        "",
+        "parceltrail demo: a shop on the sandbox carrier network, clock replaying the last "
+        f"{demo.config.lag.days} days at {demo.config.speed:g}x",
+        f"  demo shop id   {demo.shop_id}",
+        f"  API key        {demo.api_key}",
+        f"  try            curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/packages",
+        "                 .venv/bin/parceltrail packages list          (in this folder)",
+        f"  API docs       {url}/docs",
+        "  switch it off  make run DEMO=0",
+        "",
+    ])
