@@ -76,8 +76,10 @@ class Server:
 
 
 def parcels(n: int, seed: int) -> list[str]:
-    return [sandbox.encode(SHIPPED, sandbox.Service.GROUND, sandbox.Scenario.NORMAL, seed * 100_000 + i)
-            for i in range(n)]
+    return [
+        sandbox.encode(SHIPPED, sandbox.Service.GROUND, sandbox.Scenario.NORMAL, seed * 100_000 + i)
+        for i in range(n)
+    ]
 
 
 def body(number: str) -> bytes:
@@ -88,28 +90,43 @@ def one_run(root: Path, n: int) -> dict:
     from parceltrail.api import create_app
 
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-    settings = Settings(database_url=f"sqlite:///{root / 'push.db'}", queue_url=f"sqlite:///{root / 'queue.db'}",
-                        hook_secrets={"sandbox": SecretStr(secret)})
+    settings = Settings(
+        database_url=f"sqlite:///{root / 'push.db'}",
+        queue_url=f"sqlite:///{root / 'queue.db'}",
+        hook_secrets={"sandbox": SecretStr(secret)},
+    )
     engine = make_engine(settings.database_url)
     migrate(engine)
     uow = UnitOfWork(engine)
-    pushed_shop, posted_shop, polled_shop = (create_shop(uow, name) for name in ("pushed", "posted", "polled"))
+    pushed_shop, posted_shop, polled_shop = (
+        create_shop(uow, name) for name in ("pushed", "posted", "polled")
+    )
     pushed, posted, polled = parcels(n, 1), parcels(n, 2), parcels(n, 3)
     for shop, numbers in ((pushed_shop, pushed), (polled_shop, polled)):
         for number in numbers:
             register_package(uow, shop.shop.id, number, "sandbox")
-    posted_ids = [register_package(uow, posted_shop.shop.id, number, "sandbox").package.id for number in posted]
+    posted_ids = [
+        register_package(uow, posted_shop.shop.id, number, "sandbox").package.id for number in posted
+    ]
     push_bodies = [body(number) for number in pushed]
-    event_bodies = [{"events": [event_to_dict(e) for e in sandbox.parse(body(number)).events]} for number in posted]
+    event_bodies = [
+        {"events": [event_to_dict(e) for e in sandbox.parse(body(number)).events]} for number in posted
+    ]
     auth = {"Authorization": f"Bearer {posted_shop.api_key}"}
 
     accept, inline = [], []
-    with Server(create_app(settings, engine)) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+    with (
+        Server(create_app(settings, engine)) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
         for i in range(n):
             headers = STANDARD_WEBHOOKS.headers(secret, f"msg_{i}", datetime.now(UTC), push_bodies[i])
             started = time.perf_counter()
-            response = client.post("/v1/hooks/sandbox", content=push_bodies[i],
-                                   headers={"content-type": "application/json", **headers})
+            response = client.post(
+                "/v1/hooks/sandbox",
+                content=push_bodies[i],
+                headers={"content-type": "application/json", **headers},
+            )
             accept.append(time.perf_counter() - started)
             assert response.status_code == 202, response.text
             started = time.perf_counter()
@@ -130,7 +147,7 @@ def one_run(root: Path, n: int) -> dict:
     with uow:
         polled_ids = {number: uow.packages.tracked_by("sandbox", number)[0].id for number in polled}
     for start in range(0, n, CHUNK):
-        for i, number in enumerate(queued[start:start + CHUNK], start=start):
+        for i, number in enumerate(queued[start : start + CHUNK], start=start):
             payload = body(number)
             headers = STANDARD_WEBHOOKS.headers(secret, f"queued_{i}", datetime.now(UTC), payload)
             receive_push(uow, "sandbox", headers, payload, settings.hook_secrets)
@@ -170,8 +187,17 @@ def main() -> None:
         r["accept_vs_inline_ingest"] = r["accept_p50_ms"] / r["inline_ingest_p50_ms"]
         r["drain_vs_direct"] = r["drain_per_s"] / r["direct_per_s"]
     median = {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
-    print(json.dumps({"parcels": args.parcels, "repeat": args.repeat, **median,
-                      "runs": [{k: round(v, 3) for k, v in r.items()} for r in runs]}, indent=1))
+    print(
+        json.dumps(
+            {
+                "parcels": args.parcels,
+                "repeat": args.repeat,
+                **median,
+                "runs": [{k: round(v, 3) for k, v in r.items()} for r in runs],
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ def _drain_trigger(app: FastAPI) -> Callable[[], object]:
             from parceltrail.worker.queue import make_queue
 
             settings = app.state.settings
-            trigger = register_jobs(make_queue(settings.queue_url), settings, app.state.engine)["drain_hook_inbox"]
+            jobs = register_jobs(make_queue(settings.queue_url), settings, app.state.engine)
+            trigger = jobs["drain_hook_inbox"]
             app.state.drain_hook_inbox = trigger
         return trigger
 
@@ -62,7 +63,8 @@ def _ask_worker_to_drain(app: FastAPI) -> None:
 
 _SIGNED_BODY = {
     "parameters": [
-        {"name": "webhook-id", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 128},
+        {"name": "webhook-id", "in": "header", "required": True,
+         "schema": {"type": "string", "maxLength": 128},
          "description": "The delivery's id, the same on every retry of it"},
         {"name": "webhook-timestamp", "in": "header", "required": True, "schema": {"type": "string"},
          "description": "Unix seconds when it was sent; refused beyond 5 minutes from server time"},
@@ -70,7 +72,8 @@ _SIGNED_BODY = {
          "description": "Space-separated v1,<base64 HMAC-SHA256 of id.timestamp.body>; one match is enough"},
     ],
     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "description": "The carrier's tracking answer for one shipment, as its adapter parses it",
+        "type": "object",
+        "description": "The carrier's tracking answer for one shipment, as its adapter parses it",
     }}}},
 }
 
@@ -99,7 +102,8 @@ def receive(
     try:
         accepted = receive_push(uow, carrier, request.headers, body, settings.hook_secrets)
     except NotFound:
-        return problems.problem(404, "Not found", f"unknown carrier {carrier!r}; push URLs are /v1/hooks/<carrier code>")
+        detail = f"unknown carrier {carrier!r}; push URLs are /v1/hooks/<carrier code>"
+        return problems.problem(404, "Not found", detail)
     except PushNotSetUp as error:
         log.warning("push refused: %s", error)
         return problems.problem(404, "Push not set up", str(error))

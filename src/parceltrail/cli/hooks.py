@@ -24,7 +24,7 @@ hooks_app = typer.Typer(help="Carrier push: secrets, test deliveries, the inbox.
 
 @hooks_app.command("secret")
 def secret_command() -> None:
-    """Print a new random endpoint secret (whsec_...) to give the carrier and put in PARCELTRAIL_HOOK_SECRETS."""
+    """Print a new random secret (whsec_...) for the carrier and PARCELTRAIL_HOOK_SECRETS."""
     typer.echo("whsec_" + base64.b64encode(secrets.token_bytes(32)).decode())
 
 
@@ -36,7 +36,7 @@ def send_command(
     url: Annotated[str, typer.Option("--url", help="The parceltrail server")] = "http://127.0.0.1:8000",
     delivery_id: Annotated[str | None, typer.Option("--id", help="webhook-id (default: a fresh one)")] = None,
 ) -> None:
-    """Sign a body with the carrier's configured secret and push it, as the carrier would; prints the answer."""
+    """Sign a body with the carrier's configured secret and push it as the carrier would; print the answer."""
     import httpx
 
     from parceltrail.services.clock import WallClock
@@ -50,7 +50,8 @@ def send_command(
     try:
         headers = scheme_for(carrier).headers(secret.get_secret_value(), delivery, WallClock().now(), body)
     except ValueError as error:
-        raise UserError(f"the secret for {carrier!r} in PARCELTRAIL_HOOK_SECRETS is not usable ({error})") from None
+        problem = f"the secret for {carrier!r} in PARCELTRAIL_HOOK_SECRETS is not usable ({error})"
+        raise UserError(problem) from None
     try:
         response = httpx.post(f"{url.rstrip('/')}/v1/hooks/{carrier}", content=body, timeout=10,
                               headers={"content-type": "application/json", **headers})
@@ -85,7 +86,9 @@ def status_command(
 
 
 @hooks_app.command("retry")
-def retry_command(inbox_id: Annotated[int, typer.Argument(help="The delivery's inbox id (from status)")]) -> None:
+def retry_command(
+    inbox_id: Annotated[int, typer.Argument(help="The delivery's inbox id (from status)")],
+) -> None:
     """Give a failed delivery a fresh set of attempts; the worker takes it up within a minute."""
     from parceltrail.services import NotFound
     from parceltrail.services.hooks import retry_delivery

@@ -9,8 +9,9 @@ replayed later or under a fresh id (the inbox refuses the same id twice).
 
 Hand-written rather than the ``standardwebhooks`` package because its ``verify`` reads the system
 clock, while here ``now`` is an argument (the module stays pure and testable); the scheme itself is one
-HMAC from the standard library. A carrier that signs another way is one entry in ``SCHEMES``. Nothing here logs; refusal reasons never contain the secret
-or the body, so callers may log and return them as they are.
+HMAC from the standard library. A carrier that signs another way is one entry in ``SCHEMES``.
+Nothing here logs; refusal reasons never contain the secret or the body, so callers may log and
+return them as they are.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class VerifiedPush:
 
 
 class Scheme(Protocol):
-    """How one carrier signs: ``verify`` for the route, ``headers`` to sign like the carrier (tests, set-up checks)."""
+    """How one carrier signs: ``verify`` for the route; ``headers`` signs as the carrier does (for tests)."""
 
     name: str
 
@@ -55,7 +56,7 @@ class Scheme(Protocol):
 
 
 def signing_key(secret: str) -> bytes:
-    """The HMAC key: a ``whsec_`` secret is base64 of the key (the Standard Webhooks form), any other is used as text."""
+    """The HMAC key: a ``whsec_`` secret holds it in base64 (Standard Webhooks form); any other is text."""
     if secret.startswith(_SECRET_PREFIX):
         try:
             return base64.b64decode(secret.removeprefix(_SECRET_PREFIX), validate=True)

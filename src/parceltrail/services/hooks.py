@@ -77,7 +77,8 @@ def receive_push(
     try:
         verified = scheme_for(carrier).verify(secret.get_secret_value(), headers, body, real_now)
     except ValueError as error:  # the configured secret itself is malformed (PushRefused is not a ValueError)
-        raise PushNotSetUp(carrier, f"its secret in PARCELTRAIL_HOOK_SECRETS is not usable ({error})") from None
+        problem = f"its secret in PARCELTRAIL_HOOK_SECRETS is not usable ({error})"
+        raise PushNotSetUp(carrier, problem) from None
     with uow:
         inbox_id = uow.hooks.add(carrier, verified.delivery_id, utcnow(), body)
         if inbox_id is None:
@@ -131,8 +132,8 @@ def _process(uow: UnitOfWork, delivery: InboxDelivery, report: DrainReport) -> N
         gave_up = attempts >= MAX_ATTEMPTS
         report.failed += 1
         report.given_up += gave_up
-        log.warning("push %d from %s failed (attempt %d of %d%s): %s", delivery.id, delivery.carrier, attempts,
-                    MAX_ATTEMPTS, ", given up" if gave_up else "", reason)
+        log.warning("push %d from %s failed (attempt %d of %d%s): %s", delivery.id, delivery.carrier,
+                    attempts, MAX_ATTEMPTS, ", given up" if gave_up else "", reason)
         return
     with uow:
         uow.hooks.mark_done(delivery.id, utcnow())

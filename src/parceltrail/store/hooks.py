@@ -81,7 +81,8 @@ class HookInboxRepository:
         condition = hook_inbox.c.state == PENDING
         if retryable:
             condition = or_(condition, and_(hook_inbox.c.state == FAILED, or_(*retryable)))
-        rows = self._c.execute(select(hook_inbox).where(condition).order_by(hook_inbox.c.id).limit(limit)).all()
+        query = select(hook_inbox).where(condition).order_by(hook_inbox.c.id).limit(limit)
+        rows = self._c.execute(query).all()
         return [_to_delivery(r) for r in rows]
 
     def mark_done(self, inbox_id: int, at: datetime) -> None:
@@ -94,7 +95,8 @@ class HookInboxRepository:
         """Record a failed try and return the attempt count; a delivery another worker finished stays done."""
         self._c.execute(
             update(hook_inbox).where(hook_inbox.c.id == inbox_id, hook_inbox.c.state != DONE)
-            .values(state=FAILED, processed_at=at, error=error[:_ERROR_MAX], attempts=hook_inbox.c.attempts + 1)
+            .values(state=FAILED, processed_at=at, error=error[:_ERROR_MAX],
+                    attempts=hook_inbox.c.attempts + 1)
         )
         return self._c.execute(select(hook_inbox.c.attempts).where(hook_inbox.c.id == inbox_id)).scalar_one()
 

@@ -14,7 +14,9 @@ from tests.integration.push.helpers import SECRET
 @pytest.fixture
 def push_settings(settings):
     """The test settings with push set up for UPS and the sandbox carrier (and no other)."""
-    return settings.model_copy(update={"hook_secrets": {"ups": SecretStr(SECRET), "sandbox": SecretStr(SECRET)}})
+    return settings.model_copy(
+        update={"hook_secrets": {"ups": SecretStr(SECRET), "sandbox": SecretStr(SECRET)}}
+    )
 
 
 @pytest.fixture

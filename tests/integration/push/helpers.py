@@ -20,13 +20,26 @@ def ups_body(name: str) -> bytes:
     return (FIXTURES / "ups" / f"{name}.json").read_bytes()
 
 
-def signed_headers(body: bytes, delivery_id: str, secret: str = SECRET, sent_at: datetime | None = None) -> dict:
+def signed_headers(
+    body: bytes, delivery_id: str, secret: str = SECRET, sent_at: datetime | None = None
+) -> dict:
     return STANDARD_WEBHOOKS.headers(secret, delivery_id, sent_at or datetime.now(UTC), body)
 
 
-def push(url: str, carrier: str, body: bytes, delivery_id: str, secret: str = SECRET,
-         sent_at: datetime | None = None, headers: dict | None = None) -> httpx.Response:
+def push(
+    url: str,
+    carrier: str,
+    body: bytes,
+    delivery_id: str,
+    secret: str = SECRET,
+    sent_at: datetime | None = None,
+    headers: dict | None = None,
+) -> httpx.Response:
     """POST ``body`` to ``/v1/hooks/{carrier}`` signed with ``secret`` (or with exactly ``headers``)."""
     sent = signed_headers(body, delivery_id, secret, sent_at) if headers is None else headers
-    return httpx.post(f"{url}/v1/hooks/{carrier}", content=body,
-                      headers={"content-type": "application/json", **sent}, timeout=10)
+    return httpx.post(
+        f"{url}/v1/hooks/{carrier}",
+        content=body,
+        headers={"content-type": "application/json", **sent},
+        timeout=10,
+    )

@@ -40,7 +40,10 @@ def test_signed_push_is_stored_pending_then_drained_into_the_timeline(push_api, 
 
     assert (report.done, report.failed, report.events) == (1, 0, 8)
     detail = get_package(uow, shop_id, package_id)
-    assert (detail.package.state.status, detail.package.state.substatus) == (Status.DELIVERED, Substatus.LEFT_AT_DOOR)
+    assert (detail.package.state.status, detail.package.state.substatus) == (
+        Status.DELIVERED,
+        Substatus.LEFT_AT_DOOR,
+    )
     assert len(detail.events) == 8
     assert inbox(uow) == {"done": 1}
 
@@ -95,7 +98,9 @@ def test_delivery_signed_outside_the_five_minute_window_is_refused(push_api, uow
 
 def test_captured_delivery_replayed_later_is_refused_and_stores_nothing_new(push_api, uow, tracked):
     body = ups_body("delivered")
-    captured = signed_headers(body, "msg_captured", sent_at=datetime.now(UTC) - timedelta(minutes=4, seconds=50))
+    captured = signed_headers(
+        body, "msg_captured", sent_at=datetime.now(UTC) - timedelta(minutes=4, seconds=50)
+    )
     assert push(push_api.url, "ups", body, "", headers=captured).status_code == 202
 
     later = dict(captured, **{"webhook-timestamp": str(int(captured["webhook-timestamp"]) - 600)})
@@ -128,7 +133,10 @@ def _forgeries(body: bytes) -> dict[str, tuple[bytes, dict]]:
         "no timestamp": (body, {k: v for k, v in good.items() if k != "webhook-timestamp"}),
         "no id": (body, {k: v for k, v in good.items() if k != "webhook-id"}),
         "no headers": (body, {}),
-        "unknown version": (body, dict(good, **{"webhook-signature": good["webhook-signature"].replace("v1,", "v9,")})),
+        "unknown version": (
+            body,
+            dict(good, **{"webhook-signature": good["webhook-signature"].replace("v1,", "v9,")}),
+        ),
         "garbage signature": (body, dict(good, **{"webhook-signature": "v1,AAAA v1,not-base64"})),
         "timestamp not a number": (body, dict(good, **{"webhook-timestamp": "yesterday"})),
     }

@@ -132,7 +132,10 @@ def test_every_piece_of_a_multi_piece_body_reaches_its_own_package(uow, clock):
 def test_the_inbox_drains_in_batches_oldest_first(uow, clock):
     shop = create_shop(uow, "Batches").shop
     package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
-    ids = [deliver(uow, clock, ups_body("out_for_delivery" if n % 2 else "delivered"), f"msg_{n}") for n in range(7)]
+    ids = [
+        deliver(uow, clock, ups_body("out_for_delivery" if n % 2 else "delivered"), f"msg_{n}")
+        for n in range(7)
+    ]
 
     report = drain_inbox(uow, batch=3)
 
@@ -154,7 +157,9 @@ def test_a_configured_secret_that_is_not_base64_says_push_is_not_set_up(uow, clo
         assert uow.hooks.counts() == {}
 
 
-def test_a_delivery_processed_but_not_marked_done_before_a_crash_changes_nothing_when_redone(uow, engine, clock):
+def test_a_delivery_processed_but_not_marked_done_before_a_crash_changes_nothing_when_redone(
+    uow, engine, clock
+):
     shop = create_shop(uow, "Redo").shop
     package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
     inbox_id = deliver(uow, clock, ups_body("delivered"), "msg_redo")

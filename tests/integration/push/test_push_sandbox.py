@@ -39,5 +39,7 @@ def test_reordered_sandbox_pushes_end_in_the_journeys_latest_state(push_api, eng
     assert (detail.package.state.status, detail.package.state.substatus) == (latest.status, latest.substatus)
     assert len(detail.events) == len(scans)
     with engine.connect() as connection:
-        sources = connection.execute(select(events.c.source).where(events.c.package_id == package.id)).scalars()
+        sources = connection.execute(
+            select(events.c.source).where(events.c.package_id == package.id)
+        ).scalars()
         assert set(sources) == {"push"}

@@ -67,15 +67,19 @@ def test_pushes_as_the_journey_unfolds_leave_every_package_in_its_journeys_state
     for number, package_id in packages.items():
         scans = net.journey(number).visible(clock.at)
         state = get_package(uow, shop_id, package_id).package.state
-        assert (state.status, state.substatus, state.event_count) == (scans[-1].status, scans[-1].substatus,
-                                                                      len(scans)), number
+        assert (state.status, state.substatus, state.event_count) == (
+            scans[-1].status,
+            scans[-1].substatus,
+            len(scans),
+        ), number
 
 
 def test_a_pusher_with_the_wrong_secret_is_refused_and_leaves_nothing(push_api, uow, network):
     net, clock, _, _ = network
     clock.at = START + timedelta(days=14)
     with httpx.Client(timeout=10) as client:
-        pusher = Pusher(net, f"{push_api.url}/v1/hooks/sandbox", "whsec_" + base64.b64encode(b"not the endpoint secret").decode(), client, attempts=1)
+        wrong = "whsec_" + base64.b64encode(b"not the endpoint secret").decode()
+        pusher = Pusher(net, f"{push_api.url}/v1/hooks/sandbox", wrong, client, attempts=1)
         assert pusher.push_due() == 0
     assert pusher.failures == 4
     assert inbox(uow) == {}

@@ -61,8 +61,13 @@ def _start(tmp_path: Path, database_url: str, queue: str, *args: str) -> subproc
     }
     log_path = tmp_path / f"{args[0]}.log"
     with log_path.open("ab") as log:
-        process = subprocess.Popen([sys.executable, "-m", "parceltrail", *args], cwd=tmp_path, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "parceltrail", *args],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     process.log_path = log_path  # type: ignore[attr-defined]
     return process
 

@@ -25,7 +25,11 @@ REF_TIME = datetime.fromtimestamp(REF_TIMESTAMP, UTC)
 
 
 def ref_headers(**changes: str) -> dict[str, str]:
-    headers = {"webhook-id": REF_ID, "webhook-timestamp": str(REF_TIMESTAMP), "webhook-signature": REF_SIGNATURE}
+    headers = {
+        "webhook-id": REF_ID,
+        "webhook-timestamp": str(REF_TIMESTAMP),
+        "webhook-signature": REF_SIGNATURE,
+    }
     return {**headers, **changes}
 
 
@@ -66,8 +70,12 @@ def test_a_custom_window_is_honoured():
         (ref_headers(), REF_BODY + b" ", REF_SECRET, "no v1 signature matches"),
         (ref_headers(), REF_BODY, "whsec_" + "QUJD" * 8, "no v1 signature matches"),
         (ref_headers(**{"webhook-id": "msg_other"}), REF_BODY, REF_SECRET, "no v1 signature matches"),
-        (ref_headers(**{"webhook-signature": REF_SIGNATURE.replace("v1,", "v2,")}), REF_BODY, REF_SECRET,
-         "no v1 signature matches"),
+        (
+            ref_headers(**{"webhook-signature": REF_SIGNATURE.replace("v1,", "v2,")}),
+            REF_BODY,
+            REF_SECRET,
+            "no v1 signature matches",
+        ),
         (ref_headers(**{"webhook-signature": ""}), REF_BODY, REF_SECRET, "missing header"),
         (ref_headers(**{"webhook-timestamp": "1614265330.5"}), REF_BODY, REF_SECRET, "not a unix time"),
         (ref_headers(**{"webhook-timestamp": "-1"}), REF_BODY, REF_SECRET, "not a unix time"),
@@ -75,7 +83,18 @@ def test_a_custom_window_is_honoured():
         (ref_headers(**{"webhook-id": "m" * 129}), REF_BODY, REF_SECRET, "longer than 128"),
         ({}, REF_BODY, REF_SECRET, "webhook-id, webhook-timestamp, webhook-signature"),
     ],
-    ids=["body", "secret", "id", "version", "empty-signature", "fraction", "negative", "huge", "long-id", "none"],
+    ids=[
+        "body",
+        "secret",
+        "id",
+        "version",
+        "empty-signature",
+        "fraction",
+        "negative",
+        "huge",
+        "long-id",
+        "none",
+    ],
 )
 def test_untrusted_deliveries_are_refused_with_a_reason_that_holds_no_secret(headers, body, secret, reason):
     with pytest.raises(PushRefused, match=reason) as refused:
