@@ -149,3 +149,11 @@ def test_a_batch_over_many_packages_is_one_all_or_nothing_transaction(uow):
     results = ingest_many(uow, shop.id, {a.id: scans(3), b.id: scans(2) + scans(2)})
     assert (results[a.id].accepted, results[b.id].accepted, results[b.id].duplicates) == (3, 2, 2)
     assert results[b.id].package.state.event_count == 2 and results[b.id].status_changed
+
+
+def test_a_parcel_declared_lost_is_not_hidden_by_expiry(uow):
+    shop = create_shop(uow, "A").shop
+    package = register_package(uow, shop.id, "PKG0001").package
+    ingest_events(uow, shop.id, package.id, [TrackingEvent.create(T0, "exception", "lost", carrier_code="LOST")])
+    assert expire_quiet_packages(uow, after_days=30, now=T0 + timedelta(days=60)) == 0
+    assert get_package(uow, shop.id, package.id).package.state.substatus is Substatus.LOST

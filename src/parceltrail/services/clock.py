@@ -9,6 +9,7 @@ in the future, and a demo database stays usable afterwards.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -41,6 +42,25 @@ class AcceleratedClock:
     def real_seconds(self, simulated: timedelta) -> float:
         """How long ``simulated`` takes on this clock in real seconds (while it is still catching up)."""
         return simulated.total_seconds() / self.speed
+
+
+class ManualClock:
+    """Time that moves only when told to: for tests and benchmarks that step through days of tracking."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("a clock's start must carry a UTC offset")
+        self._now = start
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, by: timedelta) -> datetime:
+        with self._lock:
+            self._now += by
+            return self._now
 
 
 _clock: Clock = WallClock()

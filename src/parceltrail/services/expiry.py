@@ -10,6 +10,9 @@ from parceltrail.services.ingest import ingest_events
 from parceltrail.store import UnitOfWork
 
 _OPEN = tuple(s for s in Status if s not in TERMINAL)
+_FINAL_WORD = (Substatus.LOST, Substatus.DISPOSED)
+"""A carrier that declared a parcel lost or disposed of has had its last word: expiring it would hide
+the one status the seller needs for a claim."""
 
 
 def expire_quiet_packages(
@@ -25,7 +28,7 @@ def expire_quiet_packages(
     expired = 0
     while True:
         with uow.read():
-            quiet = uow.packages.quiet_since(before, _OPEN, batch)
+            quiet = uow.packages.quiet_since(before, _OPEN, batch, except_substatuses=_FINAL_WORD)
         for package in quiet:
             expired += ingest_events(uow, package.shop_id, package.id, [event], source="system", now=now).accepted
         if len(quiet) < batch:

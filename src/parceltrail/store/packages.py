@@ -151,12 +151,15 @@ class PackageRepository:
             for pid, s in states.items()
         ])
 
-    def quiet_since(self, before: datetime, statuses: Sequence[Status], limit: int) -> list[Package]:
-        """Packages in ``statuses`` whose newest news (or registration) is older than ``before``."""
+    def quiet_since(self, before: datetime, statuses: Sequence[Status], limit: int,
+                    except_substatuses: Sequence[Substatus] = ()) -> list[Package]:
+        """Packages in ``statuses`` (but not ``except_substatuses``) whose newest news, or registration, is
+        older than ``before``."""
         names = [s.value for s in statuses]
-        with_events = select(packages).where(packages.c.status.in_(names), packages.c.last_event_at < before)
+        kept = packages.c.substatus.not_in([s.value for s in except_substatuses])
+        with_events = select(packages).where(packages.c.status.in_(names), kept, packages.c.last_event_at < before)
         without = select(packages).where(
-            packages.c.status.in_(names), packages.c.last_event_at.is_(None), packages.c.created_at < before
+            packages.c.status.in_(names), kept, packages.c.last_event_at.is_(None), packages.c.created_at < before
         )
         rows = self._c.execute(with_events.limit(limit)).all()
         if len(rows) < limit:
