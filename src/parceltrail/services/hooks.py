@@ -34,6 +34,9 @@ log = logging.getLogger("parceltrail.push")
 MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(minutes=1)
 """A failed delivery waits 1, 2, 4, 8 minutes before its next try (on the process clock)."""
+KEEP_DONE = timedelta(days=30)
+"""Processed deliveries are kept this long, then deleted: far longer than any sender retries a delivery
+(so a late redelivery is still recognised by its id), short enough that bodies do not pile up."""
 
 
 class PushNotSetUp(Exception):
@@ -175,6 +178,14 @@ def _ingest_shipment(uow: UnitOfWork, delivery: InboxDelivery, shipment: Carrier
     return stored
 
 
+def prune_inbox(uow: UnitOfWork, keep: timedelta = KEEP_DONE) -> int:
+    """Delete deliveries processed more than ``keep`` ago, so the inbox does not grow for ever."""
+    with uow:
+        deleted = uow.hooks.delete_done_before(utcnow() - keep)
+        uow.commit()
+    return deleted
+
+
 @dataclass(frozen=True, slots=True)
 class InboxStatus:
     counts: dict[str, int]
@@ -197,5 +208,5 @@ def retry_delivery(uow: UnitOfWork, inbox_id: int) -> None:
 
 __all__ = [
     "MAX_ATTEMPTS", "Acceptance", "DrainReport", "InboxStatus", "PushNotSetUp", "PushRefused", "drain_inbox",
-    "inbox_status", "receive_push", "retry_delay", "retry_delivery",
+    "inbox_status", "prune_inbox", "receive_push", "retry_delay", "retry_delivery",
 ]

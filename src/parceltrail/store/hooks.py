@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from parceltrail.store.tables import hook_inbox
@@ -107,6 +107,13 @@ class HookInboxRepository:
             .values(state=PENDING, attempts=0)
         )
         return result.rowcount == 1
+
+    def delete_done_before(self, cutoff: datetime) -> int:
+        """Forget deliveries processed before ``cutoff``; returns how many. Failed ones stay for a person."""
+        result = self._c.execute(
+            delete(hook_inbox).where(hook_inbox.c.state == DONE, hook_inbox.c.processed_at < cutoff)
+        )
+        return result.rowcount
 
     def counts(self) -> dict[str, int]:
         """How many deliveries are in each state."""

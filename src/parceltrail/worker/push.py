@@ -2,6 +2,7 @@
 
 It runs when the API asks (right after a delivery is stored), every minute, and once whenever a
 worker starts, so deliveries a crash left pending are taken up on restart without anyone asking.
+Once an hour, deliveries processed more than ``KEEP_DONE`` ago are deleted.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from huey import Huey
+from huey import Huey, crontab
 from sqlalchemy import Engine
 
-from parceltrail.services.hooks import drain_inbox
+from parceltrail.services.hooks import KEEP_DONE, drain_inbox, prune_inbox
 from parceltrail.store import UnitOfWork
 
 log = logging.getLogger("parceltrail.worker")
@@ -27,8 +28,15 @@ def register_push_jobs(queue: Huey, engine: Engine, every_minute: Callable) -> d
                      report.done, report.events, report.failed, report.given_up)
         return report.done
 
+    @queue.periodic_task(crontab(minute="17"), name="prune_hook_inbox")
+    def prune_job() -> int:
+        deleted = prune_inbox(UnitOfWork(engine))
+        if deleted:
+            log.info("push inbox: deleted %d deliveries processed over %d days ago", deleted, KEEP_DONE.days)
+        return deleted
+
     @queue.on_startup(name="drain_hook_inbox_at_start")
     def drain_at_start() -> None:
         drain_job()
 
-    return {"drain_hook_inbox": drain_job}
+    return {"drain_hook_inbox": drain_job, "prune_hook_inbox": prune_job}

@@ -13,7 +13,14 @@ from parceltrail.core import Status
 from parceltrail.services import create_shop, get_package, register_package
 from parceltrail.services.clock import AcceleratedClock, get_clock, set_clock, utcnow
 from parceltrail.services.hook_signatures import PushRefused
-from parceltrail.services.hooks import MAX_ATTEMPTS, drain_inbox, receive_push, retry_delay
+from parceltrail.services.hooks import (
+    KEEP_DONE,
+    MAX_ATTEMPTS,
+    drain_inbox,
+    prune_inbox,
+    receive_push,
+    retry_delay,
+)
 from parceltrail.store.tables import hook_inbox
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, signed_headers, ups_body
 
@@ -41,8 +48,8 @@ def clock():
     set_clock(previous)
 
 
-def deliver(uow, clock: StoppedClock, body: bytes, delivery_id: str) -> int:
-    headers = signed_headers(body, delivery_id, sent_at=clock.at)
+def deliver(uow, body: bytes, delivery_id: str) -> int:
+    headers = signed_headers(body, delivery_id)  # signed on real time, as senders do
     return receive_push(uow, "ups", headers, body, SECRETS).id
 
 
@@ -52,7 +59,7 @@ def stored(uow, inbox_id: int):
 
 
 def test_a_body_the_carrier_parser_refuses_is_kept_retried_with_backoff_then_given_up(uow, clock):
-    inbox_id = deliver(uow, clock, b'{"not": "a UPS answer"}', "msg_bad")
+    inbox_id = deliver(uow, b'{"not": "a UPS answer"}', "msg_bad")
 
     assert drain_inbox(uow).failed == 1
     first = stored(uow, inbox_id)
@@ -99,8 +106,8 @@ def test_backoff_doubles_from_one_minute():
 def test_one_bad_delivery_does_not_hold_up_the_ones_after_it(uow, clock):
     shop = create_shop(uow, "Shop").shop
     package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
-    deliver(uow, clock, b"not json", "msg_1")
-    deliver(uow, clock, ups_body("delivered"), "msg_2")
+    deliver(uow, b"not json", "msg_1")
+    deliver(uow, ups_body("delivered"), "msg_2")
 
     report = drain_inbox(uow)
 
@@ -109,7 +116,7 @@ def test_one_bad_delivery_does_not_hold_up_the_ones_after_it(uow, clock):
 
 
 def test_a_push_for_a_number_nobody_follows_is_done_without_events(uow, clock):
-    inbox_id = deliver(uow, clock, ups_body("exception"), "msg_stranger")
+    inbox_id = deliver(uow, ups_body("exception"), "msg_stranger")
 
     report = drain_inbox(uow)
 
@@ -121,7 +128,7 @@ def test_every_piece_of_a_multi_piece_body_reaches_its_own_package(uow, clock):
     shop = create_shop(uow, "Pieces").shop
     lead = register_package(uow, shop.id, "1Z4F28Y10395000020", "ups").package
     sibling = register_package(uow, shop.id, "1Z4F28Y10395000011", "ups").package
-    deliver(uow, clock, ups_body("multi_piece"), "msg_pieces")
+    deliver(uow, ups_body("multi_piece"), "msg_pieces")
 
     assert drain_inbox(uow).events == 14
 
@@ -133,7 +140,7 @@ def test_the_inbox_drains_in_batches_oldest_first(uow, clock):
     shop = create_shop(uow, "Batches").shop
     package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
     ids = [
-        deliver(uow, clock, ups_body("out_for_delivery" if n % 2 else "delivered"), f"msg_{n}")
+        deliver(uow, ups_body("out_for_delivery" if n % 2 else "delivered"), f"msg_{n}")
         for n in range(7)
     ]
 
@@ -162,7 +169,7 @@ def test_a_delivery_processed_but_not_marked_done_before_a_crash_changes_nothing
 ):
     shop = create_shop(uow, "Redo").shop
     package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
-    inbox_id = deliver(uow, clock, ups_body("delivered"), "msg_redo")
+    inbox_id = deliver(uow, ups_body("delivered"), "msg_redo")
     assert drain_inbox(uow).events == 8
     with engine.begin() as connection:  # as if the worker died between the ingest and marking it done
         connection.execute(update(hook_inbox).where(hook_inbox.c.id == inbox_id).values(state="pending"))
@@ -171,3 +178,18 @@ def test_a_delivery_processed_but_not_marked_done_before_a_crash_changes_nothing
 
     assert (report.done, report.events) == (1, 0)
     assert get_package(uow, shop.id, package.id).package.state.event_count == 8
+
+
+def test_pruning_forgets_deliveries_processed_long_ago_and_keeps_the_rest(uow, clock):
+    old_done = deliver(uow, ups_body("delivered"), "msg_old")
+    old_failed = deliver(uow, b"not json", "msg_old_bad")
+    drain_inbox(uow)
+    clock.at += KEEP_DONE + timedelta(minutes=1)
+    recent_done = deliver(uow, ups_body("delivered"), "msg_recent")
+    drain_inbox(uow)
+    pending = deliver(uow, ups_body("delivered"), "msg_pending")
+
+    assert prune_inbox(uow) == 1
+
+    assert stored(uow, old_done) is None
+    assert [stored(uow, i).state for i in (old_failed, recent_done, pending)] == ["failed", "done", "pending"]
