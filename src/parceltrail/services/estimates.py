@@ -8,6 +8,7 @@ Until a shop has a trained model, estimates come from the carriers' published st
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -18,11 +19,32 @@ from parceltrail.geo import us_zip
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 
+def shop_model(uow: UnitOfWork, shop_id: str) -> eta.Model | None:
+    """The shop's trained model (loaded once per training), or None while it has none."""
+    info = uow.history.model_info(shop_id)
+    if info is None:
+        return None
+    return _load_model(shop_id, info.trained_at, uow)
+
+
+_MODELS: dict[tuple[str, datetime], eta.Model] = {}
+
+
+def _load_model(shop_id: str, trained_at: datetime, uow: UnitOfWork) -> eta.Model:
+    key = (shop_id, trained_at)
+    if key not in _MODELS:
+        body = uow.history.model_body(shop_id)
+        if len(_MODELS) > 64:  # a model per shop: keep memory bounded on a many-shop server
+            _MODELS.clear()
+        _MODELS[key] = eta.Model.from_json(json.loads(body))
+    return _MODELS[key]
+
+
 _BEFORE_HANDOFF = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.CANCELLED, Status.EXPIRED})
 _PRIOR = eta.CarrierStandards()
 
 
-def _place(address: Address | None, fallback_country: str = "US") -> eta.Place:
+def place_of(address: Address | None, fallback_country: str = "US") -> eta.Place:
     country = (address.country if address else None) or fallback_country
     postal = address.postal_code if address else None
     found = us_zip(postal) if country == "US" else None
@@ -31,7 +53,7 @@ def _place(address: Address | None, fallback_country: str = "US") -> eta.Place:
     return eta.Place(country=country, region=found.state, postal_code=postal, lat=found.lat, lon=found.lon)
 
 
-def _zone(destination: Address | None) -> ZoneInfo:
+def zone_of(destination: Address | None) -> ZoneInfo:
     found = us_zip(destination.postal_code) if destination and destination.country in (None, "US") else None
     return ZoneInfo(found.timezone) if found and found.timezone else ZoneInfo("UTC")
 
@@ -39,15 +61,15 @@ def _zone(destination: Address | None) -> ZoneInfo:
 def prediction_input(
     package: Package, events: Sequence[TrackingEvent], previous: StoredEstimate | None
 ) -> eta.PredictionInput:
-    zone = _zone(package.destination)
-    destination = _place(package.destination)
-    origin = _place(package.origin, destination.country)
+    zone = zone_of(package.destination)
+    destination = place_of(package.destination)
+    origin = place_of(package.origin, destination.country)
     handoff = min((e.occurred_at for e in events if e.status not in _BEFORE_HANDOFF), default=None)
     newest = max(events, key=lambda e: (e.occurred_at, e.status is Status.DELIVERED), default=None)
     last_scan = None
     if newest is not None:
         loc = newest.location
-        place = _place(Address(postal_code=loc.postal_code, country=loc.country), destination.country) \
+        place = place_of(Address(postal_code=loc.postal_code, country=loc.country), destination.country) \
             if (loc.postal_code or loc.country) else None
         last_scan = eta.Scan(newest.occurred_at.astimezone(zone), newest.status.value, place)
     before = None
@@ -78,7 +100,7 @@ def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime)
             if package is None or package.state.status in (Status.RETURNED, Status.CANCELLED, Status.EXPIRED):
                 continue
             item = prediction_input(package, uow.events.timeline(package_id), current.get(package_id))
-            e = eta.predict(_PRIOR, item)
+            e = eta.predict(shop_model(uow, package.shop_id) or _PRIOR, item)
             rows.append(StoredEstimate(package_id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
                                        e.source, e.moment, e.reason))
         uow.estimates.add_many(rows)

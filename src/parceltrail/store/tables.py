@@ -160,3 +160,14 @@ carrier_accounts = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("shop_id", "carrier"),
 )
+
+shop_models = Table(
+    "shop_models",
+    metadata,
+    # One current model per shop: the versioned JSON of parceltrail.eta.Model (no pickle), in the
+    # database rather than on disk so every API and worker process uses the same one.
+    Column("shop_id", String(32), ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("trained_at", UTCDateTime(), nullable=False),
+    Column("n_rows", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+)

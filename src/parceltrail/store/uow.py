@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, text
 from parceltrail.store.accounts import AccountRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
+from parceltrail.store.history import HistoryRepository
 from parceltrail.store.hooks import HookInboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
@@ -27,6 +28,7 @@ class UnitOfWork:
     polling: PollRepository
     estimates: EstimateRepository
     accounts: AccountRepository
+    history: HistoryRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -53,6 +55,7 @@ class UnitOfWork:
         self.polling = PollRepository(self._connection)
         self.estimates = EstimateRepository(self._connection)
         self.accounts = AccountRepository(self._connection)
+        self.history = HistoryRepository(self._connection)
         return self
 
     def __exit__(

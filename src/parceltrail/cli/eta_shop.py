@@ -1,0 +1,77 @@
+"""``parceltrail eta train`` and ``parceltrail eta show``: a shop's own delivery-date model.
+
+The commands join the ``eta`` group defined in ``cli/eta.py`` (the backtest lives there).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from parceltrail.cli.context import open_database
+from parceltrail.cli.main import UserError
+from parceltrail.services import InvalidInput, NotFound
+from parceltrail.store import UnitOfWork
+
+Shop = Annotated[str, typer.Option("--shop", help="The shop id (shop_...)")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
+
+
+def train(shop: Shop, as_json: AsJson = False) -> None:
+    """Train the shop's delivery-date model on its delivered packages; new estimates use it at once."""
+    from rich.progress import Progress
+
+    from parceltrail.services.history import train_shop_model
+
+    uow = UnitOfWork(open_database())
+    try:
+        if as_json:
+            trained = train_shop_model(uow, shop)
+        else:
+            with Progress(transient=True) as bar:
+                task = bar.add_task("training", total=None)
+
+                def progress(step: str, done: int, total: int) -> None:
+                    bar.update(task, description=step, completed=done, total=total)
+
+                trained = train_shop_model(uow, shop, progress=progress)
+    except (InvalidInput, NotFound) as error:
+        raise UserError(str(error)) from None
+    info = trained.info
+    if as_json:
+        typer.echo(json.dumps({"shop_id": info.shop_id, "trained_at": info.trained_at.isoformat(),
+                               "n_rows": info.n_rows}))
+        return
+    typer.echo(f"trained on {info.n_rows} delivered packages at {info.trained_at:%Y-%m-%d %H:%M} UTC")
+
+
+def show(shop: Shop, as_json: AsJson = False) -> None:
+    """What the shop's estimates rest on: its delivered history and its trained model, if any."""
+    from parceltrail.services.history import model_status
+
+    try:
+        status = model_status(UnitOfWork(open_database()), shop)
+    except NotFound as error:
+        raise UserError(str(error)) from None
+    model = status.model
+    if as_json:
+        typer.echo(json.dumps({
+            "shop_id": shop, "delivered_packages": status.delivered, "source": status.source,
+            "model": None if model is None else {"trained_at": model.trained_at.isoformat(), "n_rows": model.n_rows},
+        }))
+        return
+    typer.echo(f"delivered packages: {status.delivered}")
+    if model is None:
+        typer.echo("model: none yet; estimates use carrier standards (train with: parceltrail eta train --shop ID)")
+    else:
+        typer.echo(f"model: trained {model.trained_at:%Y-%m-%d %H:%M} UTC on {model.n_rows} deliveries")
+    typer.echo(f"new estimates come from: {status.source}")
+
+
+def register(app: typer.Typer) -> None:
+    from parceltrail.cli.eta import eta_app
+
+    eta_app.command("train")(train)
+    eta_app.command("show")(show)

@@ -1,0 +1,87 @@
+"""A shop's own delivery history, and training its delivery-date model from it.
+
+Until a shop has ``eta.MIN_ROWS`` delivered packages its estimates come from carrier standards; after
+``parceltrail eta train`` they blend toward its own model, fully so from 500 deliveries
+(``eta.predict``). The model is stored in the database as versioned JSON, never pickled.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from parceltrail import eta
+from parceltrail.eta.predict import FULL_TRUST_ROWS
+from parceltrail.eta.training import Progress
+from parceltrail.core import Address
+from parceltrail.services.clock import utcnow
+from parceltrail.services.errors import InvalidInput, NotFound
+from parceltrail.services.estimates import place_of, zone_of
+from parceltrail.store import UnitOfWork
+from parceltrail.store.history import ModelInfo
+
+
+def shop_history(uow: UnitOfWork, shop_id: str) -> list[eta.HistoryRow]:
+    """Every delivered package of the shop as a history row, times in the destination's zone."""
+    with uow.read():
+        if uow.shops.get(shop_id) is None:
+            raise NotFound("shop", shop_id)
+        rows = uow.history.delivered(shop_id)
+    out = []
+    for r in rows:
+        destination = Address(postal_code=r.dest_postal_code, country=r.dest_country)
+        zone = zone_of(destination)
+        dest = place_of(destination)
+        out.append(eta.HistoryRow(
+            package_id=r.id,
+            purchased_at=r.created_at.astimezone(zone),
+            delivered_at=r.delivered_at.astimezone(zone),
+            origin=place_of(Address(postal_code=r.origin_postal_code, country=r.origin_country), dest.country),
+            destination=dest,
+            handed_over_at=r.handed_over_at.astimezone(zone) if r.handed_over_at else None,
+            seller_id=shop_id,
+            carrier=r.carrier,
+            service=r.service,
+        ))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedModel:
+    info: ModelInfo
+    facts: dict
+
+
+def train_shop_model(uow: UnitOfWork, shop_id: str, progress: Progress | None = None) -> TrainedModel:
+    rows = shop_history(uow, shop_id)
+    if len(rows) < eta.MIN_ROWS:
+        raise InvalidInput(f"shop {shop_id} has {len(rows)} delivered packages; training needs at least "
+                           f"{eta.MIN_ROWS} (until then estimates use carrier standards)")
+    try:
+        model = eta.train(rows, progress=progress)
+    except ValueError as error:
+        raise InvalidInput(f"cannot train on this shop's history: {error}") from None
+    now = utcnow()
+    with uow:
+        uow.history.put_model(shop_id, now, model.n_rows, json.dumps(model.to_json(), separators=(",", ":")))
+        uow.commit()
+    return TrainedModel(ModelInfo(shop_id, now, model.n_rows), dict(model.facts))
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStatus:
+    delivered: int
+    model: ModelInfo | None
+    source: str
+    """What a new estimate for this shop rests on now: carrier_standard, blended or model."""
+
+
+def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
+    rows = shop_history(uow, shop_id)
+    with uow.read():
+        info = uow.history.model_info(shop_id)
+    if info is None:
+        source = "carrier_standard"
+    else:
+        source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
+    return ModelStatus(len(rows), info, source)

@@ -1,0 +1,53 @@
+"""Queries for delivery history (what a shop's model learns from) and for the shop's stored model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Row, delete, func, insert, select
+
+from parceltrail.store.tables import events, packages, shop_models
+
+_BEFORE_HANDOFF = ("pending", "info_received", "cancelled", "expired")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    shop_id: str
+    trained_at: datetime
+    n_rows: int
+
+
+class HistoryRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def delivered(self, shop_id: str, limit: int = 200_000) -> list[Row]:
+        """Delivered packages with the time the carrier first had them (``handed_over_at``), newest first."""
+        handoff = (
+            select(func.min(events.c.occurred_at))
+            .where(events.c.package_id == packages.c.id, events.c.status.not_in(_BEFORE_HANDOFF))
+            .scalar_subquery()
+        )
+        query = (
+            select(packages.c.id, packages.c.carrier, packages.c.service, packages.c.created_at,
+                   packages.c.delivered_at, packages.c.origin_postal_code, packages.c.origin_country,
+                   packages.c.dest_postal_code, packages.c.dest_country, handoff.label("handed_over_at"))
+            .where(packages.c.shop_id == shop_id, packages.c.delivered_at.is_not(None))
+            .order_by(packages.c.delivered_at.desc())
+            .limit(limit)
+        )
+        return self._c.execute(query).all()
+
+    def put_model(self, shop_id: str, trained_at: datetime, n_rows: int, body: str) -> None:
+        self._c.execute(delete(shop_models).where(shop_models.c.shop_id == shop_id))
+        self._c.execute(insert(shop_models).values(shop_id=shop_id, trained_at=trained_at, n_rows=n_rows, body=body))
+
+    def model_info(self, shop_id: str) -> ModelInfo | None:
+        row = self._c.execute(select(shop_models.c.shop_id, shop_models.c.trained_at, shop_models.c.n_rows)
+                              .where(shop_models.c.shop_id == shop_id)).first()
+        return ModelInfo(row.shop_id, row.trained_at, row.n_rows) if row else None
+
+    def model_body(self, shop_id: str) -> str | None:
+        return self._c.execute(select(shop_models.c.body).where(shop_models.c.shop_id == shop_id)).scalar()
