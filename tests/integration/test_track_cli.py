@@ -1,0 +1,169 @@
+"""``parceltrail track``, run as the console script: sandbox numbers work with no server, real carriers
+need their account, and mistakes are one line with the documented exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import LiveServer
+
+UPS_NUMBER = "1Z999AA10123456784"
+ESTIMATE_KEYS = {"earliest", "likely", "latest", "promise", "confidence", "source", "revised_at", "reason"}
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PARCELTRAIL_UPS_", "PARCELTRAIL_SANDBOX_"))
+    }
+    return {**env, "COLUMNS": "200", **extra}
+
+
+def _start(*args: str, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "parceltrail", "track", *args],
+        env=_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    out, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def _sandbox_number(ago: timedelta, delivered: bool) -> str:
+    """A ground number shipped about ``ago`` before now, with no scan due within the hour either side:
+    what the CLI sees then does not depend on when exactly the subprocess runs."""
+    from parceltrail.carriers.sandbox import Scenario, Service, encode, journey
+
+    now = datetime.now(UTC)
+    for minutes in range(0, 3 * 24 * 60, 17):
+        number = encode(now - ago - timedelta(minutes=minutes), Service.GROUND, Scenario.NORMAL, 4242424)
+        trip = journey(number)
+        seen = trip.visible(now)
+        if (
+            len(seen) >= 3
+            and (seen[-1].status.value == "delivered") == delivered
+            and all(abs(s.occurred_at - now) > timedelta(hours=1) for s in trip.scans)
+        ):
+            return number
+    raise AssertionError("no sandbox number fits; the sandbox timings changed")
+
+
+IN_TRANSIT = _sandbox_number(timedelta(days=1), delivered=False)
+DELIVERED = _sandbox_number(timedelta(days=20), delivered=True)
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, subprocess.CompletedProcess]:
+    """Every offline invocation at once (each is a cold start of the CLI), plus the journeys' view before."""
+    cases = {
+        "timeline": (IN_TRANSIT,),
+        "json": (IN_TRANSIT, "--json"),
+        "delivered": (DELIVERED.lower()[:6] + " " + DELIVERED[6:], "--json"),
+        "ups": (UPS_NUMBER,),
+        "garbage": ("hello-world",),
+        "unknown carrier": (UPS_NUMBER, "--carrier", "pigeon"),
+        "by order id": (UPS_NUMBER, "--carrier", "tiktok"),
+    }
+    started = {name: _start(*args) for name, args in cases.items()}
+    return {name: _finish(process) for name, process in started.items()}
+
+
+def _local(scan) -> str:
+    at = scan.occurred_at.astimezone(scan.place.zone)
+    return f"{at:%a %b %d %H:%M} {at.tzname()}"
+
+
+def test_sandbox_number_prints_its_timeline_in_local_time_oldest_first_with_an_estimate(runs):
+    from parceltrail.carriers.sandbox import journey
+
+    result = runs["timeline"]
+    assert result.returncode == 0, result.stderr
+    trip = journey(IN_TRANSIT)
+    scans = trip.visible(datetime.now(UTC))
+    positions = [result.stdout.index(_local(s)) for s in scans]
+    assert positions == sorted(positions) and len(positions) >= 3
+    assert result.stdout.startswith(f"{IN_TRANSIT} (sandbox): {scans[-1].status.value}")
+    assert "estimated delivery: " in result.stdout and "the carrier says: " in result.stdout
+
+
+def test_track_json_has_the_documented_shape_and_a_consistent_estimate(runs):
+    from parceltrail.carriers.sandbox import journey
+
+    result = runs["json"]
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {
+        "tracking_number",
+        "carrier",
+        "status",
+        "substatus",
+        "events",
+        "estimated_delivery",
+    }
+    assert (answer["tracking_number"], answer["carrier"]) == (IN_TRANSIT, "sandbox")
+    times = [e["occurred_at"] for e in answer["events"]]
+    assert times == sorted(times) and len(times) >= 3
+    last = journey(IN_TRANSIT).visible(datetime.now(UTC))[-1]
+    assert (answer["status"], answer["substatus"]) == (last.status.value, last.substatus.value)
+    estimate = answer["estimated_delivery"]
+    assert set(estimate) == ESTIMATE_KEYS
+    assert estimate["earliest"] <= estimate["likely"] <= estimate["latest"] <= estimate["promise"]
+    assert estimate["likely"] >= times[-1][:10]
+
+
+def test_delivered_sandbox_number_is_estimated_on_its_delivery_day(runs):
+    from parceltrail.carriers.sandbox import journey
+
+    result = runs["delivered"]
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    trip = journey(DELIVERED)
+    assert answer["status"] == "delivered" and answer["tracking_number"] == DELIVERED
+    assert len(answer["events"]) == len(trip.scans)
+    delivered_day = trip.delivered_at.astimezone(trip.destination.zone).date().isoformat()
+    assert answer["estimated_delivery"]["likely"] == delivered_day
+
+
+def test_carrier_without_an_account_names_the_variables_to_set(runs):
+    result = runs["ups"]
+    assert result.returncode == 1
+    assert "PARCELTRAIL_UPS_CLIENT_ID" in result.stderr and "PARCELTRAIL_UPS_CLIENT_SECRET" in result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "case, says",
+    [
+        ("garbage", "not a tracking number of any known format"),
+        ("unknown carrier", "unknown carrier code 'pigeon'"),
+        ("by order id", "cannot fetch tiktok tracking by number"),
+    ],
+)
+def test_numbers_nobody_can_track_exit_2_with_one_line(runs, case, says):
+    result = runs[case]
+    assert result.returncode == 2
+    assert says in result.stderr and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_sandbox_base_url_makes_track_ask_the_running_network(runs):
+    from parceltrail.carriers.sandbox import SandboxNetwork, create_network_app
+    from parceltrail.services.clock import WallClock
+
+    network = SandboxNetwork(WallClock())
+    with LiveServer(create_network_app(network, requests_per_second=None)) as server:
+        result = _finish(_start(DELIVERED, "--json", PARCELTRAIL_SANDBOX_BASE_URL=server.url))
+    assert result.returncode == 0, result.stderr
+    assert [number for number, _, _ in network.fetch_log] == [DELIVERED]
+    assert json.loads(result.stdout) == json.loads(runs["delivered"].stdout)
