@@ -15,7 +15,9 @@ import httpx
 
 from parceltrail.core import Status
 from parceltrail.services import create_shop, get_package, register_package
-from parceltrail.worker import build_worker
+from parceltrail.worker.jobs import register_jobs
+from parceltrail.worker.queue import make_queue
+from parceltrail.worker.runner import EmbeddedConsumer
 from tests.conftest import free_port
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, push, ups_body
 
@@ -39,14 +41,17 @@ def inbox(uow) -> dict[str, int]:
 def test_running_worker_ingests_a_push_right_after_the_api_stores_it(push_api, push_settings, engine, uow):
     shop = create_shop(uow, "Live").shop
     package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
-    worker = build_worker(push_settings, engine, embedded=True)
-    worker.consumer.start()
+    # The worker's jobs without their schedules: only the API's request can start this drain.
+    queue = make_queue(push_settings.queue_url)
+    register_jobs(queue, push_settings, engine)
+    consumer = EmbeddedConsumer(queue, workers=1, periodic=False, worker_type="thread", max_delay=0.5)
+    consumer.start()
     try:
-        wait_for(lambda: worker.queue.pending_count() == 0, "the start-up drain to be taken")
+        wait_for(lambda: queue.pending_count() == 0, "the start-up drain to be taken")
         assert push(push_api.url, "ups", ups_body("delivered"), "msg_live").status_code == 202
-        wait_for(lambda: inbox(uow) == {"done": 1}, "the worker to drain the inbox")
+        wait_for(lambda: inbox(uow) == {"done": 1}, "the worker to drain the inbox", seconds=15)
     finally:
-        worker.consumer.stop(graceful=True)
+        consumer.stop(graceful=True)
     detail = get_package(uow, shop.id, package.id)
     assert detail.package.state.status is Status.DELIVERED
     assert len(detail.events) == 8
