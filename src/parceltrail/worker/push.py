@@ -37,6 +37,8 @@ def register_push_jobs(queue: Huey, engine: Engine, every_minute: Callable) -> d
 
     @queue.on_startup(name="drain_hook_inbox_at_start")
     def drain_at_start() -> None:
+        # Huey's scheduler also checks periodic tasks when it starts; this makes the start-up drain a
+        # promise of this module rather than a side effect of the one-minute schedule.
         drain_job()
 
     return {"drain_hook_inbox": drain_job, "prune_hook_inbox": prune_job}

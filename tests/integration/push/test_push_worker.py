@@ -104,7 +104,11 @@ def test_deliveries_accepted_by_a_killed_server_are_drained_by_the_next_worker(t
     # the drain every worker runs when it starts can find these deliveries.
     worker = _start(tmp_path, database_url, "queue-after.db", "worker")
     try:
-        wait_for(lambda: inbox(uow) == {"done": 2}, "the restarted worker drained the inbox", process=worker)
+        wait_for(lambda: "Huey consumer started" in worker.log_path.read_text(errors="replace"),
+                 "the restarted worker started", process=worker)
+        # Within seconds, not at some later schedule: a starting worker drains at once.
+        wait_for(lambda: inbox(uow) == {"done": 2}, "the restarted worker drained the inbox", seconds=15,
+                 process=worker)
     finally:
         worker.send_signal(signal.SIGINT)
         try:
