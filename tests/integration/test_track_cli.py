@@ -174,3 +174,18 @@ def test_sandbox_base_url_makes_track_ask_the_running_network(runs):
     assert result.exit_code == 0, result.output
     assert [number for number, _, _ in network.fetch_log] == [DELIVERED]
     assert json.loads(result.stdout) == json.loads(runs["delivered"].stdout)
+
+
+def test_number_the_carrier_has_no_record_of_has_no_timeline_and_no_estimate():
+    from parceltrail.carriers.sandbox import Scenario, Service, encode
+
+    future = encode(datetime.now(UTC) + timedelta(days=2), Service.EXPRESS, Scenario.NORMAL, 77)
+    answer = json.loads(_invoke(future, "--json").stdout)
+    assert (answer["status"], answer["events"], answer["estimated_delivery"]) == ("pending", [], None)
+    shown = _invoke(future)
+    assert shown.exit_code == 0 and "no record of this number" in shown.stdout
+
+
+def test_help_says_sandbox_numbers_are_simulated_locally():
+    shown = CliRunner().invoke(app, ["track", "--help"], env=_env(COLUMNS="300"))
+    assert shown.exit_code == 0 and "Sandbox numbers (PT...) are simulated locally" in shown.stdout

@@ -111,7 +111,7 @@ def _ends(code: str, tracking: CarrierTracking) -> tuple[Address | None, Address
     """
     from parceltrail.core import Address, Status
 
-    if code == "sandbox" and tracking.events:
+    if code == "sandbox":
         from parceltrail.carriers.sandbox import journey
 
         trip = journey(tracking.tracking_number or "")
@@ -136,21 +136,24 @@ def _ends(code: str, tracking: CarrierTracking) -> tuple[Address | None, Address
 
 
 def estimate(code: str, tracking: CarrierTracking, now: datetime) -> Estimate | None:
-    """The delivery-date engine's estimate for a package nobody registered (None once it will not arrive)."""
+    """The delivery-date engine's estimate for a package nobody registered.
+
+    None when the carrier has no record (nothing says a parcel exists, so a date would be invented) and
+    once it will not arrive (returned, cancelled, expired). The label scan stands in for the order time.
+    """
     from parceltrail import eta
     from parceltrail.core import Package, PackageState, Status
     from parceltrail.services.estimates import prediction_input
 
-    if tracking.status in (Status.RETURNED, Status.CANCELLED, Status.EXPIRED):
+    if not tracking.events or tracking.status in (Status.RETURNED, Status.CANCELLED, Status.EXPIRED):
         return None
     origin, destination, service = _ends(code, tracking)
-    first_seen = tracking.events[0].occurred_at if tracking.events else now
     package = Package(
         id="track",
         shop_id="",
         tracking_number=tracking.tracking_number or "",
         carrier=code,
-        created_at=first_seen,
+        created_at=tracking.events[0].occurred_at,
         updated_at=now,
         destination=destination,
         state=PackageState(status=tracking.status, substatus=tracking.substatus),
@@ -236,12 +239,7 @@ def track_command(
         str | None, typer.Option("--carrier", help="The carrier code to ask, instead of the detected one.")
     ] = None,
 ) -> None:
-    """Track one number now: status, timeline (oldest first, local times) and a delivery estimate.
-
-    Real carriers need their account in PARCELTRAIL_<CARRIER>_* variables. Sandbox numbers (PT...) are
-    simulated locally from the number itself, no server needed; set PARCELTRAIL_SANDBOX_BASE_URL to
-    ask a running sandbox network instead.
-    """
+    """Print what the carrier says about NUMBER now (the command's help is ``TRACK_HELP``)."""
     from parceltrail.carriers.base import event_to_dict
     from parceltrail.services.clock import utcnow
 
@@ -268,5 +266,13 @@ def track_command(
     _print(tracking, code, found, others)
 
 
+TRACK_HELP = (
+    "Track one number now: status, timeline (oldest first, local times) and a delivery estimate.\n\n"
+    "Real carriers need their account in PARCELTRAIL_<CARRIER>_* variables (the error names them). "
+    "Sandbox numbers (PT...) are simulated locally from the number itself, with no server running; "
+    f"set {SANDBOX_URL_VARIABLE} to ask a running sandbox network instead."
+)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("track")(track_command)
+    app.command("track", help=TRACK_HELP)(track_command)
