@@ -22,13 +22,16 @@ STANDARDS: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {
     ("ups", "ground"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
     ("fedex", "ground"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
     ("fedex", "home_delivery"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
+    # parceltrail's sandbox carrier (carriers/sandbox) publishes these for its ground and express services.
+    ("sandbox", "ground"): ((1, 1), (1, 2), (1, 2), (2, 2), (2, 3), (3, 4), (3, 4), (4, 5)),
+    ("sandbox", "express"): ((1, 1), (1, 1), (1, 2), (1, 2), (1, 2), (1, 2), (1, 2), (1, 2)),
 }
 ECONOMY = ((2, 4), (3, 5), (3, 6), (4, 7), (5, 8), (5, 9), (6, 10), (7, 12))
 SERVICE_ALIASES = {
     "ground_advantage": "ground_advantage", "usps_ground_advantage": "ground_advantage",
     "groundadvantage": "ground_advantage", "priority": "priority", "priority_mail": "priority",
     "ground": "ground", "fedex_ground": "ground", "home_delivery": "home_delivery",
-    "fedex_home_delivery": "home_delivery", "ups_ground": "ground",
+    "fedex_home_delivery": "home_delivery", "ups_ground": "ground", "express": "express",
 }
 HANDLING = (0.0, 1.0, 2.0, 3.0)  # business days from order to handoff a new shop is assumed to need
 
