@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from parceltrail.cli.eta import BACKTEST_STALENESS_DAYS
+from parceltrail.cli.eta import HORIZON_DAYS
 from parceltrail.eta.backtest import run_backtest
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
 from parceltrail.eta.training import TrainConfig
@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
-    config = replace(TrainConfig(), staleness_days=BACKTEST_STALENESS_DAYS)
+    config = replace(TrainConfig(), staleness_days=HORIZON_DAYS)
     cutoff = datetime.fromisoformat(args.cutoff).replace(tzinfo=BRAZIL)
     result = run_backtest(orders.rows, orders.shop_estimates, cutoff, config)
     model, lane, shop = result["model"], result["baselines"]["lane_median"], result["baselines"]["olist_estimate"]

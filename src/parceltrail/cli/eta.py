@@ -13,10 +13,9 @@ from typing import Any
 
 import typer
 
-eta_app = typer.Typer(name="eta", help="Delivery-date estimates: backtest, train, inspect.", no_args_is_help=True)
+HORIZON_DAYS = 90.0  # a backtest model serves the ~3 months after its cut-off with history frozen there
 
-BACKTEST_STALENESS_DAYS = 90.0  # the backtest freezes one model for the ~3 months after its cut-off
-
+eta_app = typer.Typer(name="eta", help="Delivery-date estimates.", no_args_is_help=True)
 
 def register(app: typer.Typer) -> None:
     app.add_typer(eta_app, name="eta")
@@ -84,7 +83,7 @@ def backtest(
 
     when = _parse_cutoff(cutoff)
     orders = parse_olist(_read_olist(olist))
-    config = replace(TrainConfig(), staleness_days=BACKTEST_STALENESS_DAYS)
+    config = replace(TrainConfig(), staleness_days=HORIZON_DAYS)  # train on history as old as it will be
     try:
         if as_json:
             result = run_backtest(orders.rows, orders.shop_estimates, when, config)

@@ -17,6 +17,7 @@ from typing import Any
 from parceltrail.eta.history import HistoryRow
 from parceltrail.eta.model import Model
 from parceltrail.eta.predict import Estimate, PredictionInput, predict_many
+from parceltrail.eta.stats import HistoryIndex
 from parceltrail.eta.training import Progress, TrainConfig, train, usable
 
 
@@ -80,11 +81,11 @@ def split(rows: Sequence[HistoryRow], cutoff: datetime) -> tuple[list[HistoryRow
     return usable(list(rows), cutoff), [r for r in rows if r.purchased_at >= cutoff]
 
 
-def score_model(model: Model, test_rows: Sequence[HistoryRow]) -> dict[str, Any]:
+def score_model(model: Model, test_rows: Sequence[HistoryRow], history: HistoryIndex | None = None) -> dict[str, Any]:
     actual = [r.delivered_at.date() for r in test_rows]
     handed = [r for r in test_rows if r.handed_over_at is not None]
-    placed = predict_many(model, [as_input(r, False) for r in test_rows])
-    at_handoff = predict_many(model, [as_input(r, True) for r in handed])
+    placed = predict_many(model, [as_input(r, False) for r in test_rows], history)
+    at_handoff = predict_many(model, [as_input(r, True) for r in handed], history)
     return {
         "model": estimate_scores(placed, actual),
         "at_carrier_handoff": estimate_scores(at_handoff, [r.delivered_at.date() for r in handed]),
@@ -101,6 +102,7 @@ def run_backtest(
     train_rows, test_rows = split(rows, cutoff)
     model = train(train_rows, as_of=cutoff, config=config, progress=progress)
     result: dict[str, Any] = {"n_train": len(train_rows), "n_test": len(test_rows)}
+    # the model is frozen at the cut-off, trees and history alike, for the whole test period
     result.update(score_model(model, test_rows))
     with_estimate = [r for r in test_rows if r.package_id in shop_estimates]
     shop_errors = [(shop_estimates[r.package_id] - r.delivered_at.date()).days for r in with_estimate]

@@ -104,9 +104,10 @@ def index_history(rows: list[HistoryRow], cutoff_hour: int) -> HistoryIndex:
 
 def _shrunk(n: np.ndarray, mean: np.ndarray, parent: np.ndarray) -> np.ndarray:
     """Lane mean pulled toward its wider area; the area alone when the lane has no history."""
-    has = (n > 0) & ~np.isnan(mean)
-    blended = np.where(np.isnan(parent), mean, (n * mean + SHRINK * np.nan_to_num(parent)) / (n + SHRINK))
-    return np.where(has, blended, parent)
+    with np.errstate(invalid="ignore"):
+        blended = (n * mean + SHRINK * parent) / (n + SHRINK)
+    blended = np.where(parent != parent, mean, blended)  # no wider area: the lane's own mean
+    return np.where((n > 0) & (mean == mean), blended, parent)
 
 
 def _num(x: float | int | None) -> float:
@@ -124,9 +125,12 @@ def snapshot_summaries(
     }
 
 
-def index_summaries(items: Sequence[Shipment], index: HistoryIndex, as_of: np.ndarray) -> dict[str, np.ndarray]:
-    """As-of summaries for many training rows at once (vectorised per group and key)."""
-    keys = [group_keys(item, item.origin) for item in items]
+def index_summaries(
+    items: Sequence[Shipment], index: HistoryIndex, as_of: np.ndarray, origins: Sequence[Place] | None = None
+) -> dict[str, np.ndarray]:
+    """As-of summaries for many rows at once (vectorised per group and key)."""
+    places = origins if origins is not None else [item.origin for item in items]
+    keys = [group_keys(item, place) for item, place in zip(items, places, strict=True)]
     return {g: index.summaries(g, [k[g] for k in keys], as_of) for g in GROUPS}
 
 

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
+
 from parceltrail.eta.features import (
-    HANDOFF, PLACED, destination_calendar, epoch_days, feature_matrix, snapshot_summaries,
+    HANDOFF, PLACED, destination_calendar, epoch_days, feature_matrix, index_summaries, snapshot_summaries,
 )
 from parceltrail.eta.history import Place
 from parceltrail.eta.model import Model
 from parceltrail.eta.prior import CarrierStandards
+from parceltrail.eta.stats import HistoryIndex
 
 FULL_TRUST_ROWS = 500  # a model trained on fewer of the shop's deliveries is blended with the prior
 SCAN = "scan"
@@ -148,8 +151,12 @@ def _fixed(item: PredictionInput, scan: Scan) -> Estimate:
     return Estimate(day, day, latest, latest, "high", "carrier_scan", at, reason, scan.status)
 
 
-def predict_many(model_or_prior: Model | CarrierStandards, items: list[PredictionInput]) -> list[Estimate]:
-    """Batch form of :func:`predict` (one booster call per quantile for the whole batch)."""
+def predict_many(
+    model_or_prior: Model | CarrierStandards, items: list[PredictionInput], history: HistoryIndex | None = None
+) -> list[Estimate]:
+    """Batch form of :func:`predict` (one booster call per quantile for the whole batch). With
+    ``history`` (every delivery known so far), features are read as of each package's own moment
+    instead of from the model's snapshot: what a replay or a store-backed caller can afford."""
     model = model_or_prior if isinstance(model_or_prior, Model) else None
     prior = model_or_prior if isinstance(model_or_prior, CarrierStandards) else CarrierStandards()
     results: list[Estimate | None] = [None] * len(items)
@@ -168,11 +175,16 @@ def predict_many(model_or_prior: Model | CarrierStandards, items: list[Predictio
         if model is not None:
             chosen = [items[i] for i, _, _ in group]
             places = [place for _, _, place in group]
+            moments = [epoch_days(at) for _, at, _ in group]
+            if history is None:
+                summaries = snapshot_summaries(chosen, places, model.snapshot)
+                staleness = [max(0.0, t - model.snapshot.as_of) for t in moments]
+            else:
+                summaries = index_summaries(chosen, history, np.asarray(moments), places)
+                staleness = [0.0] * len(group)
             matrix = feature_matrix(
-                model_moment, chosen, clock_at=[at for _, at, _ in group],
-                summaries=snapshot_summaries(chosen, places, model.snapshot),
-                staleness_days=[max(0.0, epoch_days(at) - model.snapshot.as_of) for _, at, _ in group],
-                vocab=model.vocab, cutoff_hour=model.cutoff_hour, origins=places,
+                model_moment, chosen, clock_at=[at for _, at, _ in group], summaries=summaries,
+                staleness_days=staleness, vocab=model.vocab, cutoff_hour=model.cutoff_hour, origins=places,
             )
             learned = _learned(model, model_moment, matrix)
         for k, (i, at, place) in enumerate(group):

@@ -1,8 +1,9 @@
 """Training quantile models from a shop's delivery history.
 
 Each training row sees history as of its purchase time minus a random lag of up to
-``staleness_days``: a saved model carries history frozen at its cut-off and is used for weeks,
-so training must see equally stale history or it learns to trust "recent" numbers too much.
+``staleness_days``: at prediction the lane and seller numbers are as old as the model's last
+:func:`refresh` (a store refreshes daily), and training must see equally stale history or it learns
+to trust "recent" numbers more than it can.
 Recent rows weigh more (half-life) so the model follows a network that speeds up or slows down.
 """
 
@@ -33,9 +34,9 @@ class TrainConfig:
     """Defaults chosen on a validation slice of the training period (docs/delivery-dates.md)."""
 
     half_life_days: float = 60.0  # recency weight halves every this many days before the cut-off
-    staleness_days: float = 30.0  # history seen in training is up to this old, as at prediction time
-    censor_days: float = 21.0  # targets purchased this close to the cut-off are missing their slow tail
-    levels: tuple[float, float, float, float] = (0.1, 0.5, 0.9, 0.95)  # quantile trained per output
+    staleness_days: float = 2.0  # history seen in training is up to this old, as at prediction time
+    censor_days: float = 35.0  # targets purchased this close to the cut-off are missing their slow tail
+    levels: tuple[float, float, float, float] = (0.05, 0.5, 0.95, 0.99)  # quantile trained per output
     cutoff_hour: int = 14
     num_trees: int = 200
     num_leaves: int = 31
@@ -184,3 +185,12 @@ def train(
         raise ValueError(f"need at least {MIN_ROWS} delivered packages to train, got {len(rows)}")
     training = build_training_set(rows, as_of, config, progress)
     return assemble(training, fit_boosters(training, as_of, config, progress), as_of, config)
+
+
+def refresh(model: Model, rows: list[HistoryRow], as_of: datetime) -> Model:
+    """The same boosters with history re-read at ``as_of``: cheap (no boosting), so a store can keep
+    a model's lane and seller numbers a day old while retraining the trees only now and then."""
+    from dataclasses import replace
+
+    index = index_history(usable(rows, as_of), model.cutoff_hour)
+    return replace(model, snapshot=index.snapshot(epoch_days(as_of)))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,3 +33,20 @@ def test_unknown_version_and_foreign_files_are_refused(shop_model: Model, tmp_pa
     pickled.write_bytes(b"\x80\x04\x95")
     with pytest.raises(ModelFileError, match="not a parceltrail"):
         Model.load(pickled)
+
+
+def test_refresh_rereads_history_without_retraining(shop_model: Model) -> None:
+    from dataclasses import replace as copy
+
+    from parceltrail.eta.training import refresh
+
+    from .synthetic import history
+
+    later = datetime(2025, 3, 1, tzinfo=UTC)
+    # the same shop's lanes suddenly take two extra days
+    slower = [copy(r, delivered_at=r.delivered_at + timedelta(days=2)) for r in history(n=600, seed=9)]
+    refreshed = refresh(shop_model, slower, later)
+    assert refreshed.boosters is shop_model.boosters
+    assert refreshed.snapshot.as_of > shop_model.snapshot.as_of
+    key = "seller_total/shop"
+    assert refreshed.snapshot.table[key][1] > shop_model.snapshot.table[key][1]
