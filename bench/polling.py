@@ -12,11 +12,12 @@ between runs so every run claims the same rows. Baseline, interleaved run by run
 
 Throughput: the sandbox network app served by uvicorn on 127.0.0.1 (rate limit OFF, and the poller's
 own per-carrier pacing made a no-op, so this measures us, not a limiter; the sandbox's real limit is 20
-requests/s x 25 numbers), a ``Poller`` pointed at it ticking until ``--poll`` freshly due packages are
-done: claim, fetch in batches of 25, parse, ``record_scans`` (ingest + estimate revision), reschedule.
-"first look" packages have never been polled, so every visible scan is new; "re-look" polls the same
-packages again 6 simulated hours later, when about one scan each is new (the steady state). Baseline,
-interleaved run by run: raw ``fetch_many`` of the same numbers with the same client, no parse, no database.
+requests/s x 25 numbers), a ``Poller`` pointed at it ticking (``--claim-limit`` a tick) until ``--poll``
+freshly due packages are done: claim, fetch in batches of 25, parse, ``record_scans`` (ingest + estimate
+revision), reschedule. "first look" packages have never been polled, so every visible scan is new;
+"re-look" polls the same packages again 6 simulated hours later, when about one in four has a new scan
+(the steady state). Baseline, interleaved run by run: raw ``fetch_many`` of the same numbers with the
+same client, no parse, no database.
 By default the network runs in a thread of this process (so it shares the GIL with the worker, as in the
 demo); ``--server process`` runs it in a child process, on the machine's other core.
 
@@ -345,7 +346,7 @@ def poll_all(engine, poller: Poller, at: datetime, expected: int) -> tuple[float
     return elapsed, totals
 
 
-def throughput_bench(engine, rows: list[dict], poll: int, repeat: int, mode: str) -> dict:
+def throughput_bench(engine, rows: list[dict], poll: int, repeat: int, mode: str, batch: int) -> dict:
     from parceltrail.carriers.transport import CarrierClient
 
     network = Network(mode)
@@ -370,6 +371,7 @@ def throughput_bench(engine, rows: list[dict], poll: int, repeat: int, mode: str
                 credentials_for=lambda shop_id, carrier: credentials,
                 limiter=no_pacing,
                 rng=random.Random(7),
+                batch=batch,
             )
             warm = rows[-WARM_UP:]  # connections, the ZIP tables, the parsers: loaded once, not measured
             raw_fetch(client, credentials, [r["tracking_number"] for r in warm])
@@ -409,7 +411,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=100_000)
     parser.add_argument("--due-share", type=float, default=0.02)
-    parser.add_argument("--claim-limit", type=int, default=500, help="a tick's batch (Poller.batch)")
+    parser.add_argument("--claim-limit", type=int, default=500, help="packages a tick claims (Poller.batch)")
     parser.add_argument("--poll", type=int, default=2_000, help="packages polled per throughput run")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--server", choices=("thread", "process"), default="thread")
@@ -433,7 +435,7 @@ def main() -> None:
         with due.read():
             due_now = due.polling.due_count(NOW)
         add_places(engine, rows[: args.poll * args.repeat] + rows[-WARM_UP:])
-        poll = throughput_bench(engine, rows, args.poll, args.repeat, args.server)
+        poll = throughput_bench(engine, rows, args.poll, args.repeat, args.server, args.claim_limit)
         engine.dispose()
     print(
         json.dumps(
