@@ -189,3 +189,34 @@ def test_number_the_carrier_has_no_record_of_has_no_timeline_and_no_estimate():
 def test_help_says_sandbox_numbers_are_simulated_locally():
     shown = CliRunner().invoke(app, ["track", "--help"], env=_env(COLUMNS="300"))
     assert shown.exit_code == 0 and "Sandbox numbers (PT...) are simulated locally" in shown.stdout
+
+
+def test_configured_carrier_is_asked_with_its_account():
+    from pathlib import Path
+
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    body = (Path(__file__).parents[1] / "fixtures" / "carriers" / "dhl" / "delivered.json").read_bytes()
+    seen: list[tuple[str | None, str | None]] = []
+
+    async def shipments(request):
+        seen.append((request.headers.get("DHL-API-Key"), request.query_params.get("trackingNumber")))
+        return Response(body, media_type="application/json")
+
+    app_ = Starlette(routes=[Route("/track/shipments", shipments)])
+    with LiveServer(app_) as server:
+        result = _invoke(
+            "00340434161094042557",
+            "--carrier",
+            "dhl",
+            "--json",
+            PARCELTRAIL_DHL_API_KEY="dhl-test-key",
+            PARCELTRAIL_DHL_BASE_URL=server.url,
+        )
+    assert result.exit_code == 0, result.output
+    assert seen == [("dhl-test-key", "00340434161094042557")]
+    answer = json.loads(result.stdout)
+    assert (answer["carrier"], answer["status"], len(answer["events"])) == ("dhl", "delivered", 6)
+    assert answer["estimated_delivery"]["source"] == "carrier_scan"
