@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import pytest
 from typer.testing import CliRunner
@@ -60,16 +61,22 @@ def _sandbox_number(ago: timedelta, delivered: bool) -> str:
     raise AssertionError("no sandbox number fits; the sandbox timings changed")
 
 
-IN_TRANSIT = _sandbox_number(timedelta(days=1), delivered=False)
-DELIVERED = _sandbox_number(timedelta(days=20), delivered=True)
+@cache
+def in_transit() -> str:
+    return _sandbox_number(timedelta(days=1), delivered=False)
+
+
+@cache
+def delivered_number() -> str:
+    return _sandbox_number(timedelta(days=20), delivered=True)
 
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, subprocess.CompletedProcess]:
     """The console script run as a user runs it, all at once (each run is a cold start of the CLI)."""
     cases = {
-        "timeline": (IN_TRANSIT,),
-        "delivered": (DELIVERED.lower()[:6] + " " + DELIVERED[6:], "--json"),
+        "timeline": (in_transit(),),
+        "delivered": (delivered_number().lower()[:6] + " " + delivered_number()[6:], "--json"),
         "ups": (UPS_NUMBER,),
         "garbage": ("hello-world",),
     }
@@ -87,11 +94,11 @@ def test_sandbox_number_prints_its_timeline_in_local_time_oldest_first_with_an_e
 
     result = runs["timeline"]
     assert result.returncode == 0, result.stderr
-    trip = journey(IN_TRANSIT)
+    trip = journey(in_transit())
     scans = trip.visible(datetime.now(UTC))
     positions = [result.stdout.index(_local(s)) for s in scans]
     assert positions == sorted(positions) and len(positions) >= 3
-    assert result.stdout.startswith(f"{IN_TRANSIT} (sandbox): {scans[-1].status.value}")
+    assert result.stdout.startswith(f"{in_transit()} (sandbox): {scans[-1].status.value}")
     assert "estimated delivery: " in result.stdout and "the carrier says: " in result.stdout
 
 
@@ -103,7 +110,7 @@ def _invoke(*args: str, **env: str):
 def test_track_json_has_the_documented_shape_and_a_consistent_estimate():
     from parceltrail.carriers.sandbox import journey
 
-    result = _invoke(IN_TRANSIT, "--json")
+    result = _invoke(in_transit(), "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert set(answer) == {
@@ -114,10 +121,10 @@ def test_track_json_has_the_documented_shape_and_a_consistent_estimate():
         "events",
         "estimated_delivery",
     }
-    assert (answer["tracking_number"], answer["carrier"]) == (IN_TRANSIT, "sandbox")
+    assert (answer["tracking_number"], answer["carrier"]) == (in_transit(), "sandbox")
     times = [e["occurred_at"] for e in answer["events"]]
     assert times == sorted(times) and len(times) >= 3
-    last = journey(IN_TRANSIT).visible(datetime.now(UTC))[-1]
+    last = journey(in_transit()).visible(datetime.now(UTC))[-1]
     assert (answer["status"], answer["substatus"]) == (last.status.value, last.substatus.value)
     estimate = answer["estimated_delivery"]
     assert set(estimate) == ESTIMATE_KEYS
@@ -131,8 +138,8 @@ def test_delivered_sandbox_number_is_estimated_on_its_delivery_day(runs):
     result = runs["delivered"]
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    trip = journey(DELIVERED)
-    assert answer["status"] == "delivered" and answer["tracking_number"] == DELIVERED
+    trip = journey(delivered_number())
+    assert answer["status"] == "delivered" and answer["tracking_number"] == delivered_number()
     assert len(answer["events"]) == len(trip.scans)
     delivered_day = trip.delivered_at.astimezone(trip.destination.zone).date().isoformat()
     assert answer["estimated_delivery"]["likely"] == delivered_day
@@ -170,9 +177,9 @@ def test_sandbox_base_url_makes_track_ask_the_running_network(runs):
 
     network = SandboxNetwork(WallClock())
     with LiveServer(create_network_app(network, requests_per_second=None)) as server:
-        result = _invoke(DELIVERED, "--json", PARCELTRAIL_SANDBOX_BASE_URL=server.url)
+        result = _invoke(delivered_number(), "--json", PARCELTRAIL_SANDBOX_BASE_URL=server.url)
     assert result.exit_code == 0, result.output
-    assert [number for number, _, _ in network.fetch_log] == [DELIVERED]
+    assert [number for number, _, _ in network.fetch_log] == [delivered_number()]
     assert json.loads(result.stdout) == json.loads(runs["delivered"].stdout)
 
 
