@@ -40,18 +40,21 @@ class EventRepository:
         self._c = connection
 
     def known_fingerprints(self, package_ids: Iterable[str], fingerprints: Iterable[str]) -> set[tuple[str, str]]:
-        """Which (package id, fingerprint) pairs among these packages and fingerprints are stored already."""
+        """Which (package id, fingerprint) pairs among these packages and fingerprints are stored already.
+
+        Reads the packages' fingerprints from the (package_id, fingerprint) unique index alone and
+        filters here: ``package_id IN (...) AND fingerprint IN (...)`` made SQLite probe the index once
+        per pair, 100x slower for a tick of 500 packages (bench/polling.py).
+        """
         ids = list(dict.fromkeys(package_ids))
-        wanted = list(dict.fromkeys(fingerprints))
+        wanted = set(fingerprints)
         found: set[tuple[str, str]] = set()
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
             rows = self._c.execute(
-                select(events.c.package_id, events.c.fingerprint).where(
-                    events.c.package_id.in_(ids), events.c.fingerprint.in_(chunk)
-                )
+                select(events.c.package_id, events.c.fingerprint).where(events.c.package_id.in_(chunk))
             )
-            found.update((r.package_id, r.fingerprint) for r in rows)
+            found.update((r.package_id, r.fingerprint) for r in rows if r.fingerprint in wanted)
         return found
 
     def add_many(self, new: list[tuple[str, str, TrackingEvent]], source: str, recorded_at: datetime) -> None:
