@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -69,9 +69,9 @@ def _table(result: dict[str, Any]) -> None:
 
 @eta_app.command("backtest")
 def backtest(
-    olist: Path = typer.Option(..., "--olist", help="Directory with the Olist CSVs (gzipped)."),
-    cutoff: str = typer.Option("2018-06-01", "--cutoff", help="Train on orders delivered before this date."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    olist: Annotated[Path, typer.Option("--olist", help="Directory with the Olist CSVs (gzipped).")],
+    cutoff: Annotated[str, typer.Option("--cutoff", help="Train on orders delivered before this date.")] = "2018-06-01",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Train on Olist orders known at the cut-off, score the orders placed after it."""
     from dataclasses import replace

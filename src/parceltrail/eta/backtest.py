@@ -96,9 +96,10 @@ def run_backtest(
     rows: Sequence[HistoryRow],
     shop_estimates: dict[str, date],
     cutoff: datetime,
-    config: TrainConfig = TrainConfig(),
+    config: TrainConfig | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
+    config = config or TrainConfig()
     train_rows, test_rows = split(rows, cutoff)
     model = train(train_rows, as_of=cutoff, config=config, progress=progress)
     result: dict[str, Any] = {"n_train": len(train_rows), "n_test": len(test_rows)}

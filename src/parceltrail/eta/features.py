@@ -106,11 +106,11 @@ def _shrunk(n: np.ndarray, mean: np.ndarray, parent: np.ndarray) -> np.ndarray:
     """Lane mean pulled toward its wider area; the area alone when the lane has no history."""
     with np.errstate(invalid="ignore"):
         blended = (n * mean + SHRINK * parent) / (n + SHRINK)
-    blended = np.where(parent != parent, mean, blended)  # no wider area: the lane's own mean
-    return np.where((n > 0) & (mean == mean), blended, parent)
+    blended = np.where(np.isnan(parent), mean, blended)  # no wider area: the lane's own mean
+    return np.where((n > 0) & ~np.isnan(mean), blended, parent)
 
 
-def _num(x: float | int | None) -> float:
+def _num(x: float | None) -> float:
     return NAN if x is None else float(x)
 
 

@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 
 from parceltrail.eta.features import (
-    HANDOFF, PLACED, destination_calendar, epoch_days, feature_matrix, index_summaries, snapshot_summaries,
+    HANDOFF,
+    PLACED,
+    destination_calendar,
+    epoch_days,
+    feature_matrix,
+    index_summaries,
+    snapshot_summaries,
 )
 from parceltrail.eta.history import Place
 from parceltrail.eta.model import Model

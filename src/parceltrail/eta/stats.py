@@ -8,6 +8,7 @@ Means of clipped business-day counts via prefix sums keep 100k as-of queries at 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ EMPTY: Summary = (0.0, NAN, 0.0, NAN, 0.0, NAN)
 
 
 class _Series:
-    __slots__ = ("times", "sums")
+    __slots__ = ("sums", "times")
 
     def __init__(self, points: list[tuple[float, float]]) -> None:
         points.sort()
@@ -122,4 +123,4 @@ class StatsSnapshot:
 
 
 def _num(x: float) -> float | None:
-    return None if x != x else round(x, 4)
+    return None if math.isnan(x) else round(x, 4)

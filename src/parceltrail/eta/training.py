@@ -16,8 +16,17 @@ from datetime import datetime
 from typing import Any
 
 from parceltrail.eta.features import (
-    CATEGORICAL, FEATURE_NAMES, HANDOFF, MOMENTS, PLACED, carrier_key, destination_calendar,
-    epoch_days, feature_matrix, index_history, index_summaries, region_key,
+    CATEGORICAL,
+    FEATURE_NAMES,
+    MOMENTS,
+    PLACED,
+    carrier_key,
+    destination_calendar,
+    epoch_days,
+    feature_matrix,
+    index_history,
+    index_summaries,
+    region_key,
 )
 from parceltrail.eta.history import HistoryRow
 from parceltrail.eta.model import Model
@@ -36,11 +45,12 @@ class TrainConfig:
     half_life_days: float = 60.0  # recency weight halves every this many days before the cut-off
     staleness_days: float = 2.0  # history seen in training is up to this old, as at prediction time
     censor_days: float = 35.0  # targets purchased this close to the cut-off are missing their slow tail
+    reweight_censored: bool = False  # instead of leaving them out, up-weight slow parcels (IPCW)
     levels: tuple[float, float, float, float] = (0.05, 0.5, 0.95, 0.99)  # quantile trained per output
     cutoff_hour: int = 14
-    num_trees: int = 200
+    num_trees: int = 120
     num_leaves: int = 31
-    learning_rate: float = 0.06
+    learning_rate: float = 0.1
     min_data_in_leaf: int = 40
     num_threads: int = 2
     seed: int = 7
@@ -52,7 +62,8 @@ class TrainingSet:
 
     features: dict[str, Any]  # moment -> numpy matrix, columns in FEATURE_NAMES order
     targets: dict[str, Any]  # moment -> numpy vector of business days
-    purchased: dict[str, Any]  # epoch days, for recency weights and the censoring window
+    purchased: dict[str, Any]  # epoch days, for recency weights and the censoring correction
+    delivered: dict[str, Any]  # epoch days
     index: HistoryIndex
     vocab: dict[str, dict[str, int]]
 
@@ -74,6 +85,7 @@ def build_training_set(
     features: dict[str, Any] = {}
     targets: dict[str, Any] = {}
     purchased: dict[str, Any] = {}
+    delivered: dict[str, Any] = {}
     for moment in MOMENTS:
         if progress:
             progress("features", MOMENTS.index(moment), len(MOMENTS))
@@ -87,9 +99,10 @@ def build_training_set(
         )
         targets[moment] = np.asarray([_target(row, at, config.cutoff_hour) for row, at in zip(items, clock_at)])
         purchased[moment] = np.asarray([epoch_days(row.purchased_at) for row in items])
+        delivered[moment] = np.asarray([epoch_days(row.delivered_at) for row in items])
     if progress:
         progress("features", len(MOMENTS), len(MOMENTS))
-    return TrainingSet(features, targets, purchased, index, vocab)
+    return TrainingSet(features, targets, purchased, delivered, index, vocab)
 
 
 def _target(row: HistoryRow, clock_at: datetime, cutoff_hour: int) -> float:
@@ -125,13 +138,19 @@ def fit_boosters(
     for moment in MOMENTS:
         names = FEATURE_NAMES[moment]
         purchased = training.purchased[moment]
-        keep = purchased <= now - config.censor_days
-        if keep.sum() < MIN_ROWS:  # a young shop: better a slightly fast-biased model than none
-            keep[:] = True
+        recency = 0.5 ** ((now - purchased) / config.half_life_days)
+        if config.reweight_censored:
+            keep = np.ones(len(purchased), dtype=bool)
+            weight = recency * censoring_weights(now - purchased, training.delivered[moment] - purchased, recency)
+        else:
+            keep = purchased <= now - config.censor_days
+            if keep.sum() < MIN_ROWS:  # a young shop: better a slightly fast-biased model than none
+                keep[:] = True
+            weight = recency
         data = lightgbm.Dataset(
             training.features[moment][keep],
             label=training.targets[moment][keep],
-            weight=0.5 ** ((now - purchased[keep]) / config.half_life_days),
+            weight=weight[keep],
             feature_name=names,
             categorical_feature=[n for n in CATEGORICAL if n in names],
             params={"verbose": -1, "max_bin": 63},
@@ -151,6 +170,22 @@ def fit_boosters(
             if progress:
                 progress("boosters", done, total)
     return boosters
+
+
+def censoring_weights(follow_up: Any, duration: Any, weight: Any) -> Any:
+    """Inverse probability of censoring weights: a parcel that took d days could only be seen if its
+    order was placed more than d days before the cut-off, so it stands for 1 / P(follow-up > d) of
+    its kind. Keeps the newest orders (the network's trend) without their fast-only bias."""
+    import numpy as np
+
+    order = np.argsort(follow_up)
+    sorted_follow, cum = follow_up[order], np.cumsum(weight[order])
+    total = cum[-1]
+    # weighted share of orders whose follow-up is longer than each parcel's duration
+    at_or_below = np.searchsorted(sorted_follow, duration, side="right")
+    below_weight = np.where(at_or_below > 0, cum[np.maximum(at_or_below - 1, 0)], 0.0)
+    survival = (total - below_weight) / total
+    return 1.0 / np.maximum(survival, 0.05)
 
 
 def assemble(training: TrainingSet, boosters: dict[str, list], as_of: datetime, config: TrainConfig) -> Model:

@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from parceltrail.eta import (
-    CarrierStandards, Model, Place, PredictionInput, Scan, calendar_for, predict, predict_many, train,
+    CarrierStandards,
+    Model,
+    Place,
+    PredictionInput,
+    Scan,
+    calendar_for,
+    predict,
+    predict_many,
+    train,
 )
 from parceltrail.eta.training import MIN_ROWS
 
