@@ -157,12 +157,15 @@ def fit_boosters(
             free_raw_data=False,
         )
         boosters[moment] = []
+        # a second OpenMP thread only pays on large sets; on small ones its spin-waits cost more than it
+        # saves, badly so on a machine shared with other jobs
+        threads = config.num_threads if int(keep.sum()) >= 20_000 else 1
         for alpha in config.levels:
             params = {
                 "objective": "quantile", "alpha": alpha, "learning_rate": config.learning_rate,
                 "num_leaves": config.num_leaves, "min_data_in_leaf": config.min_data_in_leaf,
                 "feature_fraction": 0.8, "bagging_fraction": 0.6, "bagging_freq": 1,
-                "seed": config.seed, "num_threads": config.num_threads, "verbose": -1,
+                "seed": config.seed, "num_threads": threads, "verbose": -1,
                 "deterministic": True, "force_row_wise": True, "cat_smooth": 10,
             }
             boosters[moment].append(lightgbm.train(params, data, num_boost_round=config.num_trees))
