@@ -42,6 +42,7 @@ def _load_model(shop_id: str, trained_at: datetime, uow: UnitOfWork) -> eta.Mode
 
 _BEFORE_HANDOFF = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.CANCELLED, Status.EXPIRED})
 _PRIOR = eta.CarrierStandards()
+_NO_MORE_ESTIMATES = frozenset({Status.RETURNED, Status.CANCELLED, Status.EXPIRED})
 
 
 def place_of(address: Address | None, fallback_country: str = "US") -> eta.Place:
@@ -91,18 +92,26 @@ def prediction_input(
 
 
 def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime) -> int:
-    """Predict again for these packages and keep each new estimate; returns how many were stored."""
+    """Predict again for these packages and keep each new estimate; returns how many were stored.
+
+    One read of the packages and of their timelines, and one engine call per shop (``predict_many``
+    shares the booster calls), whatever the number of packages.
+    """
     with uow:
         current = uow.estimates.current(package_ids)
+        found = uow.packages.get_any(package_ids)
+        live = [p for p in found.values() if p.state.status not in _NO_MORE_ESTIMATES]
+        timelines = uow.events.timelines([p.id for p in live])
+        by_shop: dict[str, list[Package]] = {}
+        for package in live:
+            by_shop.setdefault(package.shop_id, []).append(package)
         rows: list[StoredEstimate] = []
-        for package_id in package_ids:
-            package = uow.packages.get_any(package_id)
-            if package is None or package.state.status in (Status.RETURNED, Status.CANCELLED, Status.EXPIRED):
-                continue
-            item = prediction_input(package, uow.events.timeline(package_id), current.get(package_id))
-            e = eta.predict(shop_model(uow, package.shop_id) or _PRIOR, item)
-            rows.append(StoredEstimate(package_id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
-                                       e.source, e.moment, e.reason))
+        for shop_id, shop_packages in by_shop.items():
+            items = [prediction_input(p, timelines[p.id], current.get(p.id)) for p in shop_packages]
+            estimates = eta.predict_many(shop_model(uow, shop_id) or _PRIOR, items)
+            for p, e in zip(shop_packages, estimates, strict=True):
+                rows.append(StoredEstimate(p.id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
+                                           e.source, e.moment, e.reason))
         uow.estimates.add_many(rows)
         uow.commit()
     return len(rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 
@@ -76,6 +76,19 @@ class EventRepository:
                       e.carrier_code, loc.city, loc.region, loc.postal_code, loc.country, source, recorded)
             rows.append(values if positional else dict(zip(_INSERT_COLUMNS, values)))
         self._c.exec_driver_sql(sql, rows)
+
+    def timelines(self, package_ids: Sequence[str]) -> dict[str, list[TrackingEvent]]:
+        """Several packages' events, each oldest first, in one query per chunk of ids."""
+        out: dict[str, list[TrackingEvent]] = {pid: [] for pid in package_ids}
+        ids = list(out)
+        for start in range(0, len(ids), _CHUNK):
+            rows = self._c.execute(
+                select(events).where(events.c.package_id.in_(ids[start:start + _CHUNK]))
+                .order_by(events.c.package_id, events.c.occurred_at, events.c.id)
+            ).all()
+            for r in rows:
+                out[r.package_id].append(_to_event(r))
+        return out
 
     def timeline(self, package_id: str) -> list[TrackingEvent]:
         """The package's events, oldest first (ties in insertion order)."""

@@ -88,17 +88,16 @@ class PackageRepository:
         ).first()
         return _to_package(row) if row else None
 
-    def get_any(self, package_id: str) -> Package | None:
-        """A package whatever its shop: for the worker, never for a request made on a shop's behalf."""
-        row = self._c.execute(select(packages).where(packages.c.id == package_id)).first()
-        return _to_package(row) if row else None
+    def get_any(self, package_ids: Sequence[str]) -> dict[str, Package]:
+        """Packages whatever their shop: for the worker, never for a request made on a shop's behalf."""
+        rows = self._c.execute(select(packages).where(packages.c.id.in_(list(package_ids)))).all()
+        return {r.id: _to_package(r) for r in rows}
 
     def get_many(self, shop_id: str, package_ids: Sequence[str]) -> dict[str, Package]:
         """This shop's packages among ``package_ids``. Looked up by primary key and the shop checked
         here: with the shop in the WHERE clause SQLite chose the (shop_id, updated_at) index and read
         every package of the shop (bench/polling.py)."""
-        rows = self._c.execute(select(packages).where(packages.c.id.in_(list(package_ids)))).all()
-        return {r.id: _to_package(r) for r in rows if r.shop_id == shop_id}
+        return {pid: p for pid, p in self.get_any(package_ids).items() if p.shop_id == shop_id}
 
     def find(self, shop_id: str, tracking_number: str, carrier: str | None) -> Package | None:
         row = self._c.execute(
