@@ -74,7 +74,10 @@ def _zip_pool() -> tuple[Place, ...]:
     import zipcodes
 
     with _lock:
-        rows = zipcodes.filter_by(zip_code_type="STANDARD", active=True)
+        # list_all() is cached inside zipcodes (parceltrail.geo reads it too); filter_by would load and
+        # scan the whole table a second time.
+        rows = [r for r in zipcodes.list_all()
+                if r.get("zip_code_type") == "STANDARD" and r.get("active") is True]
     usable_zones: dict[str, bool] = {}
     pool: list[Place] = []
     for r in rows:
