@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from parceltrail.core import TERMINAL, Status, Substatus, TrackingEvent
 from parceltrail.services.clock import utcnow
-from parceltrail.services.ingest import ingest_events
+from parceltrail.services.ingest import ingest_many
 from parceltrail.store import UnitOfWork
 
 _OPEN = tuple(s for s in Status if s not in TERMINAL)
@@ -29,7 +29,11 @@ def expire_quiet_packages(
     while True:
         with uow.read():
             quiet = uow.packages.quiet_since(before, _OPEN, batch, except_substatuses=_FINAL_WORD)
+        per_shop: dict[str, dict[str, list[TrackingEvent]]] = {}
         for package in quiet:
-            expired += ingest_events(uow, package.shop_id, package.id, [event], source="system", now=now).accepted
-        if len(quiet) < batch:
+            per_shop.setdefault(package.shop_id, {})[package.id] = [event]
+        accepted = sum(r.accepted for shop_id, batches in per_shop.items()
+                       for r in ingest_many(uow, shop_id, batches, source="system", now=now).values())
+        expired += accepted
+        if len(quiet) < batch or not accepted:  # nothing moved: the same rows would come back forever
             return expired
