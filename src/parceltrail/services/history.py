@@ -80,11 +80,13 @@ class ModelStatus:
 
 
 def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
-    rows = shop_history(uow, shop_id)
     with uow.read():
+        if uow.shops.get(shop_id) is None:
+            raise NotFound("shop", shop_id)
+        delivered = uow.history.delivered_count(shop_id)
         info = uow.history.model_info(shop_id)
     if info is None:
         source = "carrier_standard"
     else:
         source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
-    return ModelStatus(len(rows), info, source)
+    return ModelStatus(delivered, info, source)

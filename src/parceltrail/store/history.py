@@ -40,6 +40,10 @@ class HistoryRepository:
         )
         return self._c.execute(query).all()
 
+    def delivered_count(self, shop_id: str) -> int:
+        return self._c.execute(select(func.count()).select_from(packages).where(
+            packages.c.shop_id == shop_id, packages.c.delivered_at.is_not(None))).scalar_one()
+
     def put_model(self, shop_id: str, trained_at: datetime, n_rows: int, body: str) -> None:
         self._c.execute(delete(shop_models).where(shop_models.c.shop_id == shop_id))
         self._c.execute(insert(shop_models).values(shop_id=shop_id, trained_at=trained_at, n_rows=n_rows, body=body))
