@@ -179,6 +179,9 @@ FEATURE_NAMES = {
     PLACED: BASE_NAMES + CLOCK_NAMES + STATS_NAMES,
     HANDOFF: BASE_NAMES + CLOCK_NAMES + HANDOFF_NAMES + STATS_NAMES,
 }
+_BASE_COLUMN = {PLACED: ("country_total_recent", "country_total"),
+                HANDOFF: ("country_transit_recent", "country_transit")}
+_BASE_INDEX = {m: tuple(FEATURE_NAMES[m].index(n) for n in names) for m, names in _BASE_COLUMN.items()}
 
 
 def _own_columns(
@@ -204,6 +207,36 @@ def _own_columns(
         origin_cal = calendar_for(item.origin.country, item.origin.region, cutoff_hour)
         row.append(float(origin_cal.business_days_between(origin_cal.clock_start(item.purchased_at), clock_at.date())))
     return row
+
+
+DAYS = "business_days"
+RELATIVE = "log_ratio_to_recent"
+TARGETS = (DAYS, RELATIVE)
+
+
+def base_days(moment: str, matrix: np.ndarray) -> np.ndarray:
+    """The network's recent pace for each row: the country's mean over the last 30 days of deliveries
+    (total at order time, carrier transit at handoff), its all-time mean when the month was empty."""
+    recent, overall = (matrix[:, column] for column in _BASE_INDEX[moment])
+    base = np.where(np.isnan(recent), overall, recent)
+    return np.where(np.isnan(base), 5.0, base)
+
+
+def to_target(target: str, moment: str, matrix: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """What the boosters learn. ``log_ratio_to_recent`` is log(1 + days) less log(1 + the recent pace):
+    a network that speeds up or slows down moves every quantile with it, and spread scales with
+    level. Quantiles survive any monotone transform, so :func:`from_target` maps them back exactly."""
+    if target == DAYS:
+        return days
+    return np.log1p(days) - np.log1p(base_days(moment, matrix))
+
+
+def from_target(target: str, moment: str, matrix: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Days back from what the boosters predicted; ``values`` is one column or one per booster."""
+    if target == DAYS:
+        return values
+    base = np.log1p(base_days(moment, matrix))
+    return np.expm1(values + (base[:, None] if values.ndim == 2 else base))
 
 
 def feature_matrix(

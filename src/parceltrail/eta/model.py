@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parceltrail.eta.features import TARGETS
 from parceltrail.eta.stats import StatsSnapshot
 
 FORMAT = "parceltrail-eta-model"
-VERSION = 1
+VERSION = 2  # 2: the "target" field (what the boosters learn)
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 
@@ -31,6 +32,7 @@ class Model:
     vocab: dict[str, dict[str, int]]
     snapshot: StatsSnapshot
     cutoff_hour: int
+    target: str
     n_rows: int
     trained_as_of: str
     facts: dict[str, Any] = field(default_factory=dict)
@@ -41,6 +43,7 @@ class Model:
             "version": VERSION,
             "quantiles": list(QUANTILES),
             "cutoff_hour": self.cutoff_hour,
+            "target": self.target,
             "n_rows": self.n_rows,
             "trained_as_of": self.trained_as_of,
             "facts": self.facts,
@@ -62,6 +65,8 @@ class Model:
             raise ModelFileError(f"model file version {data.get('version')} is not supported (expected {VERSION})")
         if tuple(data["quantiles"]) != QUANTILES:
             raise ModelFileError("model file has unexpected quantiles")
+        if data.get("target") not in TARGETS:
+            raise ModelFileError(f"model file has an unknown target {data.get('target')!r}")
         boosters = {
             m: [lightgbm.Booster(model_str=text) for text in texts] for m, texts in data["boosters"].items()
         }
@@ -70,6 +75,7 @@ class Model:
             vocab=data["vocab"],
             snapshot=StatsSnapshot.from_json(data["snapshot"]),
             cutoff_hour=int(data["cutoff_hour"]),
+            target=str(data["target"]),
             n_rows=int(data["n_rows"]),
             trained_as_of=str(data["trained_as_of"]),
             facts=dict(data.get("facts", {})),

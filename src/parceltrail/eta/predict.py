@@ -20,6 +20,7 @@ from parceltrail.eta.features import (
     destination_calendar,
     epoch_days,
     feature_matrix,
+    from_target,
     index_summaries,
     snapshot_summaries,
 )
@@ -102,8 +103,8 @@ def _confidence(quantiles: list[float], source: str) -> str:
 
 
 def _learned(model: Model, model_moment: str, matrix: Any) -> list[list[float]]:
-    columns = [booster.predict(matrix, num_threads=1) for booster in model.boosters[model_moment]]
-    return [list(values) for values in zip(*columns, strict=True)]
+    raw = np.column_stack([booster.predict(matrix, num_threads=1) for booster in model.boosters[model_moment]])
+    return from_target(model.target, model_moment, matrix, raw).tolist()
 
 
 def _monotone(q: list[float]) -> list[float]:
@@ -158,11 +159,15 @@ def _fixed(item: PredictionInput, scan: Scan) -> Estimate:
 
 
 def predict_many(
-    model_or_prior: Model | CarrierStandards, items: list[PredictionInput], history: HistoryIndex | None = None
+    model_or_prior: Model | CarrierStandards,
+    items: list[PredictionInput],
+    history: HistoryIndex | None = None,
+    history_lag_days: float = 0.0,
 ) -> list[Estimate]:
     """Batch form of :func:`predict` (one booster call per quantile for the whole batch). With
     ``history`` (every delivery known so far), features are read as of each package's own moment
-    instead of from the model's snapshot: what a replay or a store-backed caller can afford."""
+    less ``history_lag_days`` instead of from the model's snapshot: a replay of a store that
+    refreshes its history summaries every ``history_lag_days``."""
     model = model_or_prior if isinstance(model_or_prior, Model) else None
     prior = model_or_prior if isinstance(model_or_prior, CarrierStandards) else CarrierStandards()
     results: list[Estimate | None] = [None] * len(items)
@@ -186,8 +191,8 @@ def predict_many(
                 summaries = snapshot_summaries(chosen, places, model.snapshot)
                 staleness = [max(0.0, t - model.snapshot.as_of) for t in moments]
             else:
-                summaries = index_summaries(chosen, history, np.asarray(moments), places)
-                staleness = [0.0] * len(group)
+                summaries = index_summaries(chosen, history, np.asarray(moments) - history_lag_days, places)
+                staleness = [history_lag_days] * len(group)
             matrix = feature_matrix(
                 model_moment, chosen, clock_at=[at for _, at, _ in group], summaries=summaries,
                 staleness_days=staleness, vocab=model.vocab, cutoff_hour=model.cutoff_hour, origins=places,

@@ -20,6 +20,7 @@ from parceltrail.eta.features import (
     FEATURE_NAMES,
     MOMENTS,
     PLACED,
+    RELATIVE,
     carrier_key,
     destination_calendar,
     epoch_days,
@@ -27,6 +28,7 @@ from parceltrail.eta.features import (
     index_history,
     index_summaries,
     region_key,
+    to_target,
 )
 from parceltrail.eta.history import HistoryRow
 from parceltrail.eta.model import Model
@@ -43,10 +45,14 @@ class TrainConfig:
     """Defaults chosen on a validation slice of the training period (docs/delivery-dates.md)."""
 
     half_life_days: float = 60.0  # recency weight halves every this many days before the cut-off
+    min_weight: float = 0.01  # rows weighing less (older than ~6.6 half-lives) are left out: cheaper, same trees
     staleness_days: float = 2.0  # history seen in training is up to this old, as at prediction time
     censor_days: float = 35.0  # targets purchased this close to the cut-off are missing their slow tail
     reweight_censored: bool = False  # instead of leaving them out, up-weight slow parcels (IPCW)
-    levels: tuple[float, float, float, float] = (0.05, 0.5, 0.95, 0.99)  # quantile trained per output
+    # quantile trained per output (earliest, likely, latest, promise) at order time and at handoff
+    levels: tuple[float, ...] = (0.1, 0.5, 0.95, 0.99)
+    handoff_levels: tuple[float, ...] | None = (0.05, 0.5, 0.9, 0.99)  # None: the same as ``levels``
+    target: str = RELATIVE  # what the boosters learn (features.to_target)
     cutoff_hour: int = 14
     num_trees: int = 120
     num_leaves: int = 31
@@ -54,6 +60,9 @@ class TrainConfig:
     min_data_in_leaf: int = 40
     num_threads: int = 2
     seed: int = 7
+
+    def levels_for(self, moment: str) -> tuple[float, ...]:
+        return self.levels if moment == PLACED or self.handoff_levels is None else self.handoff_levels
 
 
 @dataclass(frozen=True)
@@ -134,7 +143,7 @@ def fit_boosters(
     import numpy as np
 
     boosters: dict[str, list] = {}
-    total, done, now = len(MOMENTS) * len(config.levels), 0, epoch_days(as_of)
+    total, done, now = sum(len(config.levels_for(m)) for m in MOMENTS), 0, epoch_days(as_of)
     for moment in MOMENTS:
         names = FEATURE_NAMES[moment]
         purchased = training.purchased[moment]
@@ -147,9 +156,11 @@ def fit_boosters(
             if keep.sum() < MIN_ROWS:  # a young shop: better a slightly fast-biased model than none
                 keep[:] = True
             weight = recency
+        if (keep & (weight >= config.min_weight)).sum() >= MIN_ROWS:
+            keep &= weight >= config.min_weight
         data = lightgbm.Dataset(
             training.features[moment][keep],
-            label=training.targets[moment][keep],
+            label=to_target(config.target, moment, training.features[moment], training.targets[moment])[keep],
             weight=weight[keep],
             feature_name=names,
             categorical_feature=[n for n in CATEGORICAL if n in names],
@@ -160,7 +171,7 @@ def fit_boosters(
         # a second OpenMP thread only pays on large sets; on small ones its spin-waits cost more than it
         # saves, badly so on a machine shared with other jobs
         threads = config.num_threads if int(keep.sum()) >= 20_000 else 1
-        for alpha in config.levels:
+        for alpha in config.levels_for(moment):
             params = {
                 "objective": "quantile", "alpha": alpha, "learning_rate": config.learning_rate,
                 "num_leaves": config.num_leaves, "min_data_in_leaf": config.min_data_in_leaf,
@@ -197,6 +208,7 @@ def assemble(training: TrainingSet, boosters: dict[str, list], as_of: datetime, 
         vocab=training.vocab,
         snapshot=training.index.snapshot(epoch_days(as_of)),
         cutoff_hour=config.cutoff_hour,
+        target=config.target,
         n_rows=len(training.targets[PLACED]),
         trained_as_of=as_of.isoformat(),
         facts={"config": {k: v for k, v in config.__dict__.items()}},

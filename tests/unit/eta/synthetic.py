@@ -16,6 +16,9 @@ DESTINATIONS = [
     (Place(country="US", region="TX", postal_code="75201", lat=32.79, lon=-96.80), 4, 3),
     (Place(country="US", region="CA", postal_code="94105", lat=37.79, lon=-122.39), 5, 5),
 ]
+# a second warehouse ships within California: the model sees that a parcel already in the
+# destination's region is a day or two out, which is what a scan near the destination means
+WEST = Place(country="US", region="CA", postal_code="90012", lat=34.05, lon=-118.24)
 START = datetime(2024, 1, 2, tzinfo=UTC)
 
 
@@ -25,6 +28,9 @@ def history(n: int = 1500, seed: int = 3, days: int = 300) -> list[HistoryRow]:
     rows = []
     for i in range(n):
         dest, base, spread = DESTINATIONS[i % len(DESTINATIONS)]
+        origin = WEST if i % 10 == 9 else ORIGIN
+        if origin is WEST:
+            base, spread = 1, 1
         purchased = START + timedelta(days=rng.uniform(0, days), hours=rng.uniform(0, 1))
         cal = calendar_for(dest.country, dest.region)
         handed_day = cal.add_business_days(cal.clock_start(purchased), rng.choice((0, 1, 1, 2)))
@@ -33,7 +39,7 @@ def history(n: int = 1500, seed: int = 3, days: int = 300) -> list[HistoryRow]:
         rows.append(HistoryRow(
             package_id=f"p{i}", purchased_at=purchased, handed_over_at=handed,
             delivered_at=datetime.combine(delivered_day, datetime.min.time(), UTC) + timedelta(hours=15),
-            origin=ORIGIN, destination=dest, seller_id="shop", carrier="ups", service="ground",
+            origin=origin, destination=dest, seller_id="shop", carrier="ups", service="ground",
             weight_g=500.0 + 10 * (i % 7),
         ))
     return rows

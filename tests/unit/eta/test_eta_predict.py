@@ -91,7 +91,7 @@ def test_learned_model_beats_the_prior_on_its_own_lanes(shop_model: Model) -> No
     shifted = [replace(r, purchased_at=r.purchased_at + timedelta(days=335),
                        handed_over_at=r.handed_over_at + timedelta(days=335),  # type: ignore[operator]
                        delivered_at=r.delivered_at + timedelta(days=335)) for r in later]
-    inputs = [order(r.purchased_at, r.destination) for r in shifted]
+    inputs = [replace(order(r.purchased_at, r.destination), origin=r.origin) for r in shifted]
 
     def mae(source: object) -> float:
         estimates = predict_many(source, inputs)  # type: ignore[arg-type]
@@ -114,3 +114,22 @@ def test_estimate_serialises_to_the_live_tracking_shape(shop_model: Model) -> No
     assert set(payload) == {"earliest", "likely", "latest", "promise", "confidence", "source", "revised_at", "reason"}
     assert payload["revised_at"] == "2024-12-02T10:00:00+00:00"
     assert date.fromisoformat(payload["likely"]) >= date(2024, 12, 2)
+
+
+def test_refreshed_history_never_reads_a_delivery_after_the_prediction(shop_model: Model) -> None:
+    from parceltrail.eta.features import index_history
+
+    rows = history(n=600, seed=5, days=330)
+    at = datetime(2024, 11, 1, 10, tzinfo=UTC)
+    inputs = [order(at, dest) for dest, _, _ in DESTINATIONS]
+    # orders bought after the history's moment: neither their handoff nor their delivery was known
+    known = [r for r in rows if r.purchased_at < at - timedelta(days=1)]
+    later = [r for r in rows if r.purchased_at >= at - timedelta(days=1)]
+    assert known and later
+    with_known = predict_many(shop_model, inputs, index_history(known, 14), history_lag_days=1.0)
+    with_all = predict_many(shop_model, inputs, index_history(rows, 14), history_lag_days=1.0)
+    assert [e.to_dict() for e in with_known] == [e.to_dict() for e in with_all]
+    # while a delivery the history could have known does move the estimate
+    recent = [r for r in known if r.delivered_at < at - timedelta(days=1)]
+    thinner = predict_many(shop_model, inputs, index_history(recent[: len(recent) // 2], 14), history_lag_days=1.0)
+    assert [e.to_dict() for e in thinner] != [e.to_dict() for e in with_all]
