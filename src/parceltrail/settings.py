@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     max_events_per_request: int = Field(1_000, description="Most events one POST may carry")
     expire_after_days: int = Field(30, description="A package with no news for this long becomes expired")
     expiry_check_minutes: int = Field(60, description="How often the worker looks for expired packages")
+    history_refresh_minutes: int = Field(
+        1440, description="How often the worker re-reads each shop model's lane and seller history"
+    )
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
     carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")

@@ -22,15 +22,16 @@ def cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-def deliver_history(uow, shop_id: str, count: int) -> None:
+def deliver_history(uow, shop_id: str, count: int, start: datetime = datetime(2026, 9, 1, 15, tzinfo=UTC),
+                    prefix: str = "HIST") -> None:
     rng = random.Random(4)
-    clock = ManualClock(datetime(2026, 9, 1, 15, tzinfo=UTC))
+    clock = ManualClock(start)
     set_clock(clock)
     try:
         for i in range(count):
             clock.advance(timedelta(hours=7))
             dest = ZIPS[i % len(ZIPS)]
-            package = register_package(uow, shop_id, f"HIST{i:06d}", "ups", destination=Address(dest, "US"),
+            package = register_package(uow, shop_id, f"{prefix}{i:06d}", "ups", destination=Address(dest, "US"),
                                        origin=Address("40213", "US"), service="ground").package
             handoff = clock.now() + timedelta(hours=rng.uniform(4, 30))
             delivered = handoff + timedelta(days=2 + (i % len(ZIPS)) % 4, hours=rng.uniform(0, 8))
@@ -55,6 +56,7 @@ def test_train_then_show_then_estimates_blend(uow, database_url):
     assert json.loads(trained.stdout)["n_rows"] == 120
     after = json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)
     assert after["source"] == "blended" and after["model"]["n_rows"] == 120
+    assert after["model"]["history_as_of"] == after["model"]["trained_at"]  # no daily refresh yet
 
     fresh = register_package(uow, shop.id, "NEW000001", "ups", destination=Address("10001", "US"),
                              origin=Address("40213", "US"), service="ground").package
@@ -65,3 +67,30 @@ def test_train_then_show_then_estimates_blend(uow, database_url):
 def test_unknown_shop_is_one_line(database_url, engine):
     result = cli(database_url, "eta", "show", "--shop", "shop_nope")
     assert result.returncode == 1 and result.stderr == "error: no shop with id 'shop_nope'\n"
+
+
+def test_daily_refresh_rereads_history_and_keeps_the_trees(uow, database_url):
+    from parceltrail import eta
+    from parceltrail.services.history import refresh_shop_models, train_shop_model
+
+    shop = create_shop(uow, "Refresh").shop
+    deliver_history(uow, shop.id, 80)
+    train_shop_model(uow, shop.id)
+    with uow.read():
+        trained = uow.history.model_info(shop.id)
+        before = eta.Model.from_json(json.loads(uow.history.model_body(shop.id)))
+    assert trained.history_as_of is None
+    deliver_history(uow, shop.id, 30, datetime(2026, 10, 15, tzinfo=UTC), "LATE")  # later deliveries: the lane numbers must now include them
+
+    assert refresh_shop_models(uow) == 1
+    with uow.read():
+        info = uow.history.model_info(shop.id)
+        after = eta.Model.from_json(json.loads(uow.history.model_body(shop.id)))
+    assert info.trained_at == trained.trained_at and info.history_as_of is not None
+    assert after.snapshot.summary("seller_total", shop.id)[0] == 110
+    assert before.snapshot.summary("seller_total", shop.id)[0] <= 80  # known before the last delivery
+    assert [b.model_to_string() for b in after.boosters["placed"]] == [
+        b.model_to_string() for b in before.boosters["placed"]]
+    fresh = register_package(uow, shop.id, "NEW000002", "ups", destination=Address("10001", "US"),
+                             origin=Address("40213", "US"), service="ground").package
+    assert get_package(uow, shop.id, fresh.id).estimate.source == "blended"

@@ -59,14 +59,18 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
     if as_json:
         typer.echo(json.dumps({
             "shop_id": shop, "delivered_packages": status.delivered, "source": status.source,
-            "model": None if model is None else {"trained_at": model.trained_at.isoformat(), "n_rows": model.n_rows},
+            "model": None if model is None else {
+                "trained_at": model.trained_at.isoformat(), "n_rows": model.n_rows,
+                "history_as_of": (model.history_as_of or model.trained_at).isoformat(),
+            },
         }))
         return
     typer.echo(f"delivered packages: {status.delivered}")
     if model is None:
         typer.echo("model: none yet; estimates use carrier standards (train with: parceltrail eta train --shop ID)")
     else:
-        typer.echo(f"model: trained {model.trained_at:%Y-%m-%d %H:%M} UTC on {model.n_rows} deliveries")
+        typer.echo(f"model: trained {model.trained_at:%Y-%m-%d %H:%M} UTC on {model.n_rows} deliveries; "
+                   f"history read {(model.history_as_of or model.trained_at):%Y-%m-%d %H:%M} UTC")
     typer.echo(f"new estimates come from: {status.source}")
 
 

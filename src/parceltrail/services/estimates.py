@@ -24,14 +24,14 @@ def shop_model(uow: UnitOfWork, shop_id: str) -> eta.Model | None:
     info = uow.history.model_info(shop_id)
     if info is None:
         return None
-    return _load_model(shop_id, info.trained_at, uow)
+    return _load_model(shop_id, (info.trained_at, info.history_as_of), uow)
 
 
-_MODELS: dict[tuple[str, datetime], eta.Model] = {}
+_MODELS: dict[tuple[str, tuple[datetime, datetime | None]], eta.Model] = {}
 
 
-def _load_model(shop_id: str, trained_at: datetime, uow: UnitOfWork) -> eta.Model:
-    key = (shop_id, trained_at)
+def _load_model(shop_id: str, version: tuple[datetime, datetime | None], uow: UnitOfWork) -> eta.Model:
+    key = (shop_id, version)
     if key not in _MODELS:
         body = uow.history.model_body(shop_id)
         if len(_MODELS) > 64:  # a model per shop: keep memory bounded on a many-shop server

@@ -90,3 +90,29 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
     else:
         source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
     return ModelStatus(delivered, info, source)
+
+
+def refresh_shop_models(uow: UnitOfWork) -> int:
+    """Re-read every shop model's lane and seller history as of now, keeping its trees.
+
+    The trees learned from history of the same age (``TrainConfig.staleness_days``), so the daily
+    worker job keeps each model as fresh as it was trained to be; retraining stays a deliberate act
+    (``parceltrail eta train``). A shop retrained meanwhile keeps its new model. Returns how many
+    models were refreshed.
+    """
+    with uow.read():
+        infos = uow.history.models()
+    refreshed = 0
+    for info in infos:
+        with uow.read():
+            body = uow.history.model_body(info.shop_id)
+        if body is None:
+            continue
+        now = utcnow()
+        model = eta.refresh(eta.Model.from_json(json.loads(body)), shop_history(uow, info.shop_id), now)
+        with uow:
+            if uow.history.put_history(info.shop_id, info.trained_at, now,
+                                       json.dumps(model.to_json(), separators=(",", ":"))):
+                refreshed += 1
+            uow.commit()
+    return refreshed

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, delete, func, insert, select
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from parceltrail.store.tables import events, packages, shop_models
 
 _BEFORE_HANDOFF = ("pending", "info_received", "cancelled", "expired")
+_INFO = (shop_models.c.shop_id, shop_models.c.trained_at, shop_models.c.n_rows, shop_models.c.history_as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,7 @@ class ModelInfo:
     shop_id: str
     trained_at: datetime
     n_rows: int
+    history_as_of: datetime | None = None  # None: the history summaries are those of training
 
 
 class HistoryRepository:
@@ -48,10 +50,24 @@ class HistoryRepository:
         self._c.execute(delete(shop_models).where(shop_models.c.shop_id == shop_id))
         self._c.execute(insert(shop_models).values(shop_id=shop_id, trained_at=trained_at, n_rows=n_rows, body=body))
 
+    def put_history(self, shop_id: str, trained_at: datetime, history_as_of: datetime, body: str) -> bool:
+        """Replace a model's body with its history re-read; False if it was retrained meanwhile."""
+        result = self._c.execute(
+            update(shop_models)
+            .where(shop_models.c.shop_id == shop_id, shop_models.c.trained_at == trained_at)
+            .values(body=body, history_as_of=history_as_of)
+        )
+        return result.rowcount == 1
+
     def model_info(self, shop_id: str) -> ModelInfo | None:
-        row = self._c.execute(select(shop_models.c.shop_id, shop_models.c.trained_at, shop_models.c.n_rows)
-                              .where(shop_models.c.shop_id == shop_id)).first()
-        return ModelInfo(row.shop_id, row.trained_at, row.n_rows) if row else None
+        row = self._c.execute(select(*_INFO).where(shop_models.c.shop_id == shop_id)).first()
+        return ModelInfo(*row) if row else None
+
+    def models(self) -> list[ModelInfo]:
+        """Every shop's current model, oldest history first."""
+        rows = self._c.execute(select(*_INFO).order_by(
+            func.coalesce(shop_models.c.history_as_of, shop_models.c.trained_at), shop_models.c.shop_id))
+        return [ModelInfo(*row) for row in rows]
 
     def model_body(self, shop_id: str) -> str | None:
         return self._c.execute(select(shop_models.c.body).where(shop_models.c.shop_id == shop_id)).scalar()

@@ -170,4 +170,6 @@ shop_models = Table(
     Column("trained_at", UTCDateTime(), nullable=False),
     Column("n_rows", Integer, nullable=False),
     Column("body", Text, nullable=False),
+    # the lane and seller summaries inside ``body`` are re-read daily without retraining the trees
+    Column("history_as_of", UTCDateTime(), nullable=True),
 )

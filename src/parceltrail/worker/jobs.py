@@ -14,6 +14,7 @@ from huey import Huey
 from sqlalchemy import Engine
 
 from parceltrail.services import expire_quiet_packages
+from parceltrail.services.history import refresh_shop_models
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
 from parceltrail.worker.push import register_push_jobs
@@ -42,4 +43,15 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
             log.info("expired %d packages with no update for %d days", count, settings.expire_after_days)
         return count
 
-    return {"expire_quiet_packages": expire_job, **register_push_jobs(queue, engine, every(1))}
+    @queue.periodic_task(every(settings.history_refresh_minutes), name="refresh_shop_models")
+    def refresh_job() -> int:
+        count = refresh_shop_models(UnitOfWork(engine))
+        if count:
+            log.info("re-read delivery history for %d shop models", count)
+        return count
+
+    return {
+        "expire_quiet_packages": expire_job,
+        "refresh_shop_models": refresh_job,
+        **register_push_jobs(queue, engine, every(1)),
+    }
