@@ -10,11 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from parceltrail.cli.eta import HORIZON_DAYS
 from parceltrail.eta.backtest import run_backtest
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
 from parceltrail.eta.training import TrainConfig
@@ -26,12 +24,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--olist", type=Path, default=DEFAULT_OLIST)
     parser.add_argument("--cutoff", default="2018-06-01")
+    parser.add_argument("--frozen-history", action="store_true", help="no daily history refresh")
     args = parser.parse_args()
     started = time.perf_counter()
     orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
-    config = replace(TrainConfig(), staleness_days=HORIZON_DAYS)
     cutoff = datetime.fromisoformat(args.cutoff).replace(tzinfo=BRAZIL)
-    result = run_backtest(orders.rows, orders.shop_estimates, cutoff, config)
+    result = run_backtest(orders.rows, orders.shop_estimates, cutoff, TrainConfig(),
+                          frozen_history=args.frozen_history)
     model, lane, shop = result["model"], result["baselines"]["lane_median"], result["baselines"]["olist_estimate"]
     result["ratios"] = {
         "mae_model_to_lane_median": round(model["mae_days"] / lane["mae_days"], 3),

@@ -13,8 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-HORIZON_DAYS = 90.0  # a backtest model serves the ~3 months after its cut-off with history frozen there
-
 eta_app = typer.Typer(name="eta", help="Delivery-date estimates.", no_args_is_help=True)
 
 def register(app: typer.Typer) -> None:
@@ -72,10 +70,10 @@ def backtest(
     olist: Annotated[Path, typer.Option("--olist", help="Directory with the Olist CSVs (gzipped).")],
     cutoff: Annotated[str, typer.Option("--cutoff", help="Train on orders delivered before this date.")] = "2018-06-01",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    frozen_history: Annotated[bool, typer.Option(
+        "--frozen-history", help="Freeze lane and seller history at the cut-off too (no daily refresh).")] = False,
 ) -> None:
     """Train on Olist orders known at the cut-off, score the orders placed after it."""
-    from dataclasses import replace
-
     from parceltrail.cli.main import UserError
     from parceltrail.eta.backtest import run_backtest
     from parceltrail.eta.olist import parse_olist
@@ -83,13 +81,13 @@ def backtest(
 
     when = _parse_cutoff(cutoff)
     orders = parse_olist(_read_olist(olist))
-    config = replace(TrainConfig(), staleness_days=HORIZON_DAYS)  # train on history as old as it will be
+    config = TrainConfig()
     try:
         if as_json:
-            result = run_backtest(orders.rows, orders.shop_estimates, when, config)
+            result = run_backtest(orders.rows, orders.shop_estimates, when, config, frozen_history=frozen_history)
         else:
             result = _with_progress(lambda progress: run_backtest(
-                orders.rows, orders.shop_estimates, when, config, progress))
+                orders.rows, orders.shop_estimates, when, config, progress, frozen_history))
     except ValueError as error:
         raise UserError(f"--cutoff {cutoff}: {error}") from None
     if not result["n_test"]:

@@ -9,16 +9,21 @@ in the training period, falling back to the overall median for lanes never seen.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
+from parceltrail.eta.features import index_history
 from parceltrail.eta.history import HistoryRow
 from parceltrail.eta.model import Model
 from parceltrail.eta.predict import Estimate, PredictionInput, predict_many
 from parceltrail.eta.stats import HistoryIndex
 from parceltrail.eta.training import Progress, TrainConfig, train, usable
+
+
+FROZEN_HORIZON_DAYS = 90.0  # a frozen model serves the ~3 months after its cut-off
 
 
 def as_input(row: HistoryRow, at_handoff: bool) -> PredictionInput:
@@ -81,11 +86,18 @@ def split(rows: Sequence[HistoryRow], cutoff: datetime) -> tuple[list[HistoryRow
     return usable(list(rows), cutoff), [r for r in rows if r.purchased_at >= cutoff]
 
 
-def score_model(model: Model, test_rows: Sequence[HistoryRow], history: HistoryIndex | None = None) -> dict[str, Any]:
+REFRESH_DAYS = 1.0  # the worker re-reads each model's history daily: on average a day old
+
+
+def score_model(
+    model: Model, test_rows: Sequence[HistoryRow], history: HistoryIndex | None = None, lag_days: float = REFRESH_DAYS
+) -> dict[str, Any]:
+    """Scores at order time and at handoff. With ``history``, each prediction reads the deliveries
+    known ``lag_days`` before its moment (a daily refresh); without, the model's frozen snapshot."""
     actual = [r.delivered_at.date() for r in test_rows]
     handed = [r for r in test_rows if r.handed_over_at is not None]
-    placed = predict_many(model, [as_input(r, False) for r in test_rows], history)
-    at_handoff = predict_many(model, [as_input(r, True) for r in handed], history)
+    placed = predict_many(model, [as_input(r, False) for r in test_rows], history, lag_days)
+    at_handoff = predict_many(model, [as_input(r, True) for r in handed], history, lag_days)
     return {
         "model": estimate_scores(placed, actual),
         "at_carrier_handoff": estimate_scores(at_handoff, [r.delivered_at.date() for r in handed]),
@@ -98,13 +110,20 @@ def run_backtest(
     cutoff: datetime,
     config: TrainConfig | None = None,
     progress: Progress | None = None,
+    frozen_history: bool = False,
 ) -> dict[str, Any]:
+    """Trees learn only from orders purchased and delivered before ``cutoff`` and stay frozen. By
+    default the lane and seller history is re-read daily as the worker does (a prediction sees the
+    deliveries completed up to a day before it, never one after); ``frozen_history`` freezes it at
+    the cut-off too, and then training reads history as stale as the test period will."""
     config = config or TrainConfig()
+    if frozen_history:
+        config = replace(config, staleness_days=FROZEN_HORIZON_DAYS)
     train_rows, test_rows = split(rows, cutoff)
     model = train(train_rows, as_of=cutoff, config=config, progress=progress)
     result: dict[str, Any] = {"n_train": len(train_rows), "n_test": len(test_rows)}
-    # the model is frozen at the cut-off, trees and history alike, for the whole test period
-    result.update(score_model(model, test_rows))
+    history = None if frozen_history else index_history(list(rows), config.cutoff_hour)
+    result.update(score_model(model, test_rows, history))
     with_estimate = [r for r in test_rows if r.package_id in shop_estimates]
     shop_errors = [(shop_estimates[r.package_id] - r.delivered_at.date()).days for r in with_estimate]
     result["baselines"] = {
