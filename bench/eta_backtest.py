@@ -15,7 +15,6 @@ from pathlib import Path
 
 from parceltrail.eta.backtest import run_backtest
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
-from parceltrail.eta.training import TrainConfig
 
 DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "olist"
 
@@ -29,8 +28,7 @@ def main() -> None:
     started = time.perf_counter()
     orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
     cutoff = datetime.fromisoformat(args.cutoff).replace(tzinfo=BRAZIL)
-    result = run_backtest(orders.rows, orders.shop_estimates, cutoff, TrainConfig(),
-                          frozen_history=args.frozen_history)
+    result = run_backtest(orders.rows, orders.shop_estimates, cutoff, frozen_history=args.frozen_history)
     model, lane, shop = result["model"], result["baselines"]["lane_median"], result["baselines"]["olist_estimate"]
     result["ratios"] = {
         "mae_model_to_lane_median": round(model["mae_days"] / lane["mae_days"], 3),

@@ -77,17 +77,15 @@ def backtest(
     from parceltrail.cli.main import UserError
     from parceltrail.eta.backtest import run_backtest
     from parceltrail.eta.olist import parse_olist
-    from parceltrail.eta.training import TrainConfig
 
     when = _parse_cutoff(cutoff)
     orders = parse_olist(_read_olist(olist))
-    config = TrainConfig()
     try:
         if as_json:
-            result = run_backtest(orders.rows, orders.shop_estimates, when, config, frozen_history=frozen_history)
+            result = run_backtest(orders.rows, orders.shop_estimates, when, frozen_history=frozen_history)
         else:
             result = _with_progress(lambda progress: run_backtest(
-                orders.rows, orders.shop_estimates, when, config, progress, frozen_history))
+                orders.rows, orders.shop_estimates, when, progress=progress, frozen_history=frozen_history))
     except ValueError as error:
         raise UserError(f"--cutoff {cutoff}: {error}") from None
     if not result["n_test"]:

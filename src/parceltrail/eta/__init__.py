@@ -9,10 +9,10 @@ from parceltrail.eta.history import HistoryRow, Place
 from parceltrail.eta.model import Model, ModelFileError
 from parceltrail.eta.predict import Estimate, PredictionInput, Scan, predict, predict_many
 from parceltrail.eta.prior import CarrierStandards
-from parceltrail.eta.training import MIN_ROWS, TrainConfig, refresh, train
+from parceltrail.eta.training import MIN_ROWS, TrainConfig, refresh, refresh_file, train
 
 __all__ = [
     "MIN_ROWS", "CarrierStandards", "DeliveryCalendar", "Estimate", "HistoryRow", "Model",
     "ModelFileError", "Place", "PredictionInput", "Scan", "TrainConfig", "calendar_for", "predict",
-    "predict_many", "refresh", "train",
+    "predict_many", "refresh", "refresh_file", "train",
 ]

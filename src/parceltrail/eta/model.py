@@ -24,6 +24,18 @@ class ModelFileError(ValueError):
     """The file is not a delivery-date model this version can read."""
 
 
+def check_header(data: Any) -> None:
+    """Refuse anything but a model file of this version, before any booster is parsed."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelFileError("not a parceltrail delivery-date model")
+    if data.get("version") != VERSION:
+        raise ModelFileError(f"model file version {data.get('version')} is not supported (expected {VERSION})")
+    if tuple(data["quantiles"]) != QUANTILES:
+        raise ModelFileError("model file has unexpected quantiles")
+    if data.get("target") not in TARGETS:
+        raise ModelFileError(f"model file has an unknown target {data.get('target')!r}")
+
+
 @dataclass
 class Model:
     """Quantile boosters per moment (business days from the moment's clock start) and what they need."""
@@ -59,14 +71,7 @@ class Model:
     def from_json(cls, data: dict[str, Any]) -> Model:
         import lightgbm
 
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ModelFileError("not a parceltrail delivery-date model")
-        if data.get("version") != VERSION:
-            raise ModelFileError(f"model file version {data.get('version')} is not supported (expected {VERSION})")
-        if tuple(data["quantiles"]) != QUANTILES:
-            raise ModelFileError("model file has unexpected quantiles")
-        if data.get("target") not in TARGETS:
-            raise ModelFileError(f"model file has an unknown target {data.get('target')!r}")
+        check_header(data)
         boosters = {
             m: [lightgbm.Booster(model_str=text) for text in texts] for m, texts in data["boosters"].items()
         }

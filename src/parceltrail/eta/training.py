@@ -31,8 +31,8 @@ from parceltrail.eta.features import (
     to_target,
 )
 from parceltrail.eta.history import HistoryRow
-from parceltrail.eta.model import Model
-from parceltrail.eta.stats import HistoryIndex
+from parceltrail.eta.model import Model, check_header
+from parceltrail.eta.stats import HistoryIndex, StatsSnapshot
 
 MIN_ROWS = 50  # below this a shop's predictions come from the carrier-standard prior alone
 
@@ -237,10 +237,20 @@ def train(
     return assemble(training, fit_boosters(training, as_of, config, progress), as_of, config)
 
 
+def history_snapshot(rows: list[HistoryRow], as_of: datetime, cutoff_hour: int) -> StatsSnapshot:
+    return index_history(usable(rows, as_of), cutoff_hour).snapshot(epoch_days(as_of))
+
+
 def refresh(model: Model, rows: list[HistoryRow], as_of: datetime) -> Model:
     """The same boosters with history re-read at ``as_of``: cheap (no boosting), so a store can keep
     a model's lane and seller numbers a day old while retraining the trees only now and then."""
     from dataclasses import replace
 
-    index = index_history(usable(rows, as_of), model.cutoff_hour)
-    return replace(model, snapshot=index.snapshot(epoch_days(as_of)))
+    return replace(model, snapshot=history_snapshot(rows, as_of, model.cutoff_hour))
+
+
+def refresh_file(data: dict[str, Any], rows: list[HistoryRow], as_of: datetime) -> dict[str, Any]:
+    """:func:`refresh` on a saved model's JSON: the booster texts are carried over untouched, never
+    parsed, which is what a daily job over many shops' multi-megabyte models can afford."""
+    check_header(data)
+    return {**data, "snapshot": history_snapshot(rows, as_of, int(data["cutoff_hour"])).to_json()}

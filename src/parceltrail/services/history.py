@@ -109,10 +109,10 @@ def refresh_shop_models(uow: UnitOfWork) -> int:
         if body is None:
             continue
         now = utcnow()
-        model = eta.refresh(eta.Model.from_json(json.loads(body)), shop_history(uow, info.shop_id), now)
+        refreshed_body = eta.refresh_file(json.loads(body), shop_history(uow, info.shop_id), now)
         with uow:
             if uow.history.put_history(info.shop_id, info.trained_at, now,
-                                       json.dumps(model.to_json(), separators=(",", ":"))):
+                                       json.dumps(refreshed_body, separators=(",", ":"))):
                 refreshed += 1
             uow.commit()
     return refreshed
