@@ -212,6 +212,7 @@ def _own_columns(
 DAYS = "business_days"
 RELATIVE = "log_ratio_to_recent"
 TARGETS = (DAYS, RELATIVE)
+NO_PACE_DAYS = 5.0  # a country with no delivery known yet: any constant serves, training and prediction agree
 
 
 def base_days(moment: str, matrix: np.ndarray) -> np.ndarray:
@@ -219,7 +220,7 @@ def base_days(moment: str, matrix: np.ndarray) -> np.ndarray:
     (total at order time, carrier transit at handoff), its all-time mean when the month was empty."""
     recent, overall = (matrix[:, column] for column in _BASE_INDEX[moment])
     base = np.where(np.isnan(recent), overall, recent)
-    return np.where(np.isnan(base), 5.0, base)
+    return np.where(np.isnan(base), NO_PACE_DAYS, base)
 
 
 def to_target(target: str, moment: str, matrix: np.ndarray, days: np.ndarray) -> np.ndarray:
