@@ -23,6 +23,7 @@ from statistics import fmean
 from parceltrail.eta import predict_many
 from parceltrail.eta.backtest import REFRESH_DAYS, as_input, estimate_scores
 from parceltrail.eta.features import MOMENTS, index_history
+from parceltrail.eta.history import in_flight_at
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
 from parceltrail.eta.training import TrainConfig, assemble, build_training_set, fit_boosters, usable
 
@@ -34,10 +35,10 @@ PROMISES = [0.95, 0.97, 0.99]
 DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "olist"
 
 
-def fold_scores(known, history, month, config) -> dict:
+def fold_scores(orders, known, history, month, config) -> dict:
     cut = datetime(month[0], month[1], 1, tzinfo=BRAZIL)
     end = datetime(month[0] + month[1] // 12, month[1] % 12 + 1, 1, tzinfo=BRAZIL)
-    training = build_training_set(usable(known, cut), cut, config)
+    training = build_training_set(usable(known, cut), cut, config, in_flight=in_flight_at(orders, cut))
     boosters = fit_boosters(training, cut, config)
     validation = [r for r in known if cut <= r.purchased_at < end]
     out: dict = {"fold": cut.date().isoformat(), "n": len(validation)}
@@ -89,12 +90,13 @@ def main() -> None:
     orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
     known = usable(orders.rows, CUTOFF)
     config = replace(TrainConfig(), **json.loads(args.config), levels=SWEEP, handoff_levels=None)
-    history = index_history(known, config.cutoff_hour)
+    # orders delivered after the cut-off were still in flight at every moment validated
+    history = index_history(known, config.cutoff_hour, in_flight_at(orders.rows, CUTOFF))
     folds = []
     for text in args.months.split(","):
         started = time.perf_counter()
         year, month = map(int, text.split("-"))
-        folds.append(fold_scores(known, history, (year, month), config))
+        folds.append(fold_scores(orders.rows, known, history, (year, month), config))
         print(json.dumps({**folds[-1], "config": json.loads(args.config),
                           "seconds": round(time.perf_counter() - started, 1)}), flush=True)
     print(json.dumps({"config": json.loads(args.config), "chosen": choose(folds)}), flush=True)

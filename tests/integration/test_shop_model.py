@@ -95,3 +95,36 @@ def test_daily_refresh_rereads_history_and_keeps_the_trees(uow, database_url):
     fresh = register_package(uow, shop.id, "NEW000002", "ups", destination=Address("10001", "US"),
                              origin=Address("40213", "US"), service="ground").package
     assert get_package(uow, shop.id, fresh.id).estimate.source == "blended"
+
+
+def test_refresh_counts_the_shops_parcels_still_in_flight(uow, database_url):
+    from parceltrail import eta
+    from parceltrail.services.history import refresh_shop_models, train_shop_model
+
+    shop = create_shop(uow, "Flow").shop
+    deliver_history(uow, shop.id, 60)
+    train_shop_model(uow, shop.id)
+    # 30 orders on Oct 22-26: ten arrive, twenty are still out, one more was cancelled (never shipped)
+    clock = ManualClock(datetime(2026, 10, 22, 1, tzinfo=UTC))
+    set_clock(clock)
+    try:
+        for i in range(31):
+            package = register_package(uow, shop.id, f"OPEN{i:04d}", "ups", destination=Address("10001", "US"),
+                                       origin=Address("40213", "US"), service="ground").package
+            if i < 10:
+                ingest_events(uow, shop.id, package.id, [
+                    TrackingEvent.create(clock.now() + timedelta(hours=5), "in_transit", "picked_up", carrier_code="PU"),
+                    TrackingEvent.create(clock.now() + timedelta(days=2), "delivered", carrier_code="DL"),
+                ])
+            elif i == 30:
+                ingest_events(uow, shop.id, package.id, [
+                    TrackingEvent.create(clock.now() + timedelta(hours=1), "cancelled", carrier_code="CX")])
+            clock.advance(timedelta(hours=3))
+        set_clock(ManualClock(datetime(2026, 11, 1, 12, tzinfo=UTC)))
+        assert refresh_shop_models(uow) == 1
+    finally:
+        set_clock(WallClock())
+    with uow.read():
+        model = eta.Model.from_json(json.loads(uow.history.model_body(shop.id)))
+    # the cohort placed 5-10 days before Nov 1: 30 shipped orders, a third of them delivered
+    assert model.snapshot.summary("placed_flow", "US")[:2] == (30, round(10 / 30, 4))

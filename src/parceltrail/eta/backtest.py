@@ -16,7 +16,7 @@ from statistics import median
 from typing import Any
 
 from parceltrail.eta.features import index_history
-from parceltrail.eta.history import HistoryRow
+from parceltrail.eta.history import HistoryRow, in_flight_at
 from parceltrail.eta.model import Model
 from parceltrail.eta.predict import Estimate, PredictionInput, predict_many
 from parceltrail.eta.stats import HistoryIndex
@@ -120,7 +120,7 @@ def run_backtest(
     if frozen_history:
         config = replace(config, staleness_days=FROZEN_HORIZON_DAYS)
     train_rows, test_rows = split(rows, cutoff)
-    model = train(train_rows, as_of=cutoff, config=config, progress=progress)
+    model = train(train_rows, as_of=cutoff, config=config, progress=progress, in_flight=in_flight_at(rows, cutoff))
     result: dict[str, Any] = {"n_train": len(train_rows), "n_test": len(test_rows)}
     history = None if frozen_history else index_history(list(rows), config.cutoff_hour)
     result.update(score_model(model, test_rows, history))

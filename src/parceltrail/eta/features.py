@@ -14,8 +14,8 @@ from typing import Protocol
 import numpy as np
 
 from parceltrail.eta.calendar import DeliveryCalendar, calendar_for
-from parceltrail.eta.history import HistoryRow, Place, distance_km
-from parceltrail.eta.stats import EMPTY, GROUPS, NAN, HistoryIndex, StatsSnapshot
+from parceltrail.eta.history import HistoryRow, InFlight, Place, distance_km
+from parceltrail.eta.stats import ALL_GROUPS, EMPTY, NAN, HistoryIndex, StatsSnapshot
 
 PLACED = "placed"
 HANDOFF = "handoff"
@@ -70,6 +70,8 @@ def group_keys(item: Shipment, origin: Place) -> dict[str, str | None]:
         "country_transit": dest.country,
         "country_handling": origin.country,
         "country_total": dest.country,
+        "placed_flow": dest.country,
+        "handoff_flow": dest.country,
     }
 
 
@@ -77,9 +79,17 @@ def destination_calendar(item: Shipment, cutoff_hour: int) -> DeliveryCalendar:
     return calendar_for(item.destination.country, item.destination.region, cutoff_hour)
 
 
-def index_history(rows: list[HistoryRow], cutoff_hour: int) -> HistoryIndex:
-    """Every delivered row becomes observations known at handoff (handling) or delivery (the rest)."""
+def index_history(rows: list[HistoryRow], cutoff_hour: int, in_flight: Sequence[InFlight] = ()) -> HistoryIndex:
+    """Every delivered row becomes observations known at handoff (handling) or delivery (the rest);
+    with the packages still ``in_flight`` it also feeds the flow groups (how much of each recent
+    cohort has arrived)."""
     index = HistoryIndex()
+    for order in (*rows, *in_flight):
+        country = order.destination.country
+        delivered = epoch_days(order.delivered_at) if order.delivered_at is not None else None
+        index.add_flow("placed_flow", country, epoch_days(order.purchased_at), delivered)
+        if order.handed_over_at is not None:
+            index.add_flow("handoff_flow", country, epoch_days(order.handed_over_at), delivered)
     for row in rows:
         cal = destination_calendar(row, cutoff_hour)
         origin_cal = calendar_for(row.origin.country, row.origin.region, cutoff_hour)
@@ -121,7 +131,7 @@ def snapshot_summaries(
     keys = [group_keys(item, origin) for item, origin in zip(items, origins, strict=True)]
     return {
         g: np.asarray([stats.summary(g, k[g]) if k[g] is not None else EMPTY for k in keys], dtype=np.float64)
-        for g in GROUPS
+        for g in ALL_GROUPS
     }
 
 
@@ -131,7 +141,7 @@ def index_summaries(
     """As-of summaries for many rows at once (vectorised per group and key)."""
     places = origins if origins is not None else [item.origin for item in items]
     keys = [group_keys(item, place) for item, place in zip(items, places, strict=True)]
-    return {g: index.summaries(g, [k[g] for k in keys], as_of) for g in GROUPS}
+    return {g: index.summaries(g, [k[g] for k in keys], as_of) for g in ALL_GROUPS}
 
 
 def _stats_columns(s: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -153,6 +163,8 @@ def _stats_columns(s: Mapping[str, np.ndarray]) -> np.ndarray:
         country_t[:, 1], country_t[:, 3], country_t[:, 5], trend,
         country_h[:, 1], country_h[:, 3], country_h[:, 5],
         s["country_total"][:, 1], s["country_total"][:, 3], s["country_total"][:, 5],
+        s["placed_flow"][:, 1], s["placed_flow"][:, 3], s["placed_flow"][:, 5],
+        s["handoff_flow"][:, 1], s["handoff_flow"][:, 3],
     ]
     return np.column_stack(columns)
 
@@ -167,6 +179,8 @@ STATS_NAMES = [
     "country_transit", "country_transit_recent", "country_transit_short", "country_transit_trend",
     "country_handling", "country_handling_recent", "country_handling_short",
     "country_total", "country_total_recent", "country_total_short",
+    "placed_early_delivered", "placed_late_delivered", "order_surge",
+    "handed_early_delivered", "handed_late_delivered",
 ]
 BASE_NAMES = [
     "origin_region", "dest_region", "carrier_service", "same_region", "distance_km",

@@ -8,6 +8,7 @@ wider area when the narrow one has little history.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,10 +55,35 @@ class HistoryRow:
     shipping_cost: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("purchased_at", "delivered_at", "handed_over_at"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise ValueError(f"{name} must be timezone-aware")
+        _require_aware(self, ("purchased_at", "delivered_at", "handed_over_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class InFlight:
+    """A package not delivered yet: it counts in the flow of its cohort (how much of it has arrived)."""
+
+    purchased_at: datetime
+    destination: Place
+    handed_over_at: datetime | None = None
+    delivered_at: None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self, ("purchased_at", "handed_over_at"))
+
+
+def _require_aware(record: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = getattr(record, name)
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"{name} must be timezone-aware")
+
+
+def in_flight_at(rows: Sequence[HistoryRow], as_of: datetime) -> list[InFlight]:
+    """Rows bought before ``as_of`` but delivered at or after it, as they looked at ``as_of``."""
+    return [
+        InFlight(r.purchased_at, r.destination, r.handed_over_at if r.handed_over_at and r.handed_over_at < as_of else None)
+        for r in rows if r.purchased_at < as_of <= r.delivered_at
+    ]
 
 
 def distance_km(origin: Place, destination: Place) -> float | None:

@@ -16,7 +16,7 @@ from parceltrail.eta.features import TARGETS
 from parceltrail.eta.stats import StatsSnapshot
 
 FORMAT = "parceltrail-eta-model"
-VERSION = 2  # 2: the "target" field (what the boosters learn)
+VERSION = 3  # 2: the "target" field (what the boosters learn); 3: flow features (in-flight cohorts)
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 

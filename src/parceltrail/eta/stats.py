@@ -4,6 +4,11 @@ Features may only use deliveries known at prediction time. Training asks the :cl
 "as of" each row's (lagged) purchase time; a saved model keeps a :class:`StatsSnapshot` of the same
 numbers at its training cut-off, so training and prediction see history of the same staleness.
 Means of clipped business-day counts via prefix sums keep 100k as-of queries at a few seconds.
+
+Means of finished deliveries lag: a slowdown shows in them only once its parcels arrive. The flow
+groups lead instead: the share of the orders placed (or handed over) a few days ago that is already
+delivered drops the day a network jams, and a surge of new orders warns of the jam to come. They need
+the packages still in flight too, so :func:`HistoryIndex.add_flow` takes open ones (no delivery yet).
 """
 
 from __future__ import annotations
@@ -32,8 +37,20 @@ GROUPS: dict[str, bool] = {
     "country_total": True,
 }
 
+# flow group -> (days ago the early cohort starts, ends, the late cohort starts, ends): placed a week or
+# two ago is when most Brazilian and US parcels land; a handoff cohort is a few days younger
+FLOW_GROUPS: dict[str, tuple[float, float, float, float]] = {
+    "placed_flow": (5.0, 10.0, 10.0, 20.0),
+    "handoff_flow": (3.0, 7.0, 7.0, 14.0),
+}
+ALL_GROUPS = (*GROUPS, *FLOW_GROUPS)
+MIN_COHORT = 20  # a share of fewer orders is noise: reported as unknown
+SURGE_DAYS, SURGE_BASE_DAYS = 7.0, 28.0  # orders of the last week against the weekly mean of the 4 before
+
 Summary = tuple[float, float, float, float, float, float]
-"""(count, mean, recent count, recent mean, short count, short mean); means are NaN without data."""
+"""(count, mean, recent count, recent mean, short count, short mean); means are NaN without data.
+A flow group's summary is (early cohort size, its delivered share, late cohort size, its share, orders
+of the last week, their ratio to the weekly mean of the four weeks before)."""
 
 NAN = float("nan")
 EMPTY: Summary = (0.0, NAN, 0.0, NAN, 0.0, NAN)
@@ -58,20 +75,62 @@ class _Series:
         return n, mean
 
 
+class _Flow:
+    """Orders of one flow group and key: when each started (purchase or handoff) and was delivered
+    (infinity while in flight). Answers at day resolution, as of the start of each epoch day: the
+    worker refreshes daily, and a day grid keeps 100k training questions to a few hundred lookups."""
+
+    __slots__ = ("cohorts", "delivered", "starts")
+
+    def __init__(self, points: list[tuple[float, float]], cohorts: tuple[float, float, float, float]) -> None:
+        points.sort()
+        self.starts = np.fromiter((s for s, _ in points), dtype=np.float64, count=len(points))
+        self.delivered = np.fromiter((d for _, d in points), dtype=np.float64, count=len(points))
+        self.cohorts = cohorts
+
+    def _share(self, day: float, newest: float, oldest: float) -> tuple[float, float]:
+        lo, hi = np.searchsorted(self.starts, [day - oldest, day - newest], side="left")
+        n = int(hi - lo)
+        if n < MIN_COHORT:
+            return float(n), NAN
+        return float(n), float(np.count_nonzero(self.delivered[lo:hi] < day)) / n
+
+    def _day(self, day: float) -> Summary:
+        early_new, early_old, late_new, late_old = self.cohorts
+        lo, mid, hi = np.searchsorted(self.starts, [day - SURGE_DAYS - SURGE_BASE_DAYS, day - SURGE_DAYS, day])
+        week, base = float(hi - mid), float(mid - lo) * SURGE_DAYS / SURGE_BASE_DAYS
+        surge = week / base if mid - lo >= MIN_COHORT else NAN
+        return (*self._share(day, early_new, early_old), *self._share(day, late_new, late_old), week, surge)
+
+    def block(self, as_of: np.ndarray) -> np.ndarray:
+        days = np.floor(as_of)
+        unique, inverse = np.unique(days, return_inverse=True)
+        table = np.asarray([self._day(float(d)) for d in unique], dtype=np.float64).reshape(len(unique), 6)
+        return table[inverse]
+
+
 class HistoryIndex:
     """Observations (group, key, known_at in epoch days, value) answering as-of questions."""
 
     def __init__(self) -> None:
         self._points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-        self._series: dict[tuple[str, str], _Series] = {}
+        self._series: dict[tuple[str, str], _Series | _Flow] = {}
 
     def add(self, group: str, key: str | None, known_at: float, value: float) -> None:
         if key is None:
             return
         self._points[(group, key)].append((known_at, max(0.0, value)))
 
+    def add_flow(self, group: str, key: str | None, started: float, delivered: float | None) -> None:
+        """An order of a flow group: when its clock started, and when it was delivered (None: not yet)."""
+        if key is None:
+            return
+        self._points[(group, key)].append((started, math.inf if delivered is None else delivered))
+
     def freeze(self) -> HistoryIndex:
-        self._series = {k: _Series(v) for k, v in self._points.items()}
+        self._series = {
+            (g, k): _Flow(v, FLOW_GROUPS[g]) if g in FLOW_GROUPS else _Series(v) for (g, k), v in self._points.items()
+        }
         return self
 
     def summaries(self, group: str, keys: list[str | None], as_of: np.ndarray) -> np.ndarray:
@@ -83,6 +142,9 @@ class HistoryIndex:
                 positions[key].append(i)
         for key, where in positions.items():
             series, at = self._series[(group, key)], as_of[where]
+            if isinstance(series, _Flow):
+                out[where] = series.block(at)
+                continue
             columns = [*series.windows(at, None), *series.windows(at, RECENT_DAYS)]
             columns += series.windows(at, SHORT_DAYS) if GROUPS[group] else [np.zeros(len(where)), np.full(len(where), NAN)]
             block = np.column_stack(columns)
@@ -98,7 +160,7 @@ class HistoryIndex:
         table = {}
         for group, key in self._series:
             s = self.summary(group, key, as_of)
-            if s[0]:
+            if s[0] or s[2] or s[4]:
                 table[f"{group}/{key}"] = s
         return StatsSnapshot(as_of, table)
 

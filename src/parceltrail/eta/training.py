@@ -10,7 +10,7 @@ Recent rows weigh more (half-life) so the model follows a network that speeds up
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,7 +30,7 @@ from parceltrail.eta.features import (
     region_key,
     to_target,
 )
-from parceltrail.eta.history import HistoryRow
+from parceltrail.eta.history import HistoryRow, InFlight, in_flight_at
 from parceltrail.eta.model import Model, check_header
 from parceltrail.eta.stats import HistoryIndex, StatsSnapshot
 
@@ -51,7 +51,7 @@ class TrainConfig:
     reweight_censored: bool = False  # instead of leaving them out, up-weight slow parcels (IPCW)
     # quantile trained per output (earliest, likely, latest, promise) at order time and at handoff
     levels: tuple[float, ...] = (0.1, 0.5, 0.95, 0.99)
-    handoff_levels: tuple[float, ...] | None = (0.05, 0.5, 0.9, 0.99)  # None: the same as ``levels``
+    handoff_levels: tuple[float, ...] | None = None  # None: the same as ``levels`` (what validation chose)
     target: str = RELATIVE  # what the boosters learn (features.to_target)
     cutoff_hour: int = 14
     num_trees: int = 120
@@ -83,11 +83,12 @@ def usable(rows: list[HistoryRow], as_of: datetime) -> list[HistoryRow]:
 
 
 def build_training_set(
-    rows: list[HistoryRow], as_of: datetime, config: TrainConfig, progress: Progress | None = None
+    rows: list[HistoryRow], as_of: datetime, config: TrainConfig, progress: Progress | None = None,
+    in_flight: Sequence[InFlight] = (),
 ) -> TrainingSet:
     import numpy as np
 
-    index = index_history(rows, config.cutoff_hour)
+    index = index_history(rows, config.cutoff_hour, in_flight)
     vocab = build_vocab(rows)
     rng = random.Random(config.seed)
     lags = [rng.uniform(0.0, config.staleness_days) for _ in rows]
@@ -221,36 +222,44 @@ def train(
     as_of: datetime | None = None,
     config: TrainConfig = TrainConfig(),
     progress: Progress | None = None,
+    in_flight: Sequence[InFlight] = (),
 ) -> Model:
-    """Learn from deliveries known at ``as_of`` (default: the last delivery). Raises ValueError with
-    fewer than MIN_ROWS usable rows: such a shop predicts from the carrier-standard prior."""
+    """Learn from deliveries known at ``as_of`` (default: the last delivery); ``in_flight`` are the
+    packages not delivered yet, and rows delivered after ``as_of`` count as in flight too. Raises
+    ValueError with fewer than MIN_ROWS usable rows: such a shop predicts from the carrier-standard prior."""
     if as_of is None:
         if not rows:
             raise ValueError(f"need at least {MIN_ROWS} delivered packages to train, got 0")
         as_of = max(r.delivered_at for r in rows)
         rows = [r for r in rows if r.purchased_at <= r.delivered_at]
     else:
+        in_flight = [*in_flight, *in_flight_at(rows, as_of)]
         rows = usable(rows, as_of)
     if len(rows) < MIN_ROWS:
         raise ValueError(f"need at least {MIN_ROWS} delivered packages to train, got {len(rows)}")
-    training = build_training_set(rows, as_of, config, progress)
+    training = build_training_set(rows, as_of, config, progress, in_flight)
     return assemble(training, fit_boosters(training, as_of, config, progress), as_of, config)
 
 
-def history_snapshot(rows: list[HistoryRow], as_of: datetime, cutoff_hour: int) -> StatsSnapshot:
-    return index_history(usable(rows, as_of), cutoff_hour).snapshot(epoch_days(as_of))
+def history_snapshot(
+    rows: list[HistoryRow], as_of: datetime, cutoff_hour: int, in_flight: Sequence[InFlight] = ()
+) -> StatsSnapshot:
+    known = index_history(usable(rows, as_of), cutoff_hour, [*in_flight, *in_flight_at(rows, as_of)])
+    return known.snapshot(epoch_days(as_of))
 
 
-def refresh(model: Model, rows: list[HistoryRow], as_of: datetime) -> Model:
+def refresh(model: Model, rows: list[HistoryRow], as_of: datetime, in_flight: Sequence[InFlight] = ()) -> Model:
     """The same boosters with history re-read at ``as_of``: cheap (no boosting), so a store can keep
     a model's lane and seller numbers a day old while retraining the trees only now and then."""
     from dataclasses import replace
 
-    return replace(model, snapshot=history_snapshot(rows, as_of, model.cutoff_hour))
+    return replace(model, snapshot=history_snapshot(rows, as_of, model.cutoff_hour, in_flight))
 
 
-def refresh_file(data: dict[str, Any], rows: list[HistoryRow], as_of: datetime) -> dict[str, Any]:
+def refresh_file(
+    data: dict[str, Any], rows: list[HistoryRow], as_of: datetime, in_flight: Sequence[InFlight] = ()
+) -> dict[str, Any]:
     """:func:`refresh` on a saved model's JSON: the booster texts are carried over untouched, never
     parsed, which is what a daily job over many shops' multi-megabyte models can afford."""
     check_header(data)
-    return {**data, "snapshot": history_snapshot(rows, as_of, int(data["cutoff_hour"])).to_json()}
+    return {**data, "snapshot": history_snapshot(rows, as_of, int(data["cutoff_hour"]), in_flight).to_json()}

@@ -21,6 +21,23 @@ from parceltrail.store import UnitOfWork
 from parceltrail.store.history import ModelInfo
 
 
+def shop_in_flight(uow: UnitOfWork, shop_id: str) -> list[eta.InFlight]:
+    """The shop's packages not delivered yet: they tell how much of each recent cohort has not arrived
+    (a lost parcel too: it was in flight through every cohort window it fell in)."""
+    with uow.read():
+        rows = uow.history.in_flight(shop_id)
+    out = []
+    for r in rows:
+        destination = Address(postal_code=r.dest_postal_code, country=r.dest_country)
+        zone = zone_of(destination)
+        out.append(eta.InFlight(
+            purchased_at=r.created_at.astimezone(zone),
+            destination=place_of(destination),
+            handed_over_at=r.handed_over_at.astimezone(zone) if r.handed_over_at else None,
+        ))
+    return out
+
+
 def shop_history(uow: UnitOfWork, shop_id: str) -> list[eta.HistoryRow]:
     """Every delivered package of the shop as a history row, times in the destination's zone."""
     with uow.read():
@@ -61,7 +78,7 @@ def train_shop_model(uow: UnitOfWork, shop_id: str, progress: Progress | None = 
     # them made 120 rows take 30 s instead of half a second.
     config = TrainConfig(num_threads=1) if len(rows) < 5_000 else TrainConfig()
     try:
-        model = eta.train(rows, config=config, progress=progress)
+        model = eta.train(rows, config=config, progress=progress, in_flight=shop_in_flight(uow, shop_id))
     except ValueError as error:
         raise InvalidInput(f"cannot train on this shop's history: {error}") from None
     now = utcnow()
@@ -109,7 +126,8 @@ def refresh_shop_models(uow: UnitOfWork) -> int:
         if body is None:
             continue
         now = utcnow()
-        refreshed_body = eta.refresh_file(json.loads(body), shop_history(uow, info.shop_id), now)
+        refreshed_body = eta.refresh_file(json.loads(body), shop_history(uow, info.shop_id), now,
+                                          shop_in_flight(uow, info.shop_id))
         with uow:
             if uow.history.put_history(info.shop_id, info.trained_at, now,
                                        json.dumps(refreshed_body, separators=(",", ":"))):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
@@ -21,24 +22,38 @@ class ModelInfo:
     history_as_of: datetime | None = None  # None: the history summaries are those of training
 
 
+def _handoff() -> Any:
+    """When the carrier first had the package: its first event past the pre-handoff statuses."""
+    return (
+        select(func.min(events.c.occurred_at))
+        .where(events.c.package_id == packages.c.id, events.c.status.not_in(_BEFORE_HANDOFF))
+        .scalar_subquery()
+    )
+
+
 class HistoryRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
     def delivered(self, shop_id: str, limit: int = 200_000) -> list[Row]:
         """Delivered packages with the time the carrier first had them (``handed_over_at``), newest first."""
-        handoff = (
-            select(func.min(events.c.occurred_at))
-            .where(events.c.package_id == packages.c.id, events.c.status.not_in(_BEFORE_HANDOFF))
-            .scalar_subquery()
-        )
         query = (
             select(packages.c.id, packages.c.carrier, packages.c.service, packages.c.created_at,
                    packages.c.delivered_at, packages.c.origin_postal_code, packages.c.origin_country,
-                   packages.c.dest_postal_code, packages.c.dest_country, handoff.label("handed_over_at"))
+                   packages.c.dest_postal_code, packages.c.dest_country, _handoff().label("handed_over_at"))
             .where(packages.c.shop_id == shop_id, packages.c.delivered_at.is_not(None))
             .order_by(packages.c.delivered_at.desc())
             .limit(limit)
+        )
+        return self._c.execute(query).all()
+
+    def in_flight(self, shop_id: str) -> list[Row]:
+        """Packages not delivered (cancelled ones never shipped: left out)."""
+        query = (
+            select(packages.c.created_at, packages.c.dest_postal_code, packages.c.dest_country,
+                   _handoff().label("handed_over_at"))
+            .where(packages.c.shop_id == shop_id, packages.c.delivered_at.is_(None),
+                   packages.c.status != "cancelled")
         )
         return self._c.execute(query).all()
 

@@ -18,7 +18,7 @@ def test_saved_model_predicts_the_same_after_loading(shop_model: Model, tmp_path
     item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
     assert predict(loaded, item) == predict(shop_model, item)
     header = json.loads(path.read_text())
-    assert header["format"] == "parceltrail-eta-model" and header["version"] == 2 and header["target"] == "log_ratio_to_recent"
+    assert header["format"] == "parceltrail-eta-model" and header["version"] == 3 and header["target"] == "log_ratio_to_recent"
     assert path.stat().st_size < 2_000_000
 
 
