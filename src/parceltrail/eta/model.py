@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from parceltrail.eta.features import TARGETS
+from parceltrail.eta.single_row import SingleRow
 from parceltrail.eta.stats import StatsSnapshot
 
 FORMAT = "parceltrail-eta-model"
@@ -48,6 +49,15 @@ class Model:
     n_rows: int
     trained_as_of: str
     facts: dict[str, Any] = field(default_factory=dict)
+    _single_row: dict[str, SingleRow] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def single_row(self, moment: str) -> SingleRow:
+        """The moment's boosters behind LightGBM's single-row entry point (made on first use)."""
+        scorer = self._single_row.get(moment)
+        if scorer is None:
+            boosters = self.boosters[moment]
+            scorer = self._single_row[moment] = SingleRow(boosters, boosters[0].num_feature())
+        return scorer
 
     def to_json(self) -> dict[str, Any]:
         return {

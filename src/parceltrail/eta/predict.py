@@ -103,7 +103,10 @@ def _confidence(quantiles: list[float], source: str) -> str:
 
 
 def _learned(model: Model, model_moment: str, matrix: Any) -> list[list[float]]:
-    raw = np.column_stack([booster.predict(matrix, num_threads=1) for booster in model.boosters[model_moment]])
+    if len(matrix) == 1:  # one package, the live path: skip Booster.predict's per-call setup
+        raw = np.asarray([model.single_row(model_moment)(matrix[0])])
+    else:
+        raw = np.column_stack([booster.predict(matrix, num_threads=1) for booster in model.boosters[model_moment]])
     return from_target(model.target, model_moment, matrix, raw).tolist()
 
 
@@ -208,13 +211,16 @@ def _finish(
     learned: list[float] | None,
 ) -> Estimate:
     moment, _, _ = _moment(item)
-    standard, _ = prior.quantiles(item.carrier, item.service, place, item.destination, moment != PLACED)
     weight = 0.0 if model is None or learned is None else min(1.0, model.n_rows / FULL_TRUST_ROWS)
-    if learned is None:
-        quantiles, source = standard, "carrier_standard"
+    if learned is not None and weight >= 1.0:
+        quantiles, source = learned, "model"
     else:
-        quantiles = [weight * m + (1 - weight) * s for m, s in zip(learned, standard, strict=True)]
-        source = "model" if weight >= 1.0 else "blended"
+        standard, _ = prior.quantiles(item.carrier, item.service, place, item.destination, moment != PLACED)
+        if learned is None:
+            quantiles, source = standard, "carrier_standard"
+        else:
+            quantiles = [weight * m + (1 - weight) * s for m, s in zip(learned, standard, strict=True)]
+            source = "blended"
     quantiles = _monotone(quantiles)
     cal = destination_calendar(item, model.cutoff_hour if model else 14)
     start = cal.clock_start(at)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -133,3 +134,20 @@ def test_refreshed_history_never_reads_a_delivery_after_the_prediction(shop_mode
     recent = [r for r in known if r.delivered_at < at - timedelta(days=1)]
     thinner = predict_many(shop_model, inputs, index_history(recent[: len(recent) // 2], 14), history_lag_days=1.0)
     assert [e.to_dict() for e in thinner] != [e.to_dict() for e in with_all]
+
+
+def test_one_package_scores_exactly_as_in_a_batch(shop_model: Model) -> None:
+    # a single package goes through LightGBM's single-row entry point, a batch through Booster.predict
+    import numpy as np
+
+    from parceltrail.eta.backtest import as_input
+    from parceltrail.eta.predict import _learned
+
+    inputs = [as_input(r, at_handoff=i % 2 == 1) for i, r in enumerate(history(n=40, seed=11))]
+    assert [predict(shop_model, item) for item in inputs] == predict_many(shop_model, inputs)
+    with ThreadPoolExecutor(4) as pool:  # the API's worker threads share one model
+        assert list(pool.map(lambda item: predict(shop_model, item), inputs * 5)) == predict_many(shop_model, inputs * 5)
+    matrix = np.random.default_rng(5).normal(3.0, 2.0, size=(6, shop_model.boosters["placed"][0].num_feature()))
+    batch = _learned(shop_model, "placed", matrix)
+    one_by_one = [_learned(shop_model, "placed", matrix[i : i + 1])[0] for i in range(len(matrix))]
+    assert one_by_one == batch
