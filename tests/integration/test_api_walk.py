@@ -59,6 +59,10 @@ def test_walk_register_post_shuffled_twice_read_back_and_isolate(api, database_u
     package = created.json()
     again = client.post("/v1/packages", json={"tracking_number": "1Z999AA10123456784", "carrier": "ups"})
     assert (again.status_code, again.json()["id"]) == (200, package["id"])
+    # the answer to a registration already says when to expect the parcel, as GET would
+    assert package["estimated_delivery"]["source"] == "carrier_standard"
+    assert again.json()["estimated_delivery"] == package["estimated_delivery"]
+    assert client.get(f"/v1/packages/{package['id']}").json()["estimated_delivery"] == package["estimated_delivery"]
 
     events = ten_events()
     shuffled = events * 2
@@ -72,6 +76,7 @@ def test_walk_register_post_shuffled_twice_read_back_and_isolate(api, database_u
 
     detail = client.get(f"/v1/packages/{package['id']}").json()
     assert len(detail["events"]) == 10
+    assert second["package"]["estimated_delivery"] == detail["estimated_delivery"] != package["estimated_delivery"]
     assert (detail["status"], detail["substatus"]) == ("delivered", "left_at_door")
     assert [e["description"] for e in detail["events"]] == [f"scan {i}" for i in range(10)]
     assert detail["events"][0]["occurred_at"] == "2026-11-16T14:00:00Z"

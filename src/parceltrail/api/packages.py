@@ -33,7 +33,7 @@ def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Res
     )
     if not registration.created:
         response.status_code = 200
-    return PackageOut.of(registration.package)
+    return PackageOut.of(registration.package, registration.estimate)
 
 
 @router.get("/{package_id}", response_model=PackageDetailOut)
@@ -75,4 +75,5 @@ def post_events(package_id: str, body: EventsBody, shop_id: ShopId, uow: Uow, se
         raise HTTPException(413, f"at most {settings.max_events_per_request} events per request")
     events = [e.to_event() for e in body.events]
     result = services.record_scans(uow, shop_id, {package_id: events}, source="api")[package_id]
-    return IngestOut(accepted=result.accepted, duplicates=result.duplicates, package=PackageOut.of(result.package))
+    return IngestOut(accepted=result.accepted, duplicates=result.duplicates,
+                     package=PackageOut.of(result.package, services.current_estimate(uow, package_id)))

@@ -7,6 +7,7 @@ from parceltrail.services.packages import (
     PackageDetail,
     PackagePage,
     Registration,
+    current_estimate,
     get_package,
     list_packages,
     register_package,
@@ -16,6 +17,6 @@ from parceltrail.services.shops import NewShop, authenticate, create_api_key, cr
 
 __all__ = [
     "FieldError", "IngestResult", "InvalidInput", "NewShop", "NotFound", "PackageDetail", "PackagePage",
-    "Registration", "authenticate", "create_api_key", "create_shop", "expire_quiet_packages", "get_package",
+    "Registration", "authenticate", "create_api_key", "create_shop", "current_estimate", "expire_quiet_packages", "get_package",
     "ingest_events", "ingest_many", "list_packages", "record_scans", "register_package",
 ]

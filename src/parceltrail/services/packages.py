@@ -56,6 +56,7 @@ def detected_carrier(number: str, destination: Address | None) -> str | None:
 class Registration:
     package: Package
     created: bool
+    estimate: StoredEstimate | None = None
 
 
 def register_package(
@@ -78,7 +79,7 @@ def register_package(
     with uow:
         existing = uow.packages.find(shop_id, number, carrier_code)
         if existing is not None:
-            return Registration(existing, created=False)
+            return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id))
         package = Package(
             id=new_id("pkg"),
             shop_id=shop_id,
@@ -95,7 +96,13 @@ def register_package(
         uow.packages.add(package, next_check_at=now if can_poll(carrier_code) else None)
         uow.commit()
     revise_estimates(uow, [package.id], now)
-    return Registration(package, created=True)
+    return Registration(package, True, current_estimate(uow, package.id))
+
+
+def current_estimate(uow: UnitOfWork, package_id: str) -> StoredEstimate | None:
+    """The package's newest delivery estimate: what a client shows right after registering or posting scans."""
+    with uow.read():
+        return uow.estimates.current([package_id]).get(package_id)
 
 
 @dataclass(frozen=True, slots=True)
