@@ -163,8 +163,8 @@ def _stats_columns(s: Mapping[str, np.ndarray]) -> np.ndarray:
         country_t[:, 1], country_t[:, 3], country_t[:, 5], trend,
         country_h[:, 1], country_h[:, 3], country_h[:, 5],
         s["country_total"][:, 1], s["country_total"][:, 3], s["country_total"][:, 5],
-        s["placed_flow"][:, 1], s["placed_flow"][:, 3], s["placed_flow"][:, 5],
-        s["handoff_flow"][:, 1], s["handoff_flow"][:, 3],
+        s["placed_flow"][:, 1], s["placed_flow"][:, 2], s["placed_flow"][:, 3], s["placed_flow"][:, 5],
+        s["handoff_flow"][:, 1], s["handoff_flow"][:, 2], s["handoff_flow"][:, 3],
     ]
     return np.column_stack(columns)
 
@@ -179,8 +179,8 @@ STATS_NAMES = [
     "country_transit", "country_transit_recent", "country_transit_short", "country_transit_trend",
     "country_handling", "country_handling_recent", "country_handling_short",
     "country_total", "country_total_recent", "country_total_short",
-    "placed_early_delivered", "placed_late_delivered", "order_surge",
-    "handed_early_delivered", "handed_late_delivered",
+    "placed_pace_now", "placed_early_delivered", "placed_late_delivered", "order_surge",
+    "handed_pace_now", "handed_early_delivered", "handed_late_delivered",
 ]
 BASE_NAMES = [
     "origin_region", "dest_region", "carrier_service", "same_region", "distance_km",
@@ -193,8 +193,8 @@ FEATURE_NAMES = {
     PLACED: BASE_NAMES + CLOCK_NAMES + STATS_NAMES,
     HANDOFF: BASE_NAMES + CLOCK_NAMES + HANDOFF_NAMES + STATS_NAMES,
 }
-_BASE_COLUMN = {PLACED: ("country_total_recent", "country_total"),
-                HANDOFF: ("country_transit_recent", "country_transit")}
+_BASE_COLUMN = {PLACED: ("placed_pace_now", "country_total_recent", "country_total"),
+                HANDOFF: ("handed_pace_now", "country_transit_recent", "country_transit")}
 _BASE_INDEX = {m: tuple(FEATURE_NAMES[m].index(n) for n in names) for m, names in _BASE_COLUMN.items()}
 
 
@@ -229,11 +229,15 @@ TARGETS = (DAYS, RELATIVE)
 NO_PACE_DAYS = 5.0  # a country with no delivery known yet: any constant serves, training and prediction agree
 
 
+MIN_PACE_DAYS = 0.5  # a same-day median still leaves room for a ratio
+
+
 def base_days(moment: str, matrix: np.ndarray) -> np.ndarray:
-    """The network's recent pace for each row: the country's mean over the last 30 days of deliveries
-    (total at order time, carrier transit at handoff), its all-time mean when the month was empty."""
-    recent, overall = (matrix[:, column] for column in _BASE_INDEX[moment])
-    base = np.where(np.isnan(recent), overall, recent)
+    """The network's pace for each row: the median working days of the country's orders of the last
+    three weeks (handoffs of the last two at handoff), parcels still in flight included. Without
+    enough of them, the mean of the deliveries of the last 30 days, then of all time."""
+    now, recent, overall = (matrix[:, column] for column in _BASE_INDEX[moment])
+    base = np.where(np.isnan(now), np.where(np.isnan(recent), overall, recent), np.maximum(now, MIN_PACE_DAYS))
     return np.where(np.isnan(base), NO_PACE_DAYS, base)
 
 

@@ -17,7 +17,7 @@ from parceltrail.eta.single_row import SingleRow
 from parceltrail.eta.stats import StatsSnapshot
 
 FORMAT = "parceltrail-eta-model"
-VERSION = 3  # 2: the "target" field (what the boosters learn); 3: flow features (in-flight cohorts)
+VERSION = 3  # 2: the "target" field (what the boosters learn); 3: flow features and the pace they give
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 

@@ -9,6 +9,8 @@ Means of finished deliveries lag: a slowdown shows in them only once its parcels
 groups lead instead: the share of the orders placed (or handed over) a few days ago that is already
 delivered drops the day a network jams, and a surge of new orders warns of the jam to come. They need
 the packages still in flight too, so :func:`HistoryIndex.add_flow` takes open ones (no delivery yet).
+Their pace is the median working days of the last three weeks' orders, those in flight counted as
+"at least this long so far" (Kaplan-Meier): it moves the week a jam starts, not the month after.
 """
 
 from __future__ import annotations
@@ -37,20 +39,30 @@ GROUPS: dict[str, bool] = {
     "country_total": True,
 }
 
-# flow group -> (days ago the early cohort starts, ends, the late cohort starts, ends): placed a week or
-# two ago is when most Brazilian and US parcels land; a handoff cohort is a few days younger
-FLOW_GROUPS: dict[str, tuple[float, float, float, float]] = {
-    "placed_flow": (5.0, 10.0, 10.0, 20.0),
-    "handoff_flow": (3.0, 7.0, 7.0, 14.0),
+@dataclass(frozen=True)
+class Cohorts:
+    """Days before the as-of day each cohort of a flow group covers, newest edge first."""
+
+    early: tuple[float, float]
+    late: tuple[float, float]
+    pace: float  # the pace reads every order of this many days
+
+
+# placed a week or two ago is when most Brazilian and US parcels land; a handoff cohort is a few days younger
+FLOW_GROUPS: dict[str, Cohorts] = {
+    "placed_flow": Cohorts(early=(5.0, 10.0), late=(10.0, 20.0), pace=21.0),
+    "handoff_flow": Cohorts(early=(3.0, 7.0), late=(7.0, 14.0), pace=14.0),
 }
 ALL_GROUPS = (*GROUPS, *FLOW_GROUPS)
 MIN_COHORT = 20  # a share of fewer orders is noise: reported as unknown
+MIN_PACE = 50  # a median of fewer orders too
 SURGE_DAYS, SURGE_BASE_DAYS = 7.0, 28.0  # orders of the last week against the weekly mean of the 4 before
 
 Summary = tuple[float, float, float, float, float, float]
 """(count, mean, recent count, recent mean, short count, short mean); means are NaN without data.
-A flow group's summary is (early cohort size, its delivered share, late cohort size, its share, orders
-of the last week, their ratio to the weekly mean of the four weeks before)."""
+A flow group's summary is (orders the pace reads, their median working days, the early cohort's
+delivered share, the late cohort's, orders of the last week, their ratio to the weekly mean of the
+four weeks before)."""
 
 NAN = float("nan")
 EMPTY: Summary = (0.0, NAN, 0.0, NAN, 0.0, NAN)
@@ -82,25 +94,40 @@ class _Flow:
 
     __slots__ = ("cohorts", "delivered", "starts")
 
-    def __init__(self, points: list[tuple[float, float]], cohorts: tuple[float, float, float, float]) -> None:
+    def __init__(self, points: list[tuple[float, float]], cohorts: Cohorts) -> None:
         points.sort()
         self.starts = np.fromiter((s for s, _ in points), dtype=np.float64, count=len(points))
         self.delivered = np.fromiter((d for _, d in points), dtype=np.float64, count=len(points))
         self.cohorts = cohorts
 
-    def _share(self, day: float, newest: float, oldest: float) -> tuple[float, float]:
-        lo, hi = np.searchsorted(self.starts, [day - oldest, day - newest], side="left")
+    def _share(self, day: float, ages: tuple[float, float]) -> float:
+        lo, hi = np.searchsorted(self.starts, [day - ages[1], day - ages[0]], side="left")
         n = int(hi - lo)
-        if n < MIN_COHORT:
+        return float(np.count_nonzero(self.delivered[lo:hi] < day)) / n if n >= MIN_COHORT else NAN
+
+    def _pace(self, day: float) -> tuple[float, float]:
+        """How many orders started in the pace window, and the Kaplan-Meier median of their working
+        days (Monday to Friday, UTC days) to delivery, the ones not delivered by ``day`` censored."""
+        lo, hi = np.searchsorted(self.starts, [day - self.cohorts.pace, day], side="left")
+        n = int(hi - lo)
+        if n < MIN_PACE:
             return float(n), NAN
-        return float(n), float(np.count_nonzero(self.delivered[lo:hi] < day)) / n
+        delivered = self.delivered[lo:hi]
+        done = delivered < day
+        first = np.floor(self.starts[lo:hi]).astype(np.int64).astype("datetime64[D]")
+        last = np.floor(np.where(done, delivered, day)).astype(np.int64).astype("datetime64[D]")
+        days = np.busday_count(first, last)
+        order = np.lexsort((~done, days))  # at equal days, deliveries before the still-open
+        survival = np.cumprod(np.where(done[order], 1.0 - 1.0 / (n - np.arange(n)), 1.0))
+        below = np.nonzero(survival <= 0.5)[0]
+        return float(n), float(days[order][below[0]]) if len(below) else NAN
 
     def _day(self, day: float) -> Summary:
-        early_new, early_old, late_new, late_old = self.cohorts
         lo, mid, hi = np.searchsorted(self.starts, [day - SURGE_DAYS - SURGE_BASE_DAYS, day - SURGE_DAYS, day])
         week, base = float(hi - mid), float(mid - lo) * SURGE_DAYS / SURGE_BASE_DAYS
         surge = week / base if mid - lo >= MIN_COHORT else NAN
-        return (*self._share(day, early_new, early_old), *self._share(day, late_new, late_old), week, surge)
+        return (*self._pace(day), self._share(day, self.cohorts.early), self._share(day, self.cohorts.late),
+                week, surge)
 
     def block(self, as_of: np.ndarray) -> np.ndarray:
         days = np.floor(as_of)
@@ -160,7 +187,7 @@ class HistoryIndex:
         table = {}
         for group, key in self._series:
             s = self.summary(group, key, as_of)
-            if s[0] or s[2] or s[4]:
+            if s[0] or group in FLOW_GROUPS:
                 table[f"{group}/{key}"] = s
         return StatsSnapshot(as_of, table)
 
