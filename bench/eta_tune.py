@@ -29,9 +29,9 @@ from parceltrail.eta.training import TrainConfig, assemble, build_training_set, 
 
 CUTOFF = datetime(2018, 6, 1, tzinfo=BRAZIL)
 MONTHS = [(2017, 8), (2017, 10), (2017, 12), (2018, 2), (2018, 3), (2018, 4)]
-SWEEP = (0.05, 0.1, 0.5, 0.9, 0.95, 0.97, 0.99)
+SWEEP = (0.05, 0.1, 0.5, 0.9, 0.95, 0.97, 0.98, 0.99)
 WINDOWS = [(0.1, 0.9), (0.1, 0.95), (0.05, 0.9), (0.05, 0.95)]  # narrowest first, by construction
-PROMISES = [0.95, 0.97, 0.99]
+PROMISES = [0.95, 0.97, 0.98, 0.99]
 DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "olist"
 
 

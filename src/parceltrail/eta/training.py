@@ -51,7 +51,7 @@ class TrainConfig:
     reweight_censored: bool = False  # instead of leaving them out, up-weight slow parcels (IPCW)
     # quantile trained per output (earliest, likely, latest, promise) at order time and at handoff
     levels: tuple[float, ...] = (0.1, 0.5, 0.95, 0.99)
-    handoff_levels: tuple[float, ...] | None = (0.05, 0.5, 0.9, 0.99)  # None: the same as ``levels``
+    handoff_levels: tuple[float, ...] | None = (0.05, 0.5, 0.9, 0.98)  # None: the same as ``levels``
     target: str = RELATIVE  # what the boosters learn (features.to_target)
     cutoff_hour: int = 14
     num_trees: int = 120
