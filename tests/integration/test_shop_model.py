@@ -57,6 +57,13 @@ def test_train_then_show_then_estimates_blend(uow, database_url):
     after = json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)
     assert after["source"] == "blended" and after["model"]["n_rows"] == 120
     assert after["model"]["history_as_of"] == after["model"]["trained_at"]  # no daily refresh yet
+    # how the shop's parcels were moving when its history was read: orders stopped coming in its last days
+    assert after["model"]["network"] == {"US": {
+        "orders_last_3_weeks": 54, "pace_days": 3.0, "delivered_of_placed_5_10_days_ago": None,
+        "order_surge": 0.25, "handoff_pace_days": None,
+    }}
+    assert ("network US: 3 working days from order to door (median of 54 orders of the last 3 weeks); "
+            "this week's orders 0.2x the usual") in cli(database_url, "eta", "show", "--shop", shop.id).stdout
 
     fresh = register_package(uow, shop.id, "NEW000001", "ups", destination=Address("10001", "US"),
                              origin=Address("40213", "US"), service="ground").package

@@ -62,6 +62,7 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
             "model": None if model is None else {
                 "trained_at": model.trained_at.isoformat(), "n_rows": model.n_rows,
                 "history_as_of": (model.history_as_of or model.trained_at).isoformat(),
+                "network": status.network,
             },
         }))
         return
@@ -71,7 +72,24 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
     else:
         typer.echo(f"model: trained {model.trained_at:%Y-%m-%d %H:%M} UTC on {model.n_rows} deliveries; "
                    f"history read {(model.history_as_of or model.trained_at):%Y-%m-%d %H:%M} UTC")
+        for country, flow in status.network.items():
+            typer.echo(f"network {country}: {_flow_line(flow)}")
     typer.echo(f"new estimates come from: {status.source}")
+
+
+def _flow_line(flow: dict) -> str:
+    """One line an operator can read: how long orders are taking now, and how much is still out."""
+    orders = int(flow["orders_last_3_weeks"] or 0)
+    if flow["pace_days"] is None:
+        return f"{orders} orders in the last 3 weeks, too few for a pace"
+    parts = [f"{flow['pace_days']:g} working days from order to door (median of {orders} orders of the last 3 weeks)"]
+    if flow.get("handoff_pace_days") is not None:
+        parts.append(f"{flow['handoff_pace_days']:g} from handoff")
+    if flow["delivered_of_placed_5_10_days_ago"] is not None:
+        parts.append(f"{flow['delivered_of_placed_5_10_days_ago']:.0%} of orders placed 5-10 days ago delivered")
+    if flow["order_surge"] is not None:
+        parts.append(f"this week's orders {flow['order_surge']:.1f}x the usual")
+    return "; ".join(parts)
 
 
 def register(app: typer.Typer) -> None:

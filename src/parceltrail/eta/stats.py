@@ -210,6 +210,21 @@ class StatsSnapshot:
         table = {k: tuple(NAN if x is None else float(x) for x in v) for k, v in data["table"].items()}
         return cls(float(data["as_of"]), table)  # type: ignore[arg-type]
 
+    def network(self) -> dict[str, dict[str, float | int | None]]:
+        """How each destination country's network is moving as of the snapshot, from the flow groups:
+        what an operator checks first when estimates widen ("is everything slow right now?")."""
+        out: dict[str, dict[str, float | int | None]] = {}
+        for name, s in sorted(self.table.items()):
+            group, _, country = name.partition("/")
+            if group == "placed_flow":
+                out.setdefault(country, {}).update({
+                    "orders_last_3_weeks": int(s[0]), "pace_days": _num(s[1]),
+                    "delivered_of_placed_5_10_days_ago": _num(s[2]), "order_surge": _num(s[5]),
+                })
+            elif group == "handoff_flow":
+                out.setdefault(country, {})["handoff_pace_days"] = _num(s[1])
+        return out
+
 
 def _num(x: float) -> float | None:
     return None if math.isnan(x) else round(x, 4)

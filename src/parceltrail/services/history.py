@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from parceltrail import eta
 from parceltrail.eta.predict import FULL_TRUST_ROWS
+from parceltrail.eta.stats import StatsSnapshot
 from parceltrail.eta.training import Progress, TrainConfig
 from parceltrail.core import Address
 from parceltrail.services.clock import utcnow
@@ -94,6 +95,8 @@ class ModelStatus:
     model: ModelInfo | None
     source: str
     """What a new estimate for this shop rests on now: carrier_standard, blended or model."""
+    network: dict[str, dict[str, float | int | None]]
+    """Per destination country, how the shop's parcels are moving as of the model's history (``StatsSnapshot.network``)."""
 
 
 def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
@@ -102,11 +105,13 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
             raise NotFound("shop", shop_id)
         delivered = uow.history.delivered_count(shop_id)
         info = uow.history.model_info(shop_id)
+        body = uow.history.model_body(shop_id) if info is not None else None
     if info is None:
         source = "carrier_standard"
     else:
         source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
-    return ModelStatus(delivered, info, source)
+    network = StatsSnapshot.from_json(json.loads(body)["snapshot"]).network() if body else {}
+    return ModelStatus(delivered, info, source, network)
 
 
 def refresh_shop_models(uow: UnitOfWork) -> int:

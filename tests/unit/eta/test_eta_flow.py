@@ -86,3 +86,35 @@ def test_pace_counts_the_parcels_still_out_as_at_least_that_slow() -> None:
     # half had arrived within 4 working days; the delivered ones alone would say 2
     assert (flow["pace_orders"], flow["pace_days"]) == (60, 4.0)
     assert placed_flow(index_history(rows, 14), DAY)["pace_orders"] == 30  # fewer than 50 read: no pace
+
+
+def test_snapshot_tells_how_each_network_is_moving() -> None:
+    from parceltrail.eta.stats import StatsSnapshot
+
+    nan = float("nan")
+    snapshot = StatsSnapshot(0.0, {
+        "placed_flow/US": (312.0, 4.0, 0.8241, 0.97, 120.0, 1.1),
+        "handoff_flow/US": (280.0, 2.0, 0.9, 1.0, 100.0, 1.0),
+        "placed_flow/BR": (12.0, nan, nan, nan, 3.0, nan),
+        "country_total/US": (900.0, 5.0, 300.0, 4.5, 100.0, 4.4),
+    })
+    assert snapshot.network() == {
+        "BR": {"orders_last_3_weeks": 12, "pace_days": None, "delivered_of_placed_5_10_days_ago": None,
+               "order_surge": None},
+        "US": {"orders_last_3_weeks": 312, "pace_days": 4.0, "delivered_of_placed_5_10_days_ago": 0.8241,
+               "order_surge": 1.1, "handoff_pace_days": 2.0},
+    }
+
+
+def test_operator_line_reads_the_flow() -> None:
+    import parceltrail.cli.main  # noqa: F401  (the CLI package is entered through its root)
+    from parceltrail.cli.eta_shop import _flow_line
+
+    flow = {"orders_last_3_weeks": 312, "pace_days": 4.0, "delivered_of_placed_5_10_days_ago": 0.8241,
+            "order_surge": 1.1, "handoff_pace_days": 2.0}
+    assert _flow_line(flow) == ("4 working days from order to door (median of 312 orders of the last 3 weeks); "
+                                "2 from handoff; 82% of orders placed 5-10 days ago delivered; "
+                                "this week's orders 1.1x the usual")
+    few = {"orders_last_3_weeks": 12, "pace_days": None, "delivered_of_placed_5_10_days_ago": None,
+           "order_surge": None}
+    assert _flow_line(few) == "12 orders in the last 3 weeks, too few for a pace"
