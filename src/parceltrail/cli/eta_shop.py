@@ -79,7 +79,7 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
 
 def _flow_line(flow: dict) -> str:
     """One line an operator can read: how long orders are taking now, and how much is still out."""
-    orders = int(flow["orders_last_3_weeks"] or 0)
+    orders = flow["orders_last_3_weeks"]
     if flow["pace_days"] is None:
         return f"{orders} orders in the last 3 weeks, too few for a pace"
     parts = [f"{flow['pace_days']:g} working days from order to door (median of {orders} orders of the last 3 weeks)"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from parceltrail import eta
 from parceltrail.eta.predict import FULL_TRUST_ROWS
@@ -29,14 +31,19 @@ def shop_in_flight(uow: UnitOfWork, shop_id: str) -> list[eta.InFlight]:
         rows = uow.history.in_flight(shop_id)
     out = []
     for r in rows:
-        destination = Address(postal_code=r.dest_postal_code, country=r.dest_country)
-        zone = zone_of(destination)
+        zone, dest = _destination(r)
         out.append(eta.InFlight(
             purchased_at=r.created_at.astimezone(zone),
-            destination=place_of(destination),
+            destination=dest,
             handed_over_at=r.handed_over_at.astimezone(zone) if r.handed_over_at else None,
         ))
     return out
+
+
+def _destination(row: Any) -> tuple[ZoneInfo, eta.Place]:
+    """A package row's destination zone (its times are read there) and place."""
+    destination = Address(postal_code=row.dest_postal_code, country=row.dest_country)
+    return zone_of(destination), place_of(destination)
 
 
 def shop_history(uow: UnitOfWork, shop_id: str) -> list[eta.HistoryRow]:
@@ -47,9 +54,7 @@ def shop_history(uow: UnitOfWork, shop_id: str) -> list[eta.HistoryRow]:
         rows = uow.history.delivered(shop_id)
     out = []
     for r in rows:
-        destination = Address(postal_code=r.dest_postal_code, country=r.dest_country)
-        zone = zone_of(destination)
-        dest = place_of(destination)
+        zone, dest = _destination(r)
         out.append(eta.HistoryRow(
             package_id=r.id,
             purchased_at=r.created_at.astimezone(zone),
