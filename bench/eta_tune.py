@@ -1,12 +1,17 @@
-"""Choose delivery-date settings on validation months inside the training period only.
+"""Choose how wide delivery windows and promises are, on validation months inside the training period.
 
-Each fold trains the boosters on orders known at the first day of a month and scores that month's
-orders (all delivered before the backtest cut-off, 2018-06-01), with lane and seller history
-re-read daily as the worker does: the shape of the backtest, never touching a test order. The six
-months span a steady network (Aug, Oct 2017), slowdowns (Dec 2017, Feb and Mar 2018) and a speed-up
-(Apr 2018); each counts the same, since any of them could be what the next month brings.
-One booster per level in SWEEP is trained per fold and moment, and every candidate window and
-promise is scored from them; the last line applies the rule of docs/delivery-dates.md.
+Each fold trains the boosters (P10, P50, P90, P95) on orders known at the first day of a month and
+predicts that month's orders (all delivered before the backtest cut-off, 2018-06-01), with lane and
+seller history re-read daily as the worker does: the shape of the backtest, never touching a test
+order. The six months span a steady network (Aug, Oct 2017), slowdowns (Dec 2017, Feb and Mar 2018)
+and a speed-up (Apr 2018).
+
+Then, per moment, every candidate regime threshold splits the validation orders into steady and
+strained (eta.calibration), and for each regime the scales of earliest and latest are the pair whose
+window holds at least 80% of that regime's orders (pooled over the months) at the least mean width;
+the promise scale is the smallest met by at least 95% of them. The threshold kept is the one whose
+windows and promises are together the narrowest: the lowest mean window width plus mean promise
+slack, each a mean over the six months. The last line is the choice, as eta.training.CHOSEN holds it.
 Run: .venv/bin/python -P bench/eta_tune.py [--olist DIR] [--config '{"censor_days": 14}']
 """
 
@@ -15,70 +20,142 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from statistics import fmean
 
-from parceltrail.eta import predict_many
-from parceltrail.eta.backtest import REFRESH_DAYS, as_input, estimate_scores
-from parceltrail.eta.features import MOMENTS, index_history
+import numpy as np
+
+from parceltrail.eta.backtest import REFRESH_DAYS, as_input
+from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread
+from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destination_calendar, index_history
 from parceltrail.eta.history import in_flight_at
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
+from parceltrail.eta.predict import booster_days, features_for
 from parceltrail.eta.training import TrainConfig, assemble, build_training_set, fit_boosters, usable
 
 CUTOFF = datetime(2018, 6, 1, tzinfo=BRAZIL)
 MONTHS = [(2017, 8), (2017, 10), (2017, 12), (2018, 2), (2018, 3), (2018, 4)]
-SWEEP = (0.05, 0.1, 0.5, 0.9, 0.95, 0.97, 0.98, 0.99)
-WINDOWS = [(0.1, 0.9), (0.1, 0.95), (0.05, 0.9), (0.05, 0.95)]  # narrowest first, by construction
-PROMISES = [0.95, 0.97, 0.98, 0.99]
+THRESHOLDS = (0.0, 0.55, 0.6, 0.65, 0.7, 0.75)  # 0.0: one spread for every regime
+SCALES = np.round(np.arange(0.5, 3.0001, 0.05), 2)
+HORIZON = 90  # working days a date table reaches; a longer quantile is clipped to it
 DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "olist"
 
 
-def fold_scores(orders, known, history, month, config) -> dict:
+@dataclass
+class Sample:
+    """One month's validation orders at one moment: the boosters' log days, regime share, outcome."""
+
+    logs: np.ndarray  # n x 4: log1p working days of P10, P50, P90, P95
+    share: np.ndarray  # the regime feature (NaN: too few orders to tell)
+    days_table: np.ndarray  # n x (HORIZON + 1): the date (ordinal) k working days after each clock start
+    actual: np.ndarray  # delivery date ordinals
+
+    def dates(self, side: int, scale: float) -> np.ndarray:
+        likely = self.logs[:, 1]
+        days = np.expm1(likely + scale * (self.logs[:, side] - likely))
+        k = np.clip(np.floor(np.maximum(days, 0.0) + 0.5).astype(int), 0, HORIZON)
+        return np.take_along_axis(self.days_table, k[:, None], 1)[:, 0]
+
+    def regime(self, threshold: float, strained: bool) -> Sample:
+        steady = self.share >= threshold
+        rows = ~steady if strained else steady
+        return Sample(self.logs[rows], self.share[rows], self.days_table[rows], self.actual[rows])
+
+
+def fold_samples(orders, known, history, month, config) -> dict[str, Sample]:
     cut = datetime(month[0], month[1], 1, tzinfo=BRAZIL)
     end = datetime(month[0] + month[1] // 12, month[1] % 12 + 1, 1, tzinfo=BRAZIL)
     training = build_training_set(usable(known, cut), cut, config, in_flight=in_flight_at(orders, cut))
-    boosters = fit_boosters(training, cut, config)
+    model = assemble(training, fit_boosters(training, cut, config), cut, replace(config, calibration=IDENTITY))
     validation = [r for r in known if cut <= r.purchased_at < end]
-    out: dict = {"fold": cut.date().isoformat(), "n": len(validation)}
-    for moment, at_handoff in (("placed", False), ("handoff", True)):
+    samples = {}
+    for moment in MOMENTS:
+        at_handoff = moment == HANDOFF
         rows = [r for r in validation if r.handed_over_at is not None or not at_handoff]
-        actual = [r.delivered_at.date() for r in rows]
-        inputs = [as_input(r, at_handoff) for r in rows]
-
-        def scores(levels):
-            chosen = {m: [boosters[m][SWEEP.index(level)] for level in levels] for m in MOMENTS}
-            model = assemble(training, chosen, cut, replace(config, levels=levels, handoff_levels=None))
-            return estimate_scores(predict_many(model, inputs, history, REFRESH_DAYS), actual)
-
-        windows = {f"{lo}-{hi}": scores((lo, 0.5, hi, 0.99))["window"] for lo, hi in WINDOWS}
-        promises = {str(p): scores((0.05, 0.5, 0.95, p)) for p in PROMISES}
-        point = promises["0.99"]
-        out[moment] = {
-            "mae_days": point["mae_days"], "within_2d": point["within_2d"], "windows": windows,
-            "promises": {k: v["promise"] for k, v in promises.items()},
-        }
-    return out
+        items = [as_input(r, at_handoff) for r in rows]
+        clock = [r.handed_over_at if at_handoff else r.purchased_at for r in rows]
+        matrix = features_for(model, moment, items, clock, [r.origin for r in rows], history, REFRESH_DAYS)
+        table = np.empty((len(rows), HORIZON + 1), dtype=np.int64)
+        for i, (row, at) in enumerate(zip(rows, clock, strict=True)):
+            calendar = destination_calendar(row, model.cutoff_hour)
+            start = calendar.clock_start(at)
+            table[i] = [calendar.add_business_days(start, k).toordinal() for k in range(HORIZON + 1)]
+        samples[moment] = Sample(
+            np.log1p(np.maximum(booster_days(model, moment, matrix), 0.0)),
+            matrix[:, FEATURE_NAMES[moment].index(REGIME_FEATURE[moment])],
+            table, np.asarray([r.delivered_at.date().toordinal() for r in rows]),
+        )
+    return samples
 
 
-def choose(folds: list[dict]) -> dict:
-    """Narrowest window whose mean coverage reaches 80%, narrowest promise met 95% of the time
-    (the most cautious tried when none is), per moment; equal weight per month."""
+def pooled(samples: list[Sample]) -> Sample:
+    return Sample(*(np.concatenate([getattr(s, f) for s in samples]) for f in ("logs", "share", "days_table", "actual")))
+
+
+def narrowest_spread(sample: Sample) -> Spread:
+    """Earliest and latest scales whose window holds 80% at the least mean width; the smallest promise
+    scale met 95%. With no pair reaching 80%, the widest window tried."""
+    low = np.stack([sample.dates(0, s) for s in SCALES], 1)
+    high = np.stack([sample.dates(2, s) for s in SCALES], 1)
+    after_low = (low <= sample.actual[:, None]).astype(np.float64)
+    before_high = (high >= sample.actual[:, None]).astype(np.float64)
+    coverage = after_low.T @ before_high / len(sample.actual)
+    width = high.mean(0)[None, :] - low.mean(0)[:, None]
+    width = np.where(coverage >= 0.8, width, np.inf)
+    i, j = np.unravel_index(np.argmin(width), width.shape) if np.isfinite(width).any() else (-1, -1)
+    met = np.asarray([(sample.dates(3, s) >= sample.actual).mean() for s in SCALES])
+    k = int(np.argmax(met >= 0.95)) if (met >= 0.95).any() else len(SCALES) - 1
+    return Spread(float(SCALES[i]), float(SCALES[j]), float(SCALES[k]))
+
+
+def scores(sample: Sample, calibration: Calibration) -> dict[str, float]:
+    parts = []
+    for strained, spread in ((False, calibration.steady), (True, calibration.strained)):
+        s = sample.regime(calibration.strained_below, strained)
+        low, high, promise = s.dates(0, spread.earliest), s.dates(2, spread.latest), s.dates(3, spread.promise)
+        parts.append(np.column_stack([(low <= s.actual) & (s.actual <= high), high - low,
+                                      promise >= s.actual, promise - s.actual]))
+    coverage, width, on_time, slack = np.concatenate(parts).mean(0)
+    return {"coverage": coverage, "width": width, "on_time": on_time, "slack": slack}
+
+
+def choose(folds: list[dict[str, Sample]]) -> dict:
     chosen = {}
-    for moment in ("placed", "handoff"):
-        cover = {w: fmean(f[moment]["windows"][w]["coverage"] for f in folds) for w in folds[0][moment]["windows"]}
-        width = {w: fmean(f[moment]["windows"][w]["mean_width_days"] for f in folds) for w in cover}
-        met = {p: fmean(f[moment]["promises"][p]["on_time"] for f in folds) for p in folds[0][moment]["promises"]}
-        window = min((w for w in cover if cover[w] >= 0.8), key=width.get, default=max(cover, key=cover.get))
-        promise = next((p for p in sorted(met, key=float) if met[p] >= 0.95), max(met, key=float))
+    for moment in MOMENTS:
+        months = [f[moment] for f in folds]
+        everything = pooled(months)
+        best, candidates = None, []
+        for threshold in THRESHOLDS:
+            steady, strained = everything.regime(threshold, False), everything.regime(threshold, True)
+            spreads = [narrowest_spread(s) if len(s.actual) else Spread() for s in (steady, strained)]
+            calibration = Calibration(threshold, *spreads)
+            means = {k: float(np.mean([scores(m, calibration)[k] for m in months])) for k in ("coverage", "width", "on_time", "slack")}
+            candidates.append({"calibration": calibration.to_json(), **{k: round(v, 3) for k, v in means.items()}})
+            if best is None or means["width"] + means["slack"] < best[1]["width"] + best[1]["slack"]:
+                best = (calibration, means)
+        calibration, means = best
+        likely = [m.dates(1, 1.0) - m.actual for m in months]
         chosen[moment] = {
-            "window": window, "coverage": round(cover[window], 4), "width": round(width[window], 2),
-            "promise": promise, "on_time": round(met[promise], 4),
-            "mae_days": round(fmean(f[moment]["mae_days"] for f in folds), 3),
-            "within_2d": round(fmean(f[moment]["within_2d"] for f in folds), 4),
+            "calibration": calibration.to_json(), **{k: round(v, 4) for k, v in means.items()},
+            "mae_days": round(float(np.mean([np.abs(e).mean() for e in likely])), 3),
+            "within_2d": round(float(np.mean([(np.abs(e) <= 2).mean() for e in likely])), 4),
+            "strained_share": round(float(np.mean(~(everything.share >= calibration.strained_below))), 3),
+            "candidates": candidates,
         }
     return chosen
+
+
+def month_line(month: tuple[int, int], samples: dict[str, Sample]) -> dict:
+    out: dict = {"fold": f"{month[0]}-{month[1]:02d}"}
+    for moment, sample in samples.items():
+        error = sample.dates(1, 1.0) - sample.actual
+        raw = scores(sample, Calibration())
+        out[moment] = {"n": len(error), "mae_days": round(float(np.abs(error).mean()), 3),
+                       "within_2d": round(float((np.abs(error) <= 2).mean()), 4),
+                       "boosters_p10_p90_cover": round(raw["coverage"], 4), "boosters_p95_met": round(raw["on_time"], 4),
+                       "regime_share_median": round(float(np.nanmedian(sample.share)), 3)}
+    return out
 
 
 def main() -> None:
@@ -89,15 +166,15 @@ def main() -> None:
     args = parser.parse_args()
     orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
     known = usable(orders.rows, CUTOFF)
-    config = replace(TrainConfig(), **json.loads(args.config), levels=SWEEP, handoff_levels=None)
+    config = replace(TrainConfig(), **json.loads(args.config))
     # orders delivered after the cut-off were still in flight at every moment validated
     history = index_history(known, config.cutoff_hour, in_flight_at(orders.rows, CUTOFF))
     folds = []
     for text in args.months.split(","):
         started = time.perf_counter()
-        year, month = map(int, text.split("-"))
-        folds.append(fold_scores(orders.rows, known, history, (year, month), config))
-        print(json.dumps({**folds[-1], "config": json.loads(args.config),
+        month = tuple(map(int, text.split("-")))
+        folds.append(fold_samples(orders.rows, known, history, month, config))
+        print(json.dumps({**month_line(month, folds[-1]), "config": json.loads(args.config),
                           "seconds": round(time.perf_counter() - started, 1)}), flush=True)
     print(json.dumps({"config": json.loads(args.config), "chosen": choose(folds)}), flush=True)
 

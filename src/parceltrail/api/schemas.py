@@ -109,7 +109,7 @@ class DestinationOut(BaseModel):
 
 
 class EstimateOut(BaseModel):
-    """When the package should arrive: a window (P10-P90 dates), the likeliest day, and a promise date
+    """When the package should arrive: a window meant to hold 80% of deliveries, the likeliest day, and a promise date
     meant to be met 95% of the time; ``source`` says what the estimate rests on, ``reason`` why it moved."""
 
     earliest: date

@@ -46,7 +46,7 @@ def _table(result: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(title=f"Olist backtest: {result['n_train']} training orders, {result['n_test']} test orders")
-    for column in ("predictor", "MAE d", "±1 d", "±2 d", "±3 d", "P10-P90 cover", "width d", "promise met", "slack d"):
+    for column in ("predictor", "MAE d", "±1 d", "±2 d", "±3 d", "80% window cover", "width d", "promise met", "slack d"):
         table.add_column(column, justify="right" if column != "predictor" else "left")
 
     def pct(x: float | None) -> str:

@@ -67,7 +67,7 @@ def _print_table(items: list[Package], estimates: dict[str, StoredEstimate]) -> 
     from rich.table import Table
 
     table = Table(title=f"{len(items)} packages", title_justify="left")
-    for column in ("tracking number", "carrier", "status", "last scan (UTC)", "arrives (P10-P90)", "promise"):
+    for column in ("tracking number", "carrier", "status", "last scan (UTC)", "arrives (80% window)", "promise"):
         table.add_column(column)
     for p in items:
         e = estimates.get(p.id)

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parceltrail.eta.features import TARGETS
+from parceltrail.eta.calibration import IDENTITY, Calibration
+from parceltrail.eta.features import MOMENTS, TARGETS
 from parceltrail.eta.single_row import SingleRow
 from parceltrail.eta.stats import StatsSnapshot
 
 FORMAT = "parceltrail-eta-model"
-VERSION = 3  # 2: the "target" field (what the boosters learn); 3: flow features and the pace they give
+# 2: the "target" field (what the boosters learn); 3: flow features and the pace they give;
+# 4: boosters always at QUANTILES, moved by a per-regime "calibration"
+VERSION = 4
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 
@@ -35,6 +38,9 @@ def check_header(data: Any) -> None:
         raise ModelFileError("model file has unexpected quantiles")
     if data.get("target") not in TARGETS:
         raise ModelFileError(f"model file has an unknown target {data.get('target')!r}")
+    calibration = data.get("calibration")
+    if not isinstance(calibration, dict) or set(calibration) != set(MOMENTS):
+        raise ModelFileError(f"model file needs a calibration for each of {', '.join(MOMENTS)}")
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Model:
     n_rows: int
     trained_as_of: str
     facts: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Calibration] = field(default_factory=lambda: dict(IDENTITY))
     _single_row: dict[str, SingleRow] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def single_row(self, moment: str) -> SingleRow:
@@ -69,6 +76,7 @@ class Model:
             "n_rows": self.n_rows,
             "trained_as_of": self.trained_as_of,
             "facts": self.facts,
+            "calibration": {m: c.to_json() for m, c in self.calibration.items()},
             "vocab": self.vocab,
             "snapshot": self.snapshot.to_json(),
             "boosters": {m: [b.model_to_string() for b in bs] for m, bs in self.boosters.items()},
@@ -82,6 +90,10 @@ class Model:
         import lightgbm
 
         check_header(data)
+        try:
+            calibration = {m: Calibration.from_json(c) for m, c in data["calibration"].items()}
+        except ValueError as error:
+            raise ModelFileError(f"model file {error}") from None
         boosters = {
             m: [lightgbm.Booster(model_str=text) for text in texts] for m, texts in data["boosters"].items()
         }
@@ -94,6 +106,7 @@ class Model:
             n_rows=int(data["n_rows"]),
             trained_as_of=str(data["trained_as_of"]),
             facts=dict(data.get("facts", {})),
+            calibration=calibration,
         )
 
     @classmethod

@@ -63,9 +63,9 @@ class PredictionInput:
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
-    earliest: date  # P10
+    earliest: date  # earliest..latest: the window meant to hold 80% of deliveries
     likely: date  # P50
-    latest: date  # P90
+    latest: date
     promise: date  # meant to be met 95% of the time
     confidence: str  # high | medium | low
     source: str  # model | blended | carrier_standard | carrier_scan
@@ -102,16 +102,41 @@ def _confidence(quantiles: list[float], source: str) -> str:
     return "medium" if source == "carrier_standard" and label == "high" else label
 
 
-def _learned(model: Model, model_moment: str, matrix: Any) -> list[list[float]]:
+def booster_days(model: Model, model_moment: str, matrix: Any) -> np.ndarray:
+    """The boosters' own P10, P50, P90 and P95 in working days, before calibration."""
     if len(matrix) == 1:  # one package, the live path: skip Booster.predict's per-call setup
         raw = np.asarray([model.single_row(model_moment)(matrix[0])])
     else:
         raw = np.column_stack([booster.predict(matrix, num_threads=1) for booster in model.boosters[model_moment]])
-    return from_target(model.target, model_moment, matrix, raw).tolist()
+    return from_target(model.target, model_moment, matrix, raw)
+
+
+def _learned(model: Model, model_moment: str, matrix: Any) -> list[list[float]]:
+    days = booster_days(model, model_moment, matrix)
+    return model.calibration[model_moment].apply(model_moment, matrix, days).tolist()
+
+
+def features_for(
+    model: Model, model_moment: str, items: list[PredictionInput], clock_at: list[datetime], places: list[Place],
+    history: HistoryIndex | None = None, history_lag_days: float = 0.0,
+) -> np.ndarray:
+    """Model inputs for ``items`` at their moments, history read from ``history`` (each moment less
+    ``history_lag_days``) or, without it, from the model's snapshot."""
+    moments = [epoch_days(at) for at in clock_at]
+    if history is None:
+        summaries = snapshot_summaries(items, places, model.snapshot)
+        staleness = [max(0.0, t - model.snapshot.as_of) for t in moments]
+    else:
+        summaries = index_summaries(items, history, np.asarray(moments) - history_lag_days, places)
+        staleness = [history_lag_days] * len(items)
+    return feature_matrix(
+        model_moment, items, clock_at=clock_at, summaries=summaries, staleness_days=staleness,
+        vocab=model.vocab, cutoff_hour=model.cutoff_hour, origins=places,
+    )
 
 
 def _monotone(q: list[float]) -> list[float]:
-    """P10 <= P50 <= P90 <= promise, all >= 0: quantile models trained apart can cross."""
+    """earliest <= likely <= latest <= promise, all >= 0: quantile models trained apart can cross."""
     out, floor = [], 0.0
     for value in q:
         floor = max(floor, float(value))
@@ -187,18 +212,9 @@ def predict_many(
             continue
         learned: list[list[float]] | None = None
         if model is not None:
-            chosen = [items[i] for i, _, _ in group]
-            places = [place for _, _, place in group]
-            moments = [epoch_days(at) for _, at, _ in group]
-            if history is None:
-                summaries = snapshot_summaries(chosen, places, model.snapshot)
-                staleness = [max(0.0, t - model.snapshot.as_of) for t in moments]
-            else:
-                summaries = index_summaries(chosen, history, np.asarray(moments) - history_lag_days, places)
-                staleness = [history_lag_days] * len(group)
-            matrix = feature_matrix(
-                model_moment, chosen, clock_at=[at for _, at, _ in group], summaries=summaries,
-                staleness_days=staleness, vocab=model.vocab, cutoff_hour=model.cutoff_hour, origins=places,
+            matrix = features_for(
+                model, model_moment, [items[i] for i, _, _ in group], [at for _, at, _ in group],
+                [place for _, _, place in group], history, history_lag_days,
             )
             learned = _learned(model, model_moment, matrix)
         for k, (i, at, place) in enumerate(group):

@@ -10,13 +10,15 @@ Recent rows weigh more (half-life) so the model follows a network that speeds up
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from parceltrail.eta.calibration import Calibration, Spread
 from parceltrail.eta.features import (
     CATEGORICAL,
+    HANDOFF,
     FEATURE_NAMES,
     MOMENTS,
     PLACED,
@@ -31,10 +33,16 @@ from parceltrail.eta.features import (
     to_target,
 )
 from parceltrail.eta.history import HistoryRow, InFlight, in_flight_at
-from parceltrail.eta.model import Model, check_header
+from parceltrail.eta.model import QUANTILES, Model, check_header
 from parceltrail.eta.stats import HistoryIndex, StatsSnapshot
 
 MIN_ROWS = 50  # below this a shop's predictions come from the carrier-standard prior alone
+
+# chosen by bench/eta_tune.py on six validation months (docs/delivery-dates.md)
+CHOSEN = {
+    PLACED: Calibration(0.7, steady=Spread(1.45, 0.6, 1.05), strained=Spread(1.85, 1.05, 1.4)),
+    HANDOFF: Calibration(0.0, steady=Spread(1.45, 0.9, 1.3)),  # no split narrowed handoff dates
+}
 
 Progress = Callable[[str, int, int], None]
 """progress(step, done, total): called while features are built and boosters are trained."""
@@ -49,9 +57,8 @@ class TrainConfig:
     staleness_days: float = 2.0  # history seen in training is up to this old, as at prediction time
     censor_days: float = 35.0  # targets purchased this close to the cut-off are missing their slow tail
     reweight_censored: bool = False  # instead of leaving them out, up-weight slow parcels (IPCW)
-    # quantile trained per output (earliest, likely, latest, promise) at order time and at handoff
-    levels: tuple[float, ...] = (0.1, 0.5, 0.95, 0.99)
-    handoff_levels: tuple[float, ...] | None = (0.05, 0.5, 0.9, 0.98)  # None: the same as ``levels``
+    # how far window and promise sit from the likely day, per moment and regime (eta.calibration)
+    calibration: Mapping[str, Calibration] = field(default_factory=lambda: dict(CHOSEN))
     target: str = RELATIVE  # what the boosters learn (features.to_target)
     cutoff_hour: int = 14
     num_trees: int = 120
@@ -60,9 +67,6 @@ class TrainConfig:
     min_data_in_leaf: int = 40
     num_threads: int = 2
     seed: int = 7
-
-    def levels_for(self, moment: str) -> tuple[float, ...]:
-        return self.levels if moment == PLACED or self.handoff_levels is None else self.handoff_levels
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ def fit_boosters(
     import numpy as np
 
     boosters: dict[str, list] = {}
-    total, done, now = sum(len(config.levels_for(m)) for m in MOMENTS), 0, epoch_days(as_of)
+    total, done, now = len(QUANTILES) * len(MOMENTS), 0, epoch_days(as_of)
     for moment in MOMENTS:
         names = FEATURE_NAMES[moment]
         purchased = training.purchased[moment]
@@ -172,7 +176,7 @@ def fit_boosters(
         # a second OpenMP thread only pays on large sets; on small ones its spin-waits cost more than it
         # saves, badly so on a machine shared with other jobs
         threads = config.num_threads if int(keep.sum()) >= 20_000 else 1
-        for alpha in config.levels_for(moment):
+        for alpha in QUANTILES:
             params = {
                 "objective": "quantile", "alpha": alpha, "learning_rate": config.learning_rate,
                 "num_leaves": config.num_leaves, "min_data_in_leaf": config.min_data_in_leaf,
@@ -212,7 +216,8 @@ def assemble(training: TrainingSet, boosters: dict[str, list], as_of: datetime, 
         target=config.target,
         n_rows=len(training.targets[PLACED]),
         trained_as_of=as_of.isoformat(),
-        facts={"config": {k: v for k, v in config.__dict__.items()}},
+        calibration=dict(config.calibration),
+        facts={"config": {k: v for k, v in config.__dict__.items() if k != "calibration"}},
     )
 
 

@@ -18,8 +18,24 @@ def test_saved_model_predicts_the_same_after_loading(shop_model: Model, tmp_path
     item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
     assert predict(loaded, item) == predict(shop_model, item)
     header = json.loads(path.read_text())
-    assert header["format"] == "parceltrail-eta-model" and header["version"] == 3 and header["target"] == "log_ratio_to_recent"
+    assert header["format"] == "parceltrail-eta-model" and header["version"] == 4 and header["target"] == "log_ratio_to_recent"
+    assert loaded.calibration == shop_model.calibration and header["calibration"]["placed"]["strained_below"] > 0
     assert path.stat().st_size < 2_000_000
+
+
+def test_a_file_without_a_usable_calibration_is_refused(shop_model: Model, tmp_path: Path) -> None:
+    data = shop_model.to_json()
+    del data["calibration"]["handoff"]
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps(data))
+    with pytest.raises(ModelFileError, match="calibration for each of placed, handoff"):
+        Model.load(missing)
+    data = shop_model.to_json()
+    data["calibration"]["placed"]["steady"] = [1.0, -2.0, 1.0]
+    negative = tmp_path / "negative.json"
+    negative.write_text(json.dumps(data))
+    with pytest.raises(ModelFileError, match="spread latest must be a number in"):
+        Model.load(negative)
 
 
 def test_unknown_version_and_foreign_files_are_refused(shop_model: Model, tmp_path: Path) -> None:

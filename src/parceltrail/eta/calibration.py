@@ -1,0 +1,92 @@
+"""How far the window and the promise sit from the likely day, by the state of the network.
+
+The boosters are trained at P10, P50, P90 and P95. On validation months their spread is right on
+average but wrong in every month: too wide while the network runs steady, too narrow in a jam. So
+each output is moved along its own side of the median, in log days: earliest = m - s * (m - P10),
+latest = m + s * (P90 - m), promise = m + s * (P95 - m), with one scale per side, moment and regime,
+chosen on validation months so the window holds 80% of deliveries and the promise 95% *within each
+regime*, as narrow as that allows (bench/eta_tune.py; docs/delivery-dates.md).
+
+The regime is read at prediction time from the flow features: the share of the destination's
+orders placed 10-20 days ago (handoffs 7-14 days ago) already delivered. Below the threshold the
+network is strained; with too few recent orders to tell, it is treated as strained too.
+Scaling in log days keeps the outputs ordered (every scale is positive) and makes the same scale
+mean the same thing on a 2-day lane and a 20-day one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, PLACED
+
+REGIME_FEATURE = {PLACED: "placed_late_delivered", HANDOFF: "handed_late_delivered"}
+_REGIME_COLUMN = {m: FEATURE_NAMES[m].index(name) for m, name in REGIME_FEATURE.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """Scales of the trees' own distances from the median: 1.0 keeps a booster's quantile as trained."""
+
+    earliest: float = 1.0
+    latest: float = 1.0
+    promise: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("earliest", "latest", "promise"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and 0 < value <= 10):
+                raise ValueError(f"spread {name} must be a number in (0, 10], got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """One moment's spreads: ``steady`` where the late cohort's delivered share is at least
+    ``strained_below``, ``strained`` elsewhere (0.0: one spread for every regime)."""
+
+    strained_below: float = 0.0
+    steady: Spread = Spread()
+    strained: Spread = Spread()
+
+    def strained_rows(self, moment: str, matrix: np.ndarray) -> np.ndarray:
+        share = matrix[:, _REGIME_COLUMN[moment]]
+        return ~(share >= self.strained_below)  # NaN (too few orders to tell) counts as strained
+
+    def apply(self, moment: str, matrix: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Working days for (earliest, likely, latest, promise) from the boosters' (P10, P50, P90, P95)."""
+        logs = np.log1p(np.maximum(days, 0.0))
+        strained = self.strained_rows(moment, matrix)
+        scales = np.where(
+            strained[:, None],
+            [[self.strained.earliest, self.strained.latest, self.strained.promise]],
+            [[self.steady.earliest, self.steady.latest, self.steady.promise]],
+        )
+        likely = logs[:, 1]
+        out = np.column_stack([
+            likely - scales[:, 0] * (likely - logs[:, 0]),
+            likely,
+            likely + scales[:, 1] * (logs[:, 2] - likely),
+            likely + scales[:, 2] * (logs[:, 3] - likely),
+        ])
+        return np.maximum(np.expm1(out), 0.0)  # a stretched earliest can fall below the clock start
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "strained_below": self.strained_below,
+            "steady": [self.steady.earliest, self.steady.latest, self.steady.promise],
+            "strained": [self.strained.earliest, self.strained.latest, self.strained.promise],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Calibration:
+        try:
+            return cls(float(data["strained_below"]), Spread(*map(float, data["steady"])),
+                       Spread(*map(float, data["strained"])))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"calibration: expected strained_below and two spreads of three scales ({error})") from None
+
+
+IDENTITY = {PLACED: Calibration(), HANDOFF: Calibration()}

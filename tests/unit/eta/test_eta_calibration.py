@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parceltrail.eta.calibration import REGIME_FEATURE, Calibration, Spread
+from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, PLACED
+
+# the boosters' P10, P50, P90 and P95 in working days, for three packages
+DAYS = np.asarray([[2.0, 4.0, 8.0, 10.0], [2.0, 4.0, 8.0, 10.0], [2.0, 4.0, 8.0, 10.0]])
+
+
+def matrix(moment: str, shares: list[float]) -> np.ndarray:
+    out = np.zeros((len(shares), len(FEATURE_NAMES[moment])))
+    out[:, FEATURE_NAMES[moment].index(REGIME_FEATURE[moment])] = shares
+    return out
+
+
+def test_scales_of_one_keep_the_boosters_quantiles() -> None:
+    out = Calibration().apply(PLACED, matrix(PLACED, [0.9, 0.2, np.nan]), DAYS)
+    assert np.allclose(out, DAYS)
+
+
+def test_a_steady_network_gets_the_steady_spread_and_a_strained_or_unknown_one_the_strained() -> None:
+    calibration = Calibration(0.7, steady=Spread(1.0, 0.5, 1.0), strained=Spread(1.0, 2.0, 1.5))
+    out = calibration.apply(HANDOFF, matrix(HANDOFF, [0.85, 0.4, np.nan]), DAYS)
+    steady, strained, unknown = out
+    assert steady[1] == pytest.approx(4.0) and strained[1] == pytest.approx(4.0)  # the likely day never moves
+    # latest at half the log distance from the median: sqrt(5 * 9) - 1 working days
+    assert steady[2] == pytest.approx(np.sqrt(5 * 9) - 1)
+    assert strained[2] > 8.0 and strained[3] > 10.0 and steady[3] == pytest.approx(10.0)
+    assert np.allclose(unknown, strained)
+
+
+def test_calibrated_outputs_stay_ordered_around_the_likely_day() -> None:
+    rng = np.random.default_rng(3)
+    days = np.sort(rng.uniform(0, 30, size=(200, 4)), axis=1)
+    shares = rng.uniform(0, 1, size=200)
+    for earliest, latest, promise in rng.uniform(0.3, 3.0, size=(20, 3)):
+        out = Calibration(0.6, Spread(earliest, latest, promise), Spread(latest, promise, earliest)).apply(
+            PLACED, matrix(PLACED, list(shares)), days)
+        assert (out[:, 0] <= out[:, 1] + 1e-9).all() and (out[:, 1] <= out[:, 2] + 1e-9).all()
+        assert (out[:, 1] <= out[:, 3] + 1e-9).all() and (out[:, 0] >= -1e-9).all()
+
+
+def test_a_spread_must_be_positive_and_a_calibration_round_trips() -> None:
+    with pytest.raises(ValueError, match="spread promise must be a number in"):
+        Spread(1.0, 1.0, 0.0)
+    calibration = Calibration(0.65, Spread(1.4, 0.6, 1.0), Spread(1.8, 1.05, 1.4))
+    assert Calibration.from_json(calibration.to_json()) == calibration
+    with pytest.raises(ValueError, match="calibration: expected strained_below"):
+        Calibration.from_json({"steady": [1, 1, 1]})
