@@ -135,3 +135,29 @@ def test_refresh_counts_the_shops_parcels_still_in_flight(uow, database_url):
         model = eta.Model.from_json(json.loads(uow.history.model_body(shop.id)))
     # the cohort placed 5-10 days before Nov 1: 30 shipped orders, a third of them delivered
     assert model.snapshot.summary("placed_flow", "US")[2] == round(10 / 30, 4)
+
+
+def test_a_model_file_from_an_older_version_falls_back_to_carrier_standards(uow, database_url):
+    from parceltrail.services.history import refresh_shop_models, train_shop_model
+
+    shop = create_shop(uow, "Upgraded").shop
+    deliver_history(uow, shop.id, 60)
+    train_shop_model(uow, shop.id)
+    with uow:  # what an install upgraded from the previous file version holds
+        info = uow.history.model_info(shop.id)
+        body = json.loads(uow.history.model_body(shop.id))
+        uow.history.put_model(shop.id, info.trained_at + timedelta(seconds=1), info.n_rows,
+                              json.dumps({**body, "version": 3}))
+        uow.commit()
+
+    fresh = register_package(uow, shop.id, "OLD000001", "ups", destination=Address("10001", "US"),
+                             origin=Address("40213", "US"), service="ground").package
+    assert get_package(uow, shop.id, fresh.id).estimate.source == "carrier_standard"
+    assert refresh_shop_models(uow) == 0  # skipped, not crashed
+    shown = cli(database_url, "eta", "show", "--shop", shop.id)
+    assert shown.returncode == 0 and "new estimates come from: carrier_standard" in shown.stdout
+    retrained = cli(database_url, "eta", "train", "--shop", shop.id)
+    assert retrained.returncode == 0, retrained.stderr
+    again = register_package(uow, shop.id, "OLD000002", "ups", destination=Address("10001", "US"),
+                             origin=Address("40213", "US"), service="ground").package
+    assert get_package(uow, shop.id, again.id).estimate.source == "blended"

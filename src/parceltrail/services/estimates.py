@@ -9,6 +9,7 @@ Until a shop has a trained model, estimates come from the carriers' published st
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,26 +21,33 @@ from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 
 def shop_model(uow: UnitOfWork, shop_id: str) -> eta.Model | None:
-    """The shop's trained model (loaded once per training), or None while it has none."""
+    """The shop's trained model (loaded once per training), or None while it has none or its file is
+    from a version this one cannot read (then estimates use carrier standards until it is retrained)."""
     info = uow.history.model_info(shop_id)
     if info is None:
         return None
     return _load_model(shop_id, (info.trained_at, info.history_as_of), uow)
 
 
-_MODELS: dict[tuple[str, tuple[datetime, datetime | None]], eta.Model] = {}
+_MODELS: dict[tuple[str, tuple[datetime, datetime | None]], eta.Model | None] = {}
 
 
-def _load_model(shop_id: str, version: tuple[datetime, datetime | None], uow: UnitOfWork) -> eta.Model:
+def _load_model(shop_id: str, version: tuple[datetime, datetime | None], uow: UnitOfWork) -> eta.Model | None:
     key = (shop_id, version)
     if key not in _MODELS:
         body = uow.history.model_body(shop_id)
         if len(_MODELS) > 64:  # a model per shop: keep memory bounded on a many-shop server
             _MODELS.clear()
-        _MODELS[key] = eta.Model.from_json(json.loads(body))
+        try:
+            _MODELS[key] = eta.Model.from_json(json.loads(body))
+        except eta.ModelFileError as error:
+            log.warning("shop %s: %s; estimates use carrier standards until `parceltrail eta train --shop %s`",
+                        shop_id, error, shop_id)
+            _MODELS[key] = None
     return _MODELS[key]
 
 
+log = logging.getLogger("parceltrail.estimates")
 _BEFORE_HANDOFF = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.CANCELLED, Status.EXPIRED})
 _PRIOR = eta.CarrierStandards()
 _NO_MORE_ESTIMATES = frozenset({Status.RETURNED, Status.CANCELLED, Status.EXPIRED})

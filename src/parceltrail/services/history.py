@@ -111,12 +111,22 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
         delivered = uow.history.delivered_count(shop_id)
         info = uow.history.model_info(shop_id)
         body = uow.history.model_body(shop_id) if info is not None else None
-    if info is None:
+    data = json.loads(body) if body else None
+    if info is None or not _readable(data):
         source = "carrier_standard"
     else:
         source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
-    network = StatsSnapshot.from_json(json.loads(body)["snapshot"]).network() if body else {}
+    network = StatsSnapshot.from_json(data["snapshot"]).network() if _readable(data) else {}
     return ModelStatus(delivered, info, source, network)
+
+
+def _readable(data: object) -> bool:
+    """A stored model file of the version this parceltrail reads (an older one waits for retraining)."""
+    try:
+        eta.check_header(data)
+    except eta.ModelFileError:
+        return False
+    return True
 
 
 def refresh_shop_models(uow: UnitOfWork) -> int:
@@ -133,10 +143,10 @@ def refresh_shop_models(uow: UnitOfWork) -> int:
     for info in infos:
         with uow.read():
             body = uow.history.model_body(info.shop_id)
-        if body is None:
+        if body is None or not _readable(data := json.loads(body)):
             continue
         now = utcnow()
-        refreshed_body = eta.refresh_file(json.loads(body), shop_history(uow, info.shop_id), now,
+        refreshed_body = eta.refresh_file(data, shop_history(uow, info.shop_id), now,
                                           shop_in_flight(uow, info.shop_id))
         with uow:
             if uow.history.put_history(info.shop_id, info.trained_at, now,
