@@ -3,15 +3,15 @@
 Each fold trains the boosters (P10, P50, P90, P95) on orders known at the first day of a month and
 predicts that month's orders (all delivered before the backtest cut-off, 2018-06-01), with lane and
 seller history re-read daily as the worker does: the shape of the backtest, never touching a test
-order. The six months span a steady network (Aug, Oct 2017), slowdowns (Dec 2017, Feb and Mar 2018)
-and a speed-up (Apr 2018).
+order. The ten months (July 2017 to April 2018; May's orders were not all delivered by the cut-off)
+span a steady network (Jul-Oct 2017), slowdowns (Nov 2017 to Mar 2018) and a speed-up (Apr 2018).
 
 Then, per moment, every candidate regime threshold splits the validation orders into steady and
 strained (eta.calibration), and for each regime the scales of earliest and latest are the pair whose
 window holds at least 80% of that regime's orders (pooled over the months) at the least mean width;
 the promise scale is the smallest met by at least 95% of them. The threshold kept is the one whose
 windows and promises are together the narrowest: the lowest mean window width plus mean promise
-slack, each a mean over the six months. The last line is the choice, as eta.training.CHOSEN holds it.
+slack, each a mean over the months. The last line is the choice, as eta.training.CHOSEN holds it.
 Run: .venv/bin/python -P bench/eta_tune.py [--olist DIR] [--config '{"censor_days": 14}']
 """
 
@@ -35,7 +35,7 @@ from parceltrail.eta.predict import booster_days, features_for
 from parceltrail.eta.training import TrainConfig, assemble, build_training_set, fit_boosters, usable
 
 CUTOFF = datetime(2018, 6, 1, tzinfo=BRAZIL)
-MONTHS = [(2017, 8), (2017, 10), (2017, 12), (2018, 2), (2018, 3), (2018, 4)]
+MONTHS = [(2017, m) for m in range(7, 13)] + [(2018, m) for m in range(1, 5)]
 THRESHOLDS = (0.0, 0.55, 0.6, 0.65, 0.7, 0.75)  # 0.0: one spread for every regime
 SCALES = np.round(np.arange(0.5, 3.0001, 0.05), 2)
 HORIZON = 90  # working days a date table reaches; a longer quantile is clipped to it

@@ -38,10 +38,10 @@ from parceltrail.eta.stats import HistoryIndex, StatsSnapshot
 
 MIN_ROWS = 50  # below this a shop's predictions come from the carrier-standard prior alone
 
-# chosen by bench/eta_tune.py on six validation months (docs/delivery-dates.md)
+# chosen by bench/eta_tune.py on ten validation months (docs/delivery-dates.md)
 CHOSEN = {
-    PLACED: Calibration(0.7, steady=Spread(1.45, 0.6, 1.05), strained=Spread(1.85, 1.05, 1.4)),
-    HANDOFF: Calibration(0.0, steady=Spread(1.45, 0.9, 1.3)),  # no split narrowed handoff dates
+    PLACED: Calibration(0.75, steady=Spread(1.3, 0.75, 1.15), strained=Spread(1.55, 1.05, 1.4)),
+    HANDOFF: Calibration(0.7, steady=Spread(1.3, 0.6, 1.05), strained=Spread(1.4, 1.05, 1.4)),
 }
 
 Progress = Callable[[str, int, int], None]
