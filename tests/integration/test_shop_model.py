@@ -50,7 +50,10 @@ def test_train_then_show_then_estimates_blend(uow, database_url):
     deliver_history(uow, shop.id, 120)
 
     before = json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)
-    assert before == {"shop_id": shop.id, "delivered_packages": 120, "source": "carrier_standard", "model": None}
+    nothing_recent = {"delivered": 0, "inside_window": None, "promise_met": None, "mean_promise_slack_days": None,
+                      "likely_within_1d": None}
+    assert before == {"shop_id": shop.id, "delivered_packages": 120, "source": "carrier_standard", "model": None,
+                      "track_record": {"days": 30, "placed": nothing_recent, "handoff": nothing_recent}}
     trained = cli(database_url, "eta", "train", "--shop", shop.id, "--json")
     assert trained.returncode == 0, trained.stderr
     assert json.loads(trained.stdout)["n_rows"] == 120
@@ -161,3 +164,49 @@ def test_a_model_file_from_an_older_version_falls_back_to_carrier_standards(uow,
     again = register_package(uow, shop.id, "OLD000002", "ups", destination=Address("10001", "US"),
                              origin=Address("40213", "US"), service="ground").package
     assert get_package(uow, shop.id, again.id).estimate.source == "blended"
+
+
+def test_track_record_says_how_the_first_estimates_held_on_the_shops_own_parcels(uow, database_url):
+    from parceltrail.services.scans import record_scans
+    from parceltrail.services.track_record import track_record
+
+    shop = create_shop(uow, "Record").shop
+    start = datetime(2026, 9, 1, 15, tzinfo=UTC)
+    deliver_history(uow, shop.id, 40, start)  # stored without revisions: estimated at order time only
+    clock = ManualClock(start + timedelta(days=15))
+    set_clock(clock)
+    try:
+        for i in range(3):  # these three are estimated again when the carrier takes them
+            package = register_package(uow, shop.id, f"SEEN{i:06d}", "ups", destination=Address("10001", "US"),
+                                       origin=Address("40213", "US"), service="ground").package
+            clock.advance(timedelta(hours=5))
+            record_scans(uow, shop.id, {package.id: [
+                TrackingEvent.create(clock.now(), "in_transit", "picked_up", carrier_code="PU")]}, "api")
+            clock.advance(timedelta(days=1 + i))
+            record_scans(uow, shop.id, {package.id: [
+                TrackingEvent.create(clock.now(), "delivered", carrier_code="DL")]}, "api")
+        clock.advance(timedelta(days=1))
+        record = track_record(uow, shop.id)
+    finally:
+        set_clock(WallClock())
+    assert record["placed"].delivered == 43 and record["handoff"].delivered == 3
+    # the same figures, package by package, from each package's own estimate history
+    from parceltrail.services.estimates import zone_of
+
+    with uow.read():
+        delivered = uow.history.delivered(shop.id)
+        firsts = {r.id: next(e for e in uow.estimates.history(r.id) if e.moment == "placed") for r in delivered}
+    days = {r.id: r.delivered_at.astimezone(zone_of(Address(r.dest_postal_code, r.dest_country))).date()
+            for r in delivered}
+    inside = sum(firsts[i].earliest <= d <= firsts[i].latest for i, d in days.items()) / 43
+    met = sum(d <= firsts[i].promise for i, d in days.items()) / 43
+    assert record["placed"].inside_window == round(inside, 4) and record["placed"].promise_met == round(met, 4)
+    assert 0 < record["placed"].promise_met <= 1 and record["placed"].mean_promise_slack_days is not None
+    # forty days on, those deliveries are out of the 30-day record
+    set_clock(ManualClock(start + timedelta(days=60)))
+    try:
+        assert track_record(uow, shop.id)["placed"].delivered == 0
+    finally:
+        set_clock(WallClock())
+    shown = cli(database_url, "eta", "show", "--shop", shop.id)
+    assert "track record, order placed, last 30 days: no delivered package had an estimate then" in shown.stdout

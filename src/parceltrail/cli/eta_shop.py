@@ -6,7 +6,7 @@ The commands join the ``eta`` group defined in ``cli/eta.py`` (the backtest live
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from parceltrail.cli.context import open_database
 from parceltrail.cli.main import UserError
 from parceltrail.services import InvalidInput, NotFound
 from parceltrail.store import UnitOfWork
+
+if TYPE_CHECKING:
+    from parceltrail.services.track_record import MomentRecord
 
 Shop = Annotated[str, typer.Option("--shop", help="The shop id (shop_...)")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
@@ -50,6 +53,7 @@ def train(shop: Shop, as_json: AsJson = False) -> None:
 def show(shop: Shop, as_json: AsJson = False) -> None:
     """What the shop's estimates rest on: its delivered history and its trained model, if any."""
     from parceltrail.services.history import model_status
+    from parceltrail.services.track_record import TRACK_DAYS
 
     try:
         status = model_status(UnitOfWork(open_database()), shop)
@@ -64,6 +68,7 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
                 "history_as_of": (model.history_as_of or model.trained_at).isoformat(),
                 "network": status.network,
             },
+            "track_record": {"days": TRACK_DAYS, **{m: r.to_dict() for m, r in status.track_record.items()}},
         }))
         return
     typer.echo(f"delivered packages: {status.delivered}")
@@ -75,6 +80,18 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
         for country, flow in status.network.items():
             typer.echo(f"network {country}: {_flow_line(flow)}")
     typer.echo(f"new estimates come from: {status.source}")
+    for moment, record in status.track_record.items():
+        typer.echo(_record_line(moment, record, TRACK_DAYS))
+
+
+def _record_line(moment: str, record: MomentRecord, days: int) -> str:
+    """Did the estimates keep their claims on this shop's own parcels?"""
+    head = f"track record, {'order placed' if moment == 'placed' else 'carrier handoff'}, last {days} days:"
+    if not record.delivered:
+        return f"{head} no delivered package had an estimate then"
+    return (f"{head} {record.delivered} delivered; {record.inside_window:.0%} inside the window (claim 80%), "
+            f"promise met {record.promise_met:.0%} (claim 95%, mean slack {record.mean_promise_slack_days:g} d), "
+            f"likely day within ±1 day {record.likely_within_1d:.0%}")
 
 
 def _flow_line(flow: dict) -> str:

@@ -20,6 +20,7 @@ from parceltrail.core import Address
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import InvalidInput, NotFound
 from parceltrail.services.estimates import place_of, zone_of
+from parceltrail.services.track_record import MomentRecord, track_record
 from parceltrail.store import UnitOfWork
 from parceltrail.store.history import ModelInfo
 
@@ -102,6 +103,8 @@ class ModelStatus:
     """What a new estimate for this shop rests on now: carrier_standard, blended or model."""
     network: dict[str, dict[str, float | int | None]]
     """Per destination country, how the shop's parcels are moving as of the model's history (``StatsSnapshot.network``)."""
+    track_record: dict[str, MomentRecord]
+    """How the first estimates at order time and at handoff held for the last 30 days' deliveries."""
 
 
 def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
@@ -117,7 +120,7 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
     else:
         source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
     network = StatsSnapshot.from_json(data["snapshot"]).network() if _readable(data) else {}
-    return ModelStatus(delivered, info, source, network)
+    return ModelStatus(delivered, info, source, network, track_record(uow, shop_id))
 
 
 def _readable(data: object) -> bool:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, Row, func, insert, select
 
-from parceltrail.store.tables import estimates
+from parceltrail.store.tables import estimates, packages
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +68,22 @@ class EstimateRepository:
         )
         rows = self._c.execute(select(estimates).where(estimates.c.id.in_(newest.scalar_subquery()))).all()
         return {r.package_id: _to_estimate(r) for r in rows}
+
+    def first_of_delivered(self, shop_id: str, delivered_since: datetime, moments: Sequence[str]) -> list[Row]:
+        """For the shop's packages delivered since ``delivered_since``: the first estimate each got at
+        each of ``moments`` (what the buyer was told then), with the delivery time and destination."""
+        first = (
+            select(func.min(estimates.c.id))
+            .join(packages, packages.c.id == estimates.c.package_id)
+            .where(packages.c.shop_id == shop_id, packages.c.delivered_at >= delivered_since,
+                   estimates.c.moment.in_(list(moments)))
+            .group_by(estimates.c.package_id, estimates.c.moment)
+        )
+        query = (
+            select(estimates.c.moment, estimates.c.earliest, estimates.c.likely, estimates.c.latest,
+                   estimates.c.promise, estimates.c.source, packages.c.delivered_at, packages.c.dest_postal_code,
+                   packages.c.dest_country)
+            .join(packages, packages.c.id == estimates.c.package_id)
+            .where(estimates.c.id.in_(first.scalar_subquery()))
+        )
+        return self._c.execute(query).all()
