@@ -54,8 +54,10 @@ def _drain_trigger(app: FastAPI) -> Callable[[], object]:
 
 
 def _ask_worker_to_drain(app: FastAPI) -> None:
+    from parceltrail.worker.push import request_drain
+
     try:
-        _drain_trigger(app)()
+        request_drain(_drain_trigger(app))
     except Exception as error:  # noqa: BLE001 - the delivery is stored; the scheduled drain will take it
         log.warning("could not enqueue an inbox drain (%s); the scheduled drain will process the delivery",
                     type(error).__name__)

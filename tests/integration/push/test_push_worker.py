@@ -117,3 +117,26 @@ def test_deliveries_accepted_by_a_killed_server_are_drained_by_the_next_worker(t
             worker.kill()
     state = get_package(uow, shop.id, package.id).package.state
     assert (state.status, state.event_count) == (Status.DELIVERED, 8)
+
+
+def test_a_burst_of_pushes_queues_one_drain_that_takes_them_all(push_api, push_settings, engine, uow):
+    shop = create_shop(uow, "Burst").shop
+    register_package(uow, shop.id, UPS_NUMBER, "ups")
+    queue = make_queue(push_settings.queue_url)
+    register_jobs(queue, push_settings, engine)
+    queue.flush()
+    for i in range(5):
+        assert push(push_api.url, "ups", ups_body("delivered"), f"msg_burst_{i}").status_code == 202
+    wait_for(lambda: queue.pending_count() >= 1, "the API to ask for a drain")
+    time.sleep(0.5)  # the last response's background task has had its turn
+    assert queue.pending_count() == 1
+    consumer = EmbeddedConsumer(queue, workers=1, periodic=False, worker_type="thread", max_delay=0.5)
+    consumer.start()
+    try:
+        wait_for(lambda: inbox(uow) == {"done": 5}, "the one drain to take all five", seconds=15)
+        wait_for(lambda: queue.pending_count() == 0, "the queue to empty")
+        # the drain cleared the flag as it started: the next push asks for a drain of its own
+        assert push(push_api.url, "ups", ups_body("delivered"), "msg_burst_after").status_code == 202
+        wait_for(lambda: inbox(uow) == {"done": 6}, "a new drain for the later push", seconds=15)
+    finally:
+        consumer.stop(graceful=True)
