@@ -28,6 +28,7 @@ import numpy as np
 
 from parceltrail.eta.backtest import REFRESH_DAYS, as_input
 from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread
+from parceltrail.eta.calibration import strained as strained_share
 from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destination_calendar, index_history
 from parceltrail.eta.history import in_flight_at
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
@@ -58,8 +59,9 @@ class Sample:
         return np.take_along_axis(self.days_table, k[:, None], 1)[:, 0]
 
     def regime(self, threshold: float, strained: bool) -> Sample:
-        steady = self.share >= threshold
-        rows = ~steady if strained else steady
+        rows = strained_rows = strained_share(self.share, threshold)
+        if not strained:
+            rows = ~strained_rows
         return Sample(self.logs[rows], self.share[rows], self.days_table[rows], self.actual[rows])
 
 
@@ -140,7 +142,7 @@ def choose(folds: list[dict[str, Sample]]) -> dict:
             "calibration": calibration.to_json(), **{k: round(v, 4) for k, v in means.items()},
             "mae_days": round(float(np.mean([np.abs(e).mean() for e in likely])), 3),
             "within_2d": round(float(np.mean([(np.abs(e) <= 2).mean() for e in likely])), 4),
-            "strained_share": round(float(np.mean(~(everything.share >= calibration.strained_below))), 3),
+            "strained_share": round(float(np.mean(strained_share(everything.share, calibration.strained_below))), 3),
             "candidates": candidates,
         }
     return chosen

@@ -52,8 +52,7 @@ class Calibration:
     strained: Spread = Spread()
 
     def strained_rows(self, moment: str, matrix: np.ndarray) -> np.ndarray:
-        share = matrix[:, _REGIME_COLUMN[moment]]
-        return ~(share >= self.strained_below)  # NaN (too few orders to tell) counts as strained
+        return strained(matrix[:, _REGIME_COLUMN[moment]], self.strained_below)
 
     def apply(self, moment: str, matrix: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Working days for (earliest, likely, latest, promise) from the boosters' (P10, P50, P90, P95)."""
@@ -87,6 +86,14 @@ class Calibration:
                        Spread(*map(float, data["strained"])))
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"calibration: expected strained_below and two spreads of three scales ({error})") from None
+
+
+def strained(share: np.ndarray, strained_below: float) -> np.ndarray:
+    """Rows in a strained network. With a threshold, a share too few orders to tell (NaN) counts as
+    strained; without one (0.0), no row does."""
+    if strained_below <= 0:
+        return np.zeros(len(share), dtype=bool)
+    return ~(share >= strained_below)
 
 
 IDENTITY = {PLACED: Calibration(), HANDOFF: Calibration()}

@@ -50,3 +50,9 @@ def test_a_spread_must_be_positive_and_a_calibration_round_trips() -> None:
     assert Calibration.from_json(calibration.to_json()) == calibration
     with pytest.raises(ValueError, match="calibration: expected strained_below"):
         Calibration.from_json({"steady": [1, 1, 1]})
+
+
+def test_without_a_threshold_every_row_gets_the_one_spread_even_when_the_share_is_unknown() -> None:
+    calibration = Calibration(0.0, steady=Spread(1.0, 2.0, 1.0), strained=Spread(1.0, 0.5, 1.0))
+    out = calibration.apply(PLACED, matrix(PLACED, [0.9, 0.1, np.nan]), DAYS)
+    assert np.allclose(out[:, 2], out[0, 2]) and out[0, 2] > 8.0
