@@ -24,6 +24,7 @@ import numpy as np
 from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, PLACED
 
 REGIME_FEATURE = {PLACED: "placed_late_delivered", HANDOFF: "handed_late_delivered"}
+_COHORT = {PLACED: "orders placed 10-20 days ago", HANDOFF: "parcels handed over 7-14 days ago"}
 _REGIME_COLUMN = {m: FEATURE_NAMES[m].index(name) for m, name in REGIME_FEATURE.items()}
 
 
@@ -53,6 +54,19 @@ class Calibration:
 
     def strained_rows(self, moment: str, matrix: np.ndarray) -> np.ndarray:
         return strained(matrix[:, _REGIME_COLUMN[moment]], self.strained_below)
+
+    def notes(self, moment: str, matrix: np.ndarray) -> list[str]:
+        """Why an estimate allows for a slow network: one reason suffix per row, empty where steady."""
+        shares = matrix[:, _REGIME_COLUMN[moment]]
+        out = []
+        for share, slow in zip(shares, self.strained_rows(moment, matrix), strict=True):
+            if not slow:
+                out.append("")
+            elif np.isnan(share):
+                out.append("; too few recent parcels to tell how the network is moving: dates allow for a slow one")
+            else:
+                out.append(f"; network strained ({share:.0%} of {_COHORT[moment]} delivered): dates allow for it")
+        return out
 
     def apply(self, moment: str, matrix: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Working days for (earliest, likely, latest, promise) from the boosters' (P10, P50, P90, P95)."""

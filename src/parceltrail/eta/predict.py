@@ -211,20 +211,23 @@ def predict_many(
         if not group:
             continue
         learned: list[list[float]] | None = None
+        notes: list[str] = []
         if model is not None:
             matrix = features_for(
                 model, model_moment, [items[i] for i, _, _ in group], [at for _, at, _ in group],
                 [place for _, _, place in group], history, history_lag_days,
             )
             learned = _learned(model, model_moment, matrix)
+            notes = model.calibration[model_moment].notes(model_moment, matrix)
         for k, (i, at, place) in enumerate(group):
-            results[i] = _finish(model, prior, items[i], at, place, learned[k] if learned else None)
+            results[i] = _finish(model, prior, items[i], at, place, learned[k] if learned else None,
+                                 notes[k] if learned else "")
     return [r for r in results if r is not None]
 
 
 def _finish(
     model: Model | None, prior: CarrierStandards, item: PredictionInput, at: datetime, place: Place,
-    learned: list[float] | None,
+    learned: list[float] | None, network_note: str = "",
 ) -> Estimate:
     moment, _, _ = _moment(item)
     weight = 0.0 if model is None or learned is None else min(1.0, model.n_rows / FULL_TRUST_ROWS)
@@ -241,7 +244,8 @@ def _finish(
     cal = destination_calendar(item, model.cutoff_hour if model else 14)
     start = cal.clock_start(at)
     earliest, likely, latest, promise = (cal.add_business_days(start, int(q + 0.5)) for q in quantiles)
-    reason = _describe(moment, at, place, source, model.n_rows if model else 0) + _moved(item.previous, likely)
+    reason = _describe(moment, at, place, source, model.n_rows if model else 0) + network_note
+    reason += _moved(item.previous, likely)
     return Estimate(earliest, likely, latest, promise, _confidence(quantiles, source), source, at, reason, moment)
 
 

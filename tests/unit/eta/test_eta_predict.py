@@ -151,3 +151,15 @@ def test_one_package_scores_exactly_as_in_a_batch(shop_model: Model) -> None:
     batch = _learned(shop_model, "placed", matrix)
     one_by_one = [_learned(shop_model, "placed", matrix[i : i + 1])[0] for i in range(len(matrix))]
     assert one_by_one == batch
+
+
+def test_an_estimate_made_for_a_strained_network_says_so(shop_model: Model) -> None:
+    from parceltrail.eta.calibration import Calibration
+
+    item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
+    # every share is below 1.01: the model reads this network as strained
+    strained = replace(shop_model, calibration={m: Calibration(1.01) for m in shop_model.calibration})
+    steady = replace(shop_model, calibration={m: Calibration(0.0) for m in shop_model.calibration})
+    said = predict(strained, item).reason
+    assert "dates allow for" in said and ("network strained (" in said or "too few recent parcels" in said)
+    assert "dates allow for" not in predict(steady, item).reason
