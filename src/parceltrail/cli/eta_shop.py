@@ -91,7 +91,9 @@ def _record_line(moment: str, record: MomentRecord, days: int) -> str:
         return f"{head} no delivered package had an estimate then"
     return (f"{head} {record.delivered} delivered; {record.inside_window:.0%} inside the window (claim 80%), "
             f"promise met {record.promise_met:.0%} (claim 95%, mean slack {record.mean_promise_slack_days:g} d), "
-            f"likely day within ±1 day {record.likely_within_1d:.0%}")
+            f"likely day within ±1 day {record.likely_within_1d:.0%}"
+            + (f"; {' and '.join(record.short_of_claim)} short of the claim beyond chance: the default spread may not "
+               "fit this shop's network (docs/delivery-dates.md, Limits)" if record.short_of_claim else ""))
 
 
 def _flow_line(flow: dict) -> str:

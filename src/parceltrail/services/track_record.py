@@ -20,6 +20,8 @@ from parceltrail.store import UnitOfWork
 
 TRACK_DAYS = 30
 MOMENTS = ("placed", "handoff")
+CLAIMS = {"window": 0.80, "promise": 0.95}
+MIN_JUDGED = 50  # fewer deliveries than this say nothing either way
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +33,12 @@ class MomentRecord:
     promise_met: float | None
     mean_promise_slack_days: float | None
     likely_within_1d: float | None
+    short_of_claim: tuple[str, ...] = ()
+    """Claims ("window", "promise") held by fewer packages than chance allows: more than two standard
+    errors under 80% or 95%, judged from MIN_JUDGED deliveries on."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "short_of_claim": list(self.short_of_claim)}
 
 
 def track_record(uow: UnitOfWork, shop_id: str, days: int = TRACK_DAYS) -> dict[str, MomentRecord]:
@@ -57,5 +62,8 @@ def _record(outcomes: list[tuple[bool, bool, int, bool]]) -> MomentRecord:
     if n == 0:
         return MomentRecord(0, None, None, None, None)
     inside, met, slack, close = zip(*outcomes, strict=True)
-    return MomentRecord(n, round(sum(inside) / n, 4), round(sum(met) / n, 4), round(sum(slack) / n, 2),
-                        round(sum(close) / n, 4))
+    held = {"window": sum(inside) / n, "promise": sum(met) / n}
+    short = tuple(claim for claim, share in held.items() if n >= MIN_JUDGED
+                  and share < CLAIMS[claim] - 2 * (CLAIMS[claim] * (1 - CLAIMS[claim]) / n) ** 0.5)
+    return MomentRecord(n, round(held["window"], 4), round(held["promise"], 4), round(sum(slack) / n, 2),
+                        round(sum(close) / n, 4), short)

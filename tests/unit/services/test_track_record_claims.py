@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from parceltrail.services.track_record import _record
+
+
+def outcomes(n: int, inside: int, met: int) -> list[tuple[bool, bool, int, bool]]:
+    return [(i < inside, i < met, 2, True) for i in range(n)]
+
+
+def test_a_window_held_well_under_its_claim_is_flagged_and_noise_is_not() -> None:
+    assert _record(outcomes(100, 60, 96)).short_of_claim == ("window",)
+    assert _record(outcomes(100, 75, 96)).short_of_claim == ()  # 75% of 100 is within chance of 80%
+    assert _record(outcomes(400, 88, 390)).short_of_claim == ("window",)
+
+
+def test_a_promise_kept_too_rarely_is_flagged_but_not_on_a_handful_of_parcels() -> None:
+    assert _record(outcomes(200, 170, 180)).short_of_claim == ("promise",)
+    assert _record(outcomes(20, 5, 10)).short_of_claim == ()  # too few deliveries to judge
+    record = _record(outcomes(100, 80, 95))
+    assert (record.inside_window, record.promise_met, record.mean_promise_slack_days) == (0.8, 0.95, 2.0)
