@@ -24,6 +24,7 @@ import numpy as np
 from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, PLACED
 
 REGIME_FEATURE = {PLACED: "placed_late_delivered", HANDOFF: "handed_late_delivered"}
+_SIDES = [0, 2, 3]  # earliest, latest, promise: the likely day (column 1) never moves
 _COHORT = {PLACED: "orders placed 10-20 days ago", HANDOFF: "parcels handed over 7-14 days ago"}
 _REGIME_COLUMN = {m: FEATURE_NAMES[m].index(name) for m, name in REGIME_FEATURE.items()}
 
@@ -35,6 +36,10 @@ class Spread:
     earliest: float = 1.0
     latest: float = 1.0
     promise: float = 1.0
+
+    @property
+    def vector(self) -> tuple[float, float, float]:
+        return (self.earliest, self.latest, self.promise)
 
     def __post_init__(self) -> None:
         for name in ("earliest", "latest", "promise"):
@@ -71,26 +76,17 @@ class Calibration:
     def apply(self, moment: str, matrix: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Working days for (earliest, likely, latest, promise) from the boosters' (P10, P50, P90, P95)."""
         logs = np.log1p(np.maximum(days, 0.0))
-        strained = self.strained_rows(moment, matrix)
-        scales = np.where(
-            strained[:, None],
-            [[self.strained.earliest, self.strained.latest, self.strained.promise]],
-            [[self.steady.earliest, self.steady.latest, self.steady.promise]],
-        )
-        likely = logs[:, 1]
-        out = np.column_stack([
-            likely - scales[:, 0] * (likely - logs[:, 0]),
-            likely,
-            likely + scales[:, 1] * (logs[:, 2] - likely),
-            likely + scales[:, 2] * (logs[:, 3] - likely),
-        ])
-        return np.maximum(np.expm1(out), 0.0)  # a stretched earliest can fall below the clock start
+        likely = logs[:, 1:2]
+        scales = np.where(self.strained_rows(moment, matrix)[:, None], self.strained.vector, self.steady.vector)
+        moved = logs.copy()
+        moved[:, _SIDES] = likely + scales * (logs[:, _SIDES] - likely)
+        return np.maximum(np.expm1(moved), 0.0)  # a stretched earliest can fall below the clock start
 
     def to_json(self) -> dict[str, Any]:
         return {
             "strained_below": self.strained_below,
-            "steady": [self.steady.earliest, self.steady.latest, self.steady.promise],
-            "strained": [self.strained.earliest, self.strained.latest, self.strained.promise],
+            "steady": list(self.steady.vector),
+            "strained": list(self.strained.vector),
         }
 
     @classmethod
