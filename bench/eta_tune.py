@@ -28,6 +28,7 @@ import numpy as np
 
 from parceltrail.eta.backtest import REFRESH_DAYS, as_input
 from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread
+from parceltrail.eta.calibration import moved_days
 from parceltrail.eta.calibration import strained as strained_share
 from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destination_calendar, index_history
 from parceltrail.eta.history import in_flight_at
@@ -53,15 +54,14 @@ class Sample:
     actual: np.ndarray  # delivery date ordinals
 
     def dates(self, side: int, scale: float) -> np.ndarray:
-        likely = self.logs[:, 1]
-        days = np.expm1(likely + scale * (self.logs[:, side] - likely))
-        k = np.clip(np.floor(np.maximum(days, 0.0) + 0.5).astype(int), 0, HORIZON)
+        days = moved_days(self.logs, [side], scale)[:, 0]
+        k = np.clip(np.floor(days + 0.5).astype(int), 0, HORIZON)
         return np.take_along_axis(self.days_table, k[:, None], 1)[:, 0]
 
     def regime(self, threshold: float, strained: bool) -> Sample:
-        rows = strained_rows = strained_share(self.share, threshold)
+        rows = strained_share(self.share, threshold)
         if not strained:
-            rows = ~strained_rows
+            rows = ~rows
         return Sample(self.logs[rows], self.share[rows], self.days_table[rows], self.actual[rows])
 
 

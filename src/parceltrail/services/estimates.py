@@ -20,6 +20,8 @@ from parceltrail.geo import us_zip
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 
+log = logging.getLogger("parceltrail.estimates")
+
 def shop_model(uow: UnitOfWork, shop_id: str) -> eta.Model | None:
     """The shop's trained model (loaded once per training), or None while it has none or its file is
     from a version this one cannot read (then estimates use carrier standards until it is retrained)."""
@@ -47,7 +49,6 @@ def _load_model(shop_id: str, version: tuple[datetime, datetime | None], uow: Un
     return _MODELS[key]
 
 
-log = logging.getLogger("parceltrail.estimates")
 _BEFORE_HANDOFF = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.CANCELLED, Status.EXPIRED})
 _PRIOR = eta.CarrierStandards()
 _NO_MORE_ESTIMATES = frozenset({Status.RETURNED, Status.CANCELLED, Status.EXPIRED})

@@ -116,10 +116,9 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
         body = uow.history.model_body(shop_id) if info is not None else None
     data = json.loads(body) if body else None
     if info is None or not _readable(data):
-        source = "carrier_standard"
-    else:
-        source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
-    network = StatsSnapshot.from_json(data["snapshot"]).network() if _readable(data) else {}
+        return ModelStatus(delivered, info, "carrier_standard", {}, track_record(uow, shop_id))
+    source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
+    network = StatsSnapshot.from_json(data["snapshot"]).network()
     return ModelStatus(delivered, info, source, network, track_record(uow, shop_id))
 
 
