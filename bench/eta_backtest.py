@@ -1,7 +1,8 @@
 """The delivery-date benchmark on the public Olist orders (what docs/delivery-dates.md quotes).
 
 Runs the same code as `parceltrail eta backtest --json` and adds the ratios against the two
-baselines of the same run: the shop's own estimate and the per-lane median.
+baselines of the same run: the shop's own estimate and the per-lane median, and how often windows
+and promises held per lane-length class (``by_lane_length``).
 Run: .venv/bin/python bench/eta_backtest.py [--olist DIR] [--cutoff 2018-06-01]
 """
 
@@ -28,7 +29,8 @@ def main() -> None:
     started = time.perf_counter()
     orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
     cutoff = datetime.fromisoformat(args.cutoff).replace(tzinfo=BRAZIL)
-    result = run_backtest(orders.rows, orders.shop_estimates, cutoff, frozen_history=args.frozen_history)
+    result = run_backtest(orders.rows, orders.shop_estimates, cutoff, frozen_history=args.frozen_history,
+                          by_lane_length=True)
     model, lane, shop = result["model"], result["baselines"]["lane_median"], result["baselines"]["olist_estimate"]
     result["ratios"] = {
         "mae_model_to_lane_median": round(model["mae_days"] / lane["mae_days"], 3),

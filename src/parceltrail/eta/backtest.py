@@ -16,7 +16,7 @@ from statistics import median
 from typing import Any
 
 from parceltrail.eta.features import index_history
-from parceltrail.eta.history import HistoryRow, in_flight_at
+from parceltrail.eta.history import HistoryRow, distance_km, in_flight_at
 from parceltrail.eta.model import Model
 from parceltrail.eta.predict import Estimate, PredictionInput, predict_many
 from parceltrail.eta.stats import HistoryIndex
@@ -63,6 +63,31 @@ def estimate_scores(estimates: Sequence[Estimate], actual: Sequence[date]) -> di
     return scores
 
 
+LANE_KM = (300.0, 1500.0)  # lane-length classes the benchmark reports claims in; the promise is meant for all
+
+
+def lane_length(row: HistoryRow) -> str:
+    """The row's lane-length class; a lane without coordinates counts as medium."""
+    km = distance_km(row.origin, row.destination)
+    if km is not None and km < LANE_KM[0]:
+        return f"under_{LANE_KM[0]:g}_km"
+    if km is not None and km >= LANE_KM[1]:
+        return f"{LANE_KM[1]:g}_km_and_over"
+    return f"{LANE_KM[0]:g}_to_{LANE_KM[1]:g}_km"
+
+
+def lane_length_scores(estimates: Sequence[Estimate], rows: Sequence[HistoryRow]) -> dict[str, Any]:
+    """Window coverage and promise met per lane-length class: the claims are meant for short and long
+    lanes alike, and an average over all can hide one class paying for another."""
+    classes = [lane_length(r) for r in rows]
+    out = {}
+    for name in sorted(set(classes), key=lambda c: (not c.startswith("under"), c.endswith("over"))):
+        chosen = [(e, r.delivered_at.date()) for e, r, c in zip(estimates, rows, classes, strict=True) if c == name]
+        scores = estimate_scores([e for e, _ in chosen], [a for _, a in chosen])
+        out[name] = {"n": len(chosen), "coverage": scores["window"]["coverage"], **scores["promise"]}
+    return out
+
+
 def lane_medians(rows: Sequence[HistoryRow]) -> tuple[dict[tuple[str | None, str | None], float], float]:
     days: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
     for r in rows:
@@ -90,18 +115,25 @@ REFRESH_DAYS = 1.0  # the worker re-reads each model's history daily: on average
 
 
 def score_model(
-    model: Model, test_rows: Sequence[HistoryRow], history: HistoryIndex | None = None, lag_days: float = REFRESH_DAYS
+    model: Model, test_rows: Sequence[HistoryRow], history: HistoryIndex | None = None, lag_days: float = REFRESH_DAYS,
+    by_lane_length: bool = False,
 ) -> dict[str, Any]:
     """Scores at order time and at handoff. With ``history``, each prediction reads the deliveries
-    known ``lag_days`` before its moment (a daily refresh); without, the model's frozen snapshot."""
+    known ``lag_days`` before its moment (a daily refresh); without, the model's frozen snapshot.
+    ``by_lane_length`` adds window coverage and promises met per lane-length class."""
     actual = [r.delivered_at.date() for r in test_rows]
     handed = [r for r in test_rows if r.handed_over_at is not None]
     placed = predict_many(model, [as_input(r, False) for r in test_rows], history, lag_days)
     at_handoff = predict_many(model, [as_input(r, True) for r in handed], history, lag_days)
-    return {
+    scores = {
         "model": estimate_scores(placed, actual),
         "at_carrier_handoff": estimate_scores(at_handoff, [r.delivered_at.date() for r in handed]),
     }
+    if by_lane_length:
+        scores["by_lane_length"] = {
+            "model": lane_length_scores(placed, test_rows), "at_carrier_handoff": lane_length_scores(at_handoff, handed),
+        }
+    return scores
 
 
 def run_backtest(
@@ -111,6 +143,7 @@ def run_backtest(
     config: TrainConfig | None = None,
     progress: Progress | None = None,
     frozen_history: bool = False,
+    by_lane_length: bool = False,
 ) -> dict[str, Any]:
     """Trees learn only from orders purchased and delivered before ``cutoff`` and stay frozen. By
     default the lane and seller history is re-read daily as the worker does (a prediction sees the
@@ -123,7 +156,7 @@ def run_backtest(
     model = train(train_rows, as_of=cutoff, config=config, progress=progress, in_flight=in_flight_at(rows, cutoff))
     result: dict[str, Any] = {"n_train": len(train_rows), "n_test": len(test_rows)}
     history = None if frozen_history else index_history(list(rows), config.cutoff_hour)
-    result.update(score_model(model, test_rows, history))
+    result.update(score_model(model, test_rows, history, by_lane_length=by_lane_length))
     with_estimate = [r for r in test_rows if r.package_id in shop_estimates]
     shop_errors = [(shop_estimates[r.package_id] - r.delivered_at.date()).days for r in with_estimate]
     result["baselines"] = {

@@ -34,6 +34,28 @@ def test_scores_count_signed_day_errors() -> None:
     assert scores == {"on_time": 0.6667, "mean_slack_days": 1.667}
 
 
+def test_claims_are_scored_per_lane_length_and_a_lane_without_coordinates_counts_as_medium() -> None:
+    from parceltrail.eta.backtest import lane_length_scores
+    from parceltrail.eta.history import HistoryRow, Place
+    from parceltrail.eta.predict import Estimate
+
+    sao_paulo, campinas = Place("BR", "SP", lat=-23.55, lon=-46.63), Place("BR", "SP", lat=-22.91, lon=-47.06)
+    rio, manaus, nowhere = Place("BR", "RJ", lat=-22.91, lon=-43.17), Place("BR", "AM", lat=-3.12, lon=-60.02), Place("BR")
+    bought, arrived = datetime(2018, 6, 1, 9, tzinfo=BRAZIL), datetime(2018, 6, 8, 15, tzinfo=BRAZIL)
+    rows = [HistoryRow(str(i), bought, arrived, sao_paulo, to) for i, to in enumerate((campinas, rio, manaus, nowhere))]
+
+    def estimate(latest: int, promise: int) -> Estimate:
+        return Estimate(date(2018, 6, 5), date(2018, 6, 7), date(2018, 6, latest), date(2018, 6, promise),
+                        "medium", "model", bought, "", "placed")
+
+    # ~90 km: inside the window; ~360 km: late for both; ~2700 km: promise met; no coordinates: medium, inside
+    scores = lane_length_scores([estimate(9, 10), estimate(7, 7), estimate(7, 11), estimate(8, 9)], rows)
+    assert list(scores) == ["under_300_km", "300_to_1500_km", "1500_km_and_over"]
+    assert scores["under_300_km"] == {"n": 1, "coverage": 1.0, "on_time": 1.0, "mean_slack_days": 2.0}
+    assert scores["300_to_1500_km"] == {"n": 2, "coverage": 0.5, "on_time": 0.5, "mean_slack_days": 0.0}
+    assert scores["1500_km_and_over"] == {"n": 1, "coverage": 0.0, "on_time": 1.0, "mean_slack_days": 3.0}
+
+
 def test_backtest_cli_prints_the_documented_json(tmp_path: Path) -> None:
     write_olist(tmp_path)
     result = CliRunner().invoke(app, ["eta", "backtest", "--olist", str(tmp_path), "--cutoff", "2017-09-01", "--json"])
