@@ -11,7 +11,8 @@ strained (eta.calibration), and for each regime the scales of earliest and lates
 window holds at least 80% of that regime's orders (pooled over the months) at the least mean width;
 the promise scale is the smallest met by at least 95% of them. The threshold kept is the one whose
 windows and promises are together the narrowest: the lowest mean window width plus mean promise
-slack, each a mean over the months. The last line is the choice, as eta.training.CHOSEN holds it.
+slack, each a mean over the months. The last line is the choice, as eta.training.CHOSEN holds it,
+with how its windows and promises held per lane length over the pooled months (by_lane_length).
 Run: .venv/bin/python -P bench/eta_tune.py [--olist DIR] [--config '{"censor_days": 14}']
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from parceltrail.eta.backtest import REFRESH_DAYS, as_input
+from parceltrail.eta.backtest import LANE_LENGTHS, REFRESH_DAYS, as_input, lane_length
 from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread
 from parceltrail.eta.calibration import moved_days
 from parceltrail.eta.calibration import strained as strained_share
@@ -50,6 +51,7 @@ class Sample:
 
     logs: np.ndarray  # n x 4: log1p working days of P10, P50, P90, P95
     share: np.ndarray  # the regime feature (NaN: too few orders to tell)
+    lane: np.ndarray  # lane-length class name (eta.backtest.lane_length)
     days_table: np.ndarray  # n x (HORIZON + 1): the date (ordinal) k working days after each clock start
     actual: np.ndarray  # delivery date ordinals
 
@@ -62,7 +64,10 @@ class Sample:
         rows = strained_share(self.share, threshold)
         if not strained:
             rows = ~rows
-        return Sample(self.logs[rows], self.share[rows], self.days_table[rows], self.actual[rows])
+        return Sample(*(getattr(self, f)[rows] for f in FIELDS))
+
+
+FIELDS = ("logs", "share", "lane", "days_table", "actual")
 
 
 def fold_samples(orders, known, history, month, config) -> dict[str, Sample]:
@@ -86,13 +91,14 @@ def fold_samples(orders, known, history, month, config) -> dict[str, Sample]:
         samples[moment] = Sample(
             np.log1p(np.maximum(booster_days(model, moment, matrix), 0.0)),
             matrix[:, FEATURE_NAMES[moment].index(REGIME_FEATURE[moment])],
+            np.asarray([lane_length(km) for km in matrix[:, FEATURE_NAMES[moment].index("distance_km")]]),
             table, np.asarray([r.delivered_at.date().toordinal() for r in rows]),
         )
     return samples
 
 
 def pooled(samples: list[Sample]) -> Sample:
-    return Sample(*(np.concatenate([getattr(s, f) for s in samples]) for f in ("logs", "share", "days_table", "actual")))
+    return Sample(*(np.concatenate([getattr(s, f) for s in samples]) for f in FIELDS))
 
 
 def narrowest_spread(sample: Sample) -> Spread:
@@ -111,15 +117,28 @@ def narrowest_spread(sample: Sample) -> Spread:
     return Spread(float(SCALES[i]), float(SCALES[j]), float(SCALES[k]))
 
 
-def scores(sample: Sample, calibration: Calibration) -> dict[str, float]:
-    parts = []
+def outcomes(sample: Sample, calibration: Calibration) -> tuple[np.ndarray, np.ndarray]:
+    """Per order (in window, window width, promise met, promise slack), and its lane-length class."""
+    parts, lanes = [], []
     for strained, spread in ((False, calibration.steady), (True, calibration.strained)):
         s = sample.regime(calibration.strained_below, strained)
         low, high, promise = s.dates(0, spread.earliest), s.dates(2, spread.latest), s.dates(3, spread.promise)
         parts.append(np.column_stack([(low <= s.actual) & (s.actual <= high), high - low,
                                       promise >= s.actual, promise - s.actual]))
-    coverage, width, on_time, slack = np.concatenate(parts).mean(0)
+        lanes.append(s.lane)
+    return np.concatenate(parts), np.concatenate(lanes)
+
+
+def scores(sample: Sample, calibration: Calibration) -> dict[str, float]:
+    coverage, width, on_time, slack = outcomes(sample, calibration)[0].mean(0)
     return {"coverage": coverage, "width": width, "on_time": on_time, "slack": slack}
+
+
+def by_lane_length(sample: Sample, calibration: Calibration) -> dict[str, dict[str, float]]:
+    """Window coverage and promises met per lane-length class, over the pooled months."""
+    rows, lanes = outcomes(sample, calibration)
+    return {lane: {"n": int((lanes == lane).sum()), "coverage": round(float(rows[lanes == lane, 0].mean()), 4),
+                   "on_time": round(float(rows[lanes == lane, 2].mean()), 4)} for lane in LANE_LENGTHS}
 
 
 def choose(folds: list[dict[str, Sample]]) -> dict:
@@ -143,6 +162,7 @@ def choose(folds: list[dict[str, Sample]]) -> dict:
             "mae_days": round(float(np.mean([np.abs(e).mean() for e in likely])), 3),
             "within_2d": round(float(np.mean([(np.abs(e) <= 2).mean() for e in likely])), 4),
             "strained_share": round(float(np.mean(strained_share(everything.share, calibration.strained_below))), 3),
+            "by_lane_length": by_lane_length(everything, calibration),
             "candidates": candidates,
         }
     return chosen

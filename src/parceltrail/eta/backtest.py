@@ -66,9 +66,8 @@ def estimate_scores(estimates: Sequence[Estimate], actual: Sequence[date]) -> di
 LANE_KM = (300.0, 1500.0)  # lane-length classes the benchmark reports claims in; the promise is meant for all
 
 
-def lane_length(row: HistoryRow) -> str:
-    """The row's lane-length class; a lane without coordinates counts as medium."""
-    km = distance_km(row.origin, row.destination)
+def lane_length(km: float | None) -> str:
+    """The lane-length class of a lane ``km`` long; a lane without coordinates (None or NaN) counts as medium."""
     if km is not None and km < LANE_KM[0]:
         return f"under_{LANE_KM[0]:g}_km"
     if km is not None and km >= LANE_KM[1]:
@@ -76,12 +75,15 @@ def lane_length(row: HistoryRow) -> str:
     return f"{LANE_KM[0]:g}_to_{LANE_KM[1]:g}_km"
 
 
+LANE_LENGTHS = [lane_length(0.0), lane_length(None), lane_length(LANE_KM[1])]  # shortest first
+
+
 def lane_length_scores(estimates: Sequence[Estimate], rows: Sequence[HistoryRow]) -> dict[str, Any]:
     """Window coverage and promise met per lane-length class: the claims are meant for short and long
     lanes alike, and an average over all can hide one class paying for another."""
-    classes = [lane_length(r) for r in rows]
+    classes = [lane_length(distance_km(r.origin, r.destination)) for r in rows]
     out = {}
-    for name in sorted(set(classes), key=lambda c: (not c.startswith("under"), c.endswith("over"))):
+    for name in sorted(set(classes), key=LANE_LENGTHS.index):
         chosen = [(e, r.delivered_at.date()) for e, r, c in zip(estimates, rows, classes, strict=True) if c == name]
         scores = estimate_scores([e for e, _ in chosen], [a for _, a in chosen])
         out[name] = {"n": len(chosen), "coverage": scores["window"]["coverage"], **scores["promise"]}
