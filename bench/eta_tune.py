@@ -27,12 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from parceltrail.eta.backtest import LANE_LENGTHS, REFRESH_DAYS, as_input, lane_length
+from parceltrail.eta.backtest import REFRESH_DAYS, as_input
 from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread
 from parceltrail.eta.calibration import moved_days
 from parceltrail.eta.calibration import strained as strained_share
 from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destination_calendar, index_history
-from parceltrail.eta.history import in_flight_at
+from parceltrail.eta.history import LANE_LENGTHS, in_flight_at, lane_length
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
 from parceltrail.eta.predict import booster_days, features_for
 from parceltrail.eta.training import TrainConfig, assemble, build_training_set, fit_boosters, usable
@@ -51,7 +51,7 @@ class Sample:
 
     logs: np.ndarray  # n x 4: log1p working days of P10, P50, P90, P95
     share: np.ndarray  # the regime feature (NaN: too few orders to tell)
-    lane: np.ndarray  # lane-length class name (eta.backtest.lane_length)
+    lane: np.ndarray  # lane-length class name (eta.history.lane_length)
     days_table: np.ndarray  # n x (HORIZON + 1): the date (ordinal) k working days after each clock start
     actual: np.ndarray  # delivery date ordinals
 
@@ -138,7 +138,7 @@ def by_lane_length(sample: Sample, calibration: Calibration) -> dict[str, dict[s
     """Window coverage and promises met per lane-length class, over the pooled months."""
     rows, lanes = outcomes(sample, calibration)
     return {lane: {"n": int((lanes == lane).sum()), "coverage": round(float(rows[lanes == lane, 0].mean()), 4),
-                   "on_time": round(float(rows[lanes == lane, 2].mean()), 4)} for lane in LANE_LENGTHS}
+                   "on_time": round(float(rows[lanes == lane, 2].mean()), 4)} for lane in LANE_LENGTHS if (lanes == lane).any()}
 
 
 def choose(folds: list[dict[str, Sample]]) -> dict:

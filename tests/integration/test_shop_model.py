@@ -51,7 +51,7 @@ def test_train_then_show_then_estimates_blend(uow, database_url):
 
     before = json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)
     nothing_recent = {"delivered": 0, "inside_window": None, "promise_met": None, "mean_promise_slack_days": None,
-                      "likely_within_1d": None, "short_of_claim": []}
+                      "likely_within_1d": None, "short_of_claim": [], "by_lane_length": {}}
     assert before == {"shop_id": shop.id, "delivered_packages": 120, "source": "carrier_standard", "model": None,
                       "track_record": {"days": 30, "placed": nothing_recent, "handoff": nothing_recent}}
     trained = cli(database_url, "eta", "train", "--shop", shop.id, "--json")
@@ -190,6 +190,11 @@ def test_track_record_says_how_the_first_estimates_held_on_the_shops_own_parcels
     finally:
         set_clock(WallClock())
     assert record["placed"].delivered == 43 and record["handoff"].delivered == 3
+    # per lane length: the three parcels from Louisville to New York (about 1,040 km) are regional
+    handoff = record["handoff"]
+    assert list(handoff.by_lane_length) == ["300_to_1500_km"]
+    assert handoff.by_lane_length["300_to_1500_km"].promise_met == handoff.promise_met
+    assert sum(r.delivered for r in record["placed"].by_lane_length.values()) == 43
     # the same figures, package by package, from each package's own estimate history
     from parceltrail.services.estimates import zone_of
 
@@ -210,3 +215,18 @@ def test_track_record_says_how_the_first_estimates_held_on_the_shops_own_parcels
         set_clock(WallClock())
     shown = cli(database_url, "eta", "show", "--shop", shop.id)
     assert "track record, order placed, last 30 days: no delivered package had an estimate then" in shown.stdout
+
+
+def test_eta_show_breaks_the_track_record_down_by_lane_length(uow, database_url):
+    shop = create_shop(uow, "Lanes").shop
+    # forty parcels from Louisville over the last few weeks: Chicago, Atlanta, New York, Dallas, Boston and
+    # Miami are 300-1500 km away, San Francisco and Seattle farther
+    deliver_history(uow, shop.id, 40, start=datetime.now(UTC).replace(microsecond=0) - timedelta(days=20))
+    shown = cli(database_url, "eta", "show", "--shop", shop.id)
+    assert shown.returncode == 0, shown.stderr
+    assert "  by lane length: 300-1500 km: 30 delivered, " in shown.stdout
+    assert "; 1500 km and over: 10 delivered, " in shown.stdout
+    report = json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)
+    lanes = report["track_record"]["placed"]["by_lane_length"]
+    assert list(lanes) == ["300_to_1500_km", "1500_km_and_over"]
+    assert lanes["300_to_1500_km"]["delivered"] + lanes["1500_km_and_over"]["delivered"] == 40

@@ -82,6 +82,9 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
     typer.echo(f"new estimates come from: {status.source}")
     for moment, record in status.track_record.items():
         typer.echo(_record_line(moment, record, TRACK_DAYS))
+        if record.by_lane_length:
+            typer.echo("  by lane length: " + "; ".join(
+                _lane_part(lane, r) for lane, r in record.by_lane_length.items()))
 
 
 def _record_line(moment: str, record: MomentRecord, days: int) -> str:
@@ -94,6 +97,13 @@ def _record_line(moment: str, record: MomentRecord, days: int) -> str:
             f"likely day within ±1 day {record.likely_within_1d:.0%}"
             + (f"; {' and '.join(record.short_of_claim)} short of the claim beyond chance: the default spread may not "
                "fit this shop's network (docs/delivery-dates.md, Limits)" if record.short_of_claim else ""))
+
+
+def _lane_part(lane: str, record: MomentRecord) -> str:
+    name = lane.replace("_to_", "-").replace("_", " ")
+    short = f" ({' and '.join(record.short_of_claim)} short of the claim)" if record.short_of_claim else ""
+    return (f"{name}: {record.delivered} delivered, {record.inside_window:.0%} inside the window, "
+            f"promise met {record.promise_met:.0%}{short}")
 
 
 def _flow_line(flow: dict) -> str:

@@ -16,7 +16,7 @@ from statistics import median
 from typing import Any
 
 from parceltrail.eta.features import index_history
-from parceltrail.eta.history import HistoryRow, distance_km, in_flight_at
+from parceltrail.eta.history import LANE_LENGTHS, HistoryRow, distance_km, in_flight_at, lane_length
 from parceltrail.eta.model import Model
 from parceltrail.eta.predict import Estimate, PredictionInput, predict_many
 from parceltrail.eta.stats import HistoryIndex
@@ -63,24 +63,9 @@ def estimate_scores(estimates: Sequence[Estimate], actual: Sequence[date]) -> di
     return scores
 
 
-LANE_KM = (300.0, 1500.0)  # lane-length classes the benchmark reports claims in; the promise is meant for all
-
-
-def lane_length(km: float | None) -> str:
-    """The lane-length class of a lane ``km`` long; a lane without coordinates (None or NaN) counts as medium."""
-    if km is not None and km < LANE_KM[0]:
-        return f"under_{LANE_KM[0]:g}_km"
-    if km is not None and km >= LANE_KM[1]:
-        return f"{LANE_KM[1]:g}_km_and_over"
-    return f"{LANE_KM[0]:g}_to_{LANE_KM[1]:g}_km"
-
-
-LANE_LENGTHS = [lane_length(0.0), lane_length(None), lane_length(LANE_KM[1])]  # shortest first
-
-
 def lane_length_scores(estimates: Sequence[Estimate], rows: Sequence[HistoryRow]) -> dict[str, Any]:
-    """Window coverage and promise met per lane-length class: the claims are meant for short and long
-    lanes alike, and an average over all can hide one class paying for another."""
+    """Window coverage and promise met per lane-length class (``eta.history.lane_length``): the claims
+    are meant for short and long lanes alike, and an average over all can hide one class paying for another."""
     classes = [lane_length(distance_km(r.origin, r.destination)) for r in rows]
     out = {}
     for name in sorted(set(classes), key=LANE_LENGTHS.index):

@@ -95,3 +95,20 @@ def distance_km(origin: Place, destination: Place) -> float | None:
     )
     a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+LANE_KM = (300.0, 1500.0)  # lane-length classes the claims are reported in: local, regional, long-haul
+
+
+def lane_length(km: float | None) -> str:
+    """The lane-length class of a lane ``km`` long; ``distance_unknown`` without coordinates (None or NaN)."""
+    if km is None or math.isnan(km):
+        return "distance_unknown"
+    if km < LANE_KM[0]:
+        return f"under_{LANE_KM[0]:g}_km"
+    if km >= LANE_KM[1]:
+        return f"{LANE_KM[1]:g}_km_and_over"
+    return f"{LANE_KM[0]:g}_to_{LANE_KM[1]:g}_km"
+
+
+LANE_LENGTHS = [lane_length(0.0), lane_length(LANE_KM[0]), lane_length(LANE_KM[1]), lane_length(None)]  # shortest first

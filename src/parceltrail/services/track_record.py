@@ -5,17 +5,20 @@ differ (the spread scales ship as defaults, docs/delivery-dates.md). So ``eta sh
 the packages delivered in the last 30 days, how often the first estimate made at order time and at
 carrier handoff held: delivered inside the window, by the promise, and how far the likely day was.
 The first estimate of a moment is the one a buyer saw then; later revisions know more.
+The same figures per lane length (under 300 km, 300-1500 km, longer; ``eta.history.lane_length``):
+on the public benchmark the claims held on average over lanes but not on every kind of lane.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from parceltrail.core import Address
+from parceltrail.eta.history import LANE_LENGTHS, distance_km, lane_length
 from parceltrail.services.clock import utcnow
-from parceltrail.services.estimates import zone_of
+from parceltrail.services.estimates import place_of, zone_of
 from parceltrail.store import UnitOfWork
 
 TRACK_DAYS = 30
@@ -36,25 +39,43 @@ class MomentRecord:
     short_of_claim: tuple[str, ...] = ()
     """Claims ("window", "promise") held by fewer packages than chance allows: more than two standard
     errors under 80% or 95%, judged from MIN_JUDGED deliveries on."""
+    by_lane_length: dict[str, MomentRecord] = field(default_factory=dict)
+    """The same record per lane-length class that had a delivery (distance_unknown: no coordinates)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "short_of_claim": list(self.short_of_claim)}
+        out = {k: getattr(self, k) for k in ("delivered", "inside_window", "promise_met", "mean_promise_slack_days",
+                                             "likely_within_1d")}
+        return {**out, "short_of_claim": list(self.short_of_claim),
+                "by_lane_length": {lane: r.to_dict() for lane, r in self.by_lane_length.items()}}
 
 
 def track_record(uow: UnitOfWork, shop_id: str, days: int = TRACK_DAYS) -> dict[str, MomentRecord]:
     with uow.read():
         rows = uow.estimates.first_of_delivered(shop_id, utcnow() - timedelta(days=days), MOMENTS)
     zones: dict[tuple[str | None, str | None], Any] = {}
+    lanes: dict[tuple[str | None, ...], str] = {}
     held: dict[str, list[tuple[bool, bool, int, bool]]] = {m: [] for m in MOMENTS}
+    lane_of: dict[str, list[str]] = {m: [] for m in MOMENTS}
     for r in rows:
         place = (r.dest_postal_code, r.dest_country)
         zone = zones.get(place)
         if zone is None:
             zone = zones[place] = zone_of(Address(postal_code=r.dest_postal_code, country=r.dest_country))
+        lane = (r.origin_postal_code, r.origin_country, *place)
+        if lane not in lanes:
+            destination = place_of(Address(postal_code=r.dest_postal_code, country=r.dest_country))
+            origin = place_of(Address(postal_code=r.origin_postal_code, country=r.origin_country), destination.country)
+            lanes[lane] = lane_length(distance_km(origin, destination))
         day = r.delivered_at.astimezone(zone).date()
         held[r.moment].append((r.earliest <= day <= r.latest, day <= r.promise, (r.promise - day).days,
                                abs((r.likely - day).days) <= 1))
-    return {moment: _record(outcomes) for moment, outcomes in held.items()}
+        lane_of[r.moment].append(lanes[lane])
+    return {moment: _by_lane(outcomes, lane_of[moment]) for moment, outcomes in held.items()}
+
+
+def _by_lane(outcomes: list[tuple[bool, bool, int, bool]], lanes: list[str]) -> MomentRecord:
+    split = {lane: [o for o, k in zip(outcomes, lanes, strict=True) if k == lane] for lane in LANE_LENGTHS}
+    return replace(_record(outcomes), by_lane_length={lane: _record(o) for lane, o in split.items() if o})
 
 
 def _record(outcomes: list[tuple[bool, bool, int, bool]]) -> MomentRecord:

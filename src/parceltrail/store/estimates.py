@@ -71,7 +71,7 @@ class EstimateRepository:
 
     def first_of_delivered(self, shop_id: str, delivered_since: datetime, moments: Sequence[str]) -> list[Row]:
         """For the shop's packages delivered since ``delivered_since``: the first estimate each got at
-        each of ``moments`` (what the buyer was told then), with the delivery time and destination."""
+        each of ``moments`` (what the buyer was told then), with the delivery time, destination and origin."""
         first = (
             select(func.min(estimates.c.id))
             .join(packages, packages.c.id == estimates.c.package_id)
@@ -82,7 +82,7 @@ class EstimateRepository:
         query = (
             select(estimates.c.moment, estimates.c.earliest, estimates.c.likely, estimates.c.latest,
                    estimates.c.promise, estimates.c.source, packages.c.delivered_at, packages.c.dest_postal_code,
-                   packages.c.dest_country)
+                   packages.c.dest_country, packages.c.origin_postal_code, packages.c.origin_country)
             .join(packages, packages.c.id == estimates.c.package_id)
             .where(estimates.c.id.in_(first.scalar_subquery()))
         )

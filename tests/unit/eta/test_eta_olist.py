@@ -34,7 +34,7 @@ def test_scores_count_signed_day_errors() -> None:
     assert scores == {"on_time": 0.6667, "mean_slack_days": 1.667}
 
 
-def test_claims_are_scored_per_lane_length_and_a_lane_without_coordinates_counts_as_medium() -> None:
+def test_claims_are_scored_per_lane_length_and_a_lane_without_coordinates_on_its_own() -> None:
     from parceltrail.eta.backtest import lane_length_scores
     from parceltrail.eta.history import HistoryRow, Place
     from parceltrail.eta.predict import Estimate
@@ -48,12 +48,13 @@ def test_claims_are_scored_per_lane_length_and_a_lane_without_coordinates_counts
         return Estimate(date(2018, 6, 5), date(2018, 6, 7), date(2018, 6, latest), date(2018, 6, promise),
                         "medium", "model", bought, "", "placed")
 
-    # ~90 km: inside the window; ~360 km: late for both; ~2700 km: promise met; no coordinates: medium, inside
+    # ~90 km: inside the window; ~360 km: late for both; ~2700 km: promise met; no coordinates: inside
     scores = lane_length_scores([estimate(9, 10), estimate(7, 7), estimate(7, 11), estimate(8, 9)], rows)
-    assert list(scores) == ["under_300_km", "300_to_1500_km", "1500_km_and_over"]
+    assert list(scores) == ["under_300_km", "300_to_1500_km", "1500_km_and_over", "distance_unknown"]
     assert scores["under_300_km"] == {"n": 1, "coverage": 1.0, "on_time": 1.0, "mean_slack_days": 2.0}
-    assert scores["300_to_1500_km"] == {"n": 2, "coverage": 0.5, "on_time": 0.5, "mean_slack_days": 0.0}
+    assert scores["300_to_1500_km"] == {"n": 1, "coverage": 0.0, "on_time": 0.0, "mean_slack_days": -1.0}
     assert scores["1500_km_and_over"] == {"n": 1, "coverage": 0.0, "on_time": 1.0, "mean_slack_days": 3.0}
+    assert scores["distance_unknown"] == {"n": 1, "coverage": 1.0, "on_time": 1.0, "mean_slack_days": 1.0}
 
 
 def test_backtest_cli_prints_the_documented_json(tmp_path: Path) -> None:

@@ -18,3 +18,15 @@ def test_a_promise_kept_too_rarely_is_flagged_but_not_on_a_handful_of_parcels() 
     assert _record(outcomes(20, 5, 10)).short_of_claim == ()  # too few deliveries to judge
     record = _record(outcomes(100, 80, 95))
     assert (record.inside_window, record.promise_met, record.mean_promise_slack_days) == (0.8, 0.95, 2.0)
+
+
+def test_the_record_is_split_by_lane_length_and_each_class_is_judged_on_its_own() -> None:
+    from parceltrail.services.track_record import _by_lane
+
+    short_lanes, long_lanes = outcomes(100, 82, 99), outcomes(100, 82, 85)  # long lanes miss the promise
+    record = _by_lane(short_lanes + long_lanes, ["under_300_km"] * 100 + ["1500_km_and_over"] * 100)
+    assert record.delivered == 200 and record.promise_met == 0.92
+    assert list(record.by_lane_length) == ["under_300_km", "1500_km_and_over"]
+    assert record.by_lane_length["under_300_km"].short_of_claim == ()
+    assert record.by_lane_length["1500_km_and_over"].short_of_claim == ("promise",)
+    assert record.to_dict()["by_lane_length"]["1500_km_and_over"]["promise_met"] == 0.85
