@@ -28,8 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from parceltrail.eta.backtest import REFRESH_DAYS, as_input
-from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread
-from parceltrail.eta.calibration import moved_days
+from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread, moved_days
 from parceltrail.eta.calibration import strained as strained_share
 from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destination_calendar, index_history
 from parceltrail.eta.history import LANE_LENGTHS, in_flight_at, lane_length
@@ -137,8 +136,12 @@ def scores(sample: Sample, calibration: Calibration) -> dict[str, float]:
 def by_lane_length(sample: Sample, calibration: Calibration) -> dict[str, dict[str, float]]:
     """Window coverage and promises met per lane-length class, over the pooled months."""
     rows, lanes = outcomes(sample, calibration)
-    return {lane: {"n": int((lanes == lane).sum()), "coverage": round(float(rows[lanes == lane, 0].mean()), 4),
-                   "on_time": round(float(rows[lanes == lane, 2].mean()), 4)} for lane in LANE_LENGTHS if (lanes == lane).any()}
+    out = {}
+    for lane in LANE_LENGTHS:
+        if (ours := rows[lanes == lane]).size:
+            out[lane] = {"n": len(ours), "coverage": round(float(ours[:, 0].mean()), 4),
+                         "on_time": round(float(ours[:, 2].mean()), 4)}
+    return out
 
 
 def choose(folds: list[dict[str, Sample]]) -> dict:

@@ -12,7 +12,7 @@ from parceltrail.eta.prior import CarrierStandards
 from parceltrail.eta.training import MIN_ROWS, TrainConfig, refresh, refresh_file, train
 
 __all__ = [
-    "MIN_ROWS", "CarrierStandards", "DeliveryCalendar", "Estimate", "HistoryRow", "Model",
-    "InFlight", "ModelFileError", "Place", "check_header", "PredictionInput", "Scan", "TrainConfig", "calendar_for", "predict",
+    "MIN_ROWS", "CarrierStandards", "DeliveryCalendar", "Estimate", "HistoryRow", "InFlight", "Model",
+    "ModelFileError", "Place", "PredictionInput", "Scan", "TrainConfig", "calendar_for", "check_header", "predict",
     "predict_many", "refresh", "refresh_file", "train",
 ]

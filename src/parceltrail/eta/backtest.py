@@ -9,8 +9,8 @@ in the training period, falling back to the overall median for lanes never seen.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
@@ -21,7 +21,6 @@ from parceltrail.eta.model import Model
 from parceltrail.eta.predict import Estimate, PredictionInput, predict_many
 from parceltrail.eta.stats import HistoryIndex
 from parceltrail.eta.training import Progress, TrainConfig, train, usable
-
 
 FROZEN_HORIZON_DAYS = 90.0  # a frozen model serves the ~3 months after its cut-off
 

@@ -18,8 +18,8 @@ from typing import Any
 from parceltrail.eta.calibration import Calibration, Spread
 from parceltrail.eta.features import (
     CATEGORICAL,
-    HANDOFF,
     FEATURE_NAMES,
+    HANDOFF,
     MOMENTS,
     PLACED,
     RELATIVE,

@@ -22,6 +22,7 @@ from parceltrail.store.estimates import StoredEstimate
 
 log = logging.getLogger("parceltrail.estimates")
 
+
 def shop_model(uow: UnitOfWork, shop_id: str) -> eta.Model | None:
     """The shop's trained model (loaded once per training), or None while it has none or its file is
     from a version this one cannot read (then estimates use carrier standards until it is retrained)."""

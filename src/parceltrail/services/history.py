@@ -13,10 +13,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from parceltrail import eta
+from parceltrail.core import Address
 from parceltrail.eta.predict import FULL_TRUST_ROWS
 from parceltrail.eta.stats import StatsSnapshot
 from parceltrail.eta.training import Progress, TrainConfig
-from parceltrail.core import Address
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import InvalidInput, NotFound
 from parceltrail.services.estimates import place_of, zone_of

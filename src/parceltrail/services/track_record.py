@@ -11,7 +11,7 @@ on the public benchmark the claims held on average over lanes but not on every k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from typing import Any
 
@@ -43,33 +43,28 @@ class MomentRecord:
     """The same record per lane-length class that had a delivery (distance_unknown: no coordinates)."""
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in ("delivered", "inside_window", "promise_met", "mean_promise_slack_days",
-                                             "likely_within_1d")}
-        return {**out, "short_of_claim": list(self.short_of_claim),
+        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "short_of_claim": list(self.short_of_claim),
                 "by_lane_length": {lane: r.to_dict() for lane, r in self.by_lane_length.items()}}
 
 
 def track_record(uow: UnitOfWork, shop_id: str, days: int = TRACK_DAYS) -> dict[str, MomentRecord]:
     with uow.read():
         rows = uow.estimates.first_of_delivered(shop_id, utcnow() - timedelta(days=days), MOMENTS)
-    zones: dict[tuple[str | None, str | None], Any] = {}
-    lanes: dict[tuple[str | None, ...], str] = {}
+    lanes: dict[tuple[str | None, ...], tuple[Any, str]] = {}  # (origin, destination) -> (zone, lane length)
     held: dict[str, list[tuple[bool, bool, int, bool]]] = {m: [] for m in MOMENTS}
     lane_of: dict[str, list[str]] = {m: [] for m in MOMENTS}
     for r in rows:
-        place = (r.dest_postal_code, r.dest_country)
-        zone = zones.get(place)
-        if zone is None:
-            zone = zones[place] = zone_of(Address(postal_code=r.dest_postal_code, country=r.dest_country))
-        lane = (r.origin_postal_code, r.origin_country, *place)
-        if lane not in lanes:
-            destination = place_of(Address(postal_code=r.dest_postal_code, country=r.dest_country))
+        key = (r.origin_postal_code, r.origin_country, r.dest_postal_code, r.dest_country)
+        if key not in lanes:
+            to = Address(postal_code=r.dest_postal_code, country=r.dest_country)
+            destination = place_of(to)
             origin = place_of(Address(postal_code=r.origin_postal_code, country=r.origin_country), destination.country)
-            lanes[lane] = lane_length(distance_km(origin, destination))
+            lanes[key] = zone_of(to), lane_length(distance_km(origin, destination))
+        zone, lane = lanes[key]
         day = r.delivered_at.astimezone(zone).date()
         held[r.moment].append((r.earliest <= day <= r.latest, day <= r.promise, (r.promise - day).days,
                                abs((r.likely - day).days) <= 1))
-        lane_of[r.moment].append(lanes[lane])
+        lane_of[r.moment].append(lane)
     return {moment: _by_lane(outcomes, lane_of[moment]) for moment, outcomes in held.items()}
 
 
