@@ -7,13 +7,19 @@ order. The ten months (July 2017 to April 2018; May's orders were not all delive
 span a steady network (Jul-Oct 2017), slowdowns (Nov 2017 to Mar 2018) and a speed-up (Apr 2018).
 
 Then, per moment, every candidate regime threshold splits the validation orders into steady and
-strained (eta.calibration), and for each regime the scales of earliest and latest are the pair whose
-window holds at least 80% of that regime's orders (pooled over the months) at the least mean width;
-the promise scale is the smallest met by at least 95% of them. The threshold kept is the one whose
+strained (eta.calibration). For each window power, and each regime, the scales of earliest and
+latest are the pair whose window holds at least 80% of that regime's orders (pooled over the months)
+at the least mean width; the power kept is the one whose windows are narrowest on average over the
+months. Then for each promise power the promise scale per regime is the smallest met by at least 95%
+of them, and the power kept is the one with the least mean slack. The threshold kept is the one whose
 windows and promises are together the narrowest: the lowest mean window width plus mean promise
-slack, each a mean over the months. The last line is the choice, as eta.training.CHOSEN holds it,
-with how its windows and promises held per lane length over the pooled months (by_lane_length).
+slack, each a mean over the months. Scores keep the dates in order as predictions do (a promise
+never before the latest day). The last line is the choice, as eta.training.CHOSEN holds it,
+with how its windows and promises held over the pooled months per lane length (by_lane_length) and
+per third of the boosters' own spread (by_booster_spread).
 Run: .venv/bin/python -P bench/eta_tune.py [--olist DIR] [--config '{"censor_days": 14}']
+With --judge '{"placed": {...}, "handoff": {...}}' (calibrations as a model file holds them) the last
+line scores those on the same months instead of choosing.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ CUTOFF = datetime(2018, 6, 1, tzinfo=BRAZIL)
 MONTHS = [(2017, m) for m in range(7, 13)] + [(2018, m) for m in range(1, 5)]
 THRESHOLDS = (0.0, 0.55, 0.6, 0.65, 0.7, 0.75)  # 0.0: one spread for every regime
 SCALES = np.round(np.arange(0.5, 3.0001, 0.05), 2)
+POWERS = (1.0, 0.75, 0.5, 0.25)  # 1.0: the trees' own spread (eta.calibration)
 HORIZON = 90  # working days a date table reaches; a longer quantile is clipped to it
 DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "olist"
 
@@ -54,8 +61,8 @@ class Sample:
     days_table: np.ndarray  # n x (HORIZON + 1): the date (ordinal) k working days after each clock start
     actual: np.ndarray  # delivery date ordinals
 
-    def dates(self, side: int, scale: float) -> np.ndarray:
-        days = moved_days(self.logs, [side], scale)[:, 0]
+    def dates(self, side: int, scale: float, power: float = 1.0) -> np.ndarray:
+        days = moved_days(self.logs, [side], scale, power)[:, 0]
         k = np.clip(np.floor(days + 0.5).astype(int), 0, HORIZON)
         return np.take_along_axis(self.days_table, k[:, None], 1)[:, 0]
 
@@ -100,32 +107,64 @@ def pooled(samples: list[Sample]) -> Sample:
     return Sample(*(np.concatenate([getattr(s, f) for s in samples]) for f in FIELDS))
 
 
-def narrowest_spread(sample: Sample) -> Spread:
-    """Earliest and latest scales whose window holds 80% at the least mean width; the smallest promise
-    scale met 95%. With no pair reaching 80%, the widest window tried."""
-    low = np.stack([sample.dates(0, s) for s in SCALES], 1)
-    high = np.stack([sample.dates(2, s) for s in SCALES], 1)
+def narrowest_window(sample: Sample, power: float) -> tuple[float, float]:
+    """Earliest and latest scales whose window holds 80% at the least mean width; with no pair
+    reaching 80%, the widest window tried."""
+    low = np.stack([sample.dates(0, s, power) for s in SCALES], 1)
+    high = np.stack([sample.dates(2, s, power) for s in SCALES], 1)
     after_low = (low <= sample.actual[:, None]).astype(np.float64)
     before_high = (high >= sample.actual[:, None]).astype(np.float64)
     coverage = after_low.T @ before_high / len(sample.actual)
     width = high.mean(0)[None, :] - low.mean(0)[:, None]
     width = np.where(coverage >= 0.8, width, np.inf)
     i, j = np.unravel_index(np.argmin(width), width.shape) if np.isfinite(width).any() else (-1, -1)
-    met = np.asarray([(sample.dates(3, s) >= sample.actual).mean() for s in SCALES])
-    k = int(np.argmax(met >= 0.95)) if (met >= 0.95).any() else len(SCALES) - 1
-    return Spread(float(SCALES[i]), float(SCALES[j]), float(SCALES[k]))
+    return float(SCALES[i]), float(SCALES[j])
 
 
-def outcomes(sample: Sample, calibration: Calibration) -> tuple[np.ndarray, np.ndarray]:
-    """Per order (in window, window width, promise met, promise slack), and its lane-length class."""
-    parts, lanes = [], []
+def smallest_promise(sample: Sample, power: float) -> float:
+    """The smallest promise scale met by 95% (the largest tried if none is)."""
+    met = np.asarray([(sample.dates(3, s, power) >= sample.actual).mean() for s in SCALES])
+    return float(SCALES[int(np.argmax(met >= 0.95)) if (met >= 0.95).any() else -1])
+
+
+def calibrate(months: list[Sample], threshold: float) -> tuple[Calibration, dict[str, float]]:
+    """The narrowest window power and scales, then the promise's, for one regime threshold; with the
+    means over the months."""
+    everything = pooled(months)
+    regimes = [everything.regime(threshold, strained) for strained in (False, True)]
+
+    def best(candidates: list[Calibration], key: str) -> tuple[Calibration, dict[str, float]]:
+        means = [{k: float(np.mean([scores(m, c)[k] for m in months])) for k in KEYS} for c in candidates]
+        i = int(np.argmin([m[key] for m in means]))
+        return candidates[i], means[i]
+
+    windows = []
+    for power in POWERS:
+        spreads = [Spread(*narrowest_window(r, power)) if len(r.actual) else Spread() for r in regimes]
+        windows.append(Calibration(threshold, *spreads, window_power=power))
+    window, _ = best(windows, "width")
+    promises = []
+    for power in POWERS:
+        scales = [smallest_promise(r, power) if len(r.actual) else 1.0 for r in regimes]
+        spreads = [replace(spread, promise=scale) for spread, scale in zip((window.steady, window.strained), scales, strict=True)]
+        promises.append(replace(window, steady=spreads[0], strained=spreads[1], promise_power=power))
+    return best(promises, "slack")
+
+
+KEYS = ("coverage", "width", "on_time", "slack")
+
+
+def outcomes(sample: Sample, calibration: Calibration) -> tuple[np.ndarray, Sample]:
+    """Per order (in window, window width, promise met, promise slack), and the orders in that order."""
+    parts, ordered = [], []
     for strained, spread in ((False, calibration.steady), (True, calibration.strained)):
         s = sample.regime(calibration.strained_below, strained)
-        low, high, promise = s.dates(0, spread.earliest), s.dates(2, spread.latest), s.dates(3, spread.promise)
+        low, high = s.dates(0, spread.earliest, calibration.window_power), s.dates(2, spread.latest, calibration.window_power)
+        promise = np.maximum(s.dates(3, spread.promise, calibration.promise_power), high)
         parts.append(np.column_stack([(low <= s.actual) & (s.actual <= high), high - low,
                                       promise >= s.actual, promise - s.actual]))
-        lanes.append(s.lane)
-    return np.concatenate(parts), np.concatenate(lanes)
+        ordered.append(s)
+    return np.concatenate(parts), pooled(ordered)
 
 
 def scores(sample: Sample, calibration: Calibration) -> dict[str, float]:
@@ -133,15 +172,26 @@ def scores(sample: Sample, calibration: Calibration) -> dict[str, float]:
     return {"coverage": coverage, "width": width, "on_time": on_time, "slack": slack}
 
 
-def by_lane_length(sample: Sample, calibration: Calibration) -> dict[str, dict[str, float]]:
-    """Window coverage and promises met per lane-length class, over the pooled months."""
-    rows, lanes = outcomes(sample, calibration)
-    out = {}
-    for lane in LANE_LENGTHS:
-        if (ours := rows[lanes == lane]).size:
-            out[lane] = {"n": len(ours), "coverage": round(float(ours[:, 0].mean()), 4),
-                         "on_time": round(float(ours[:, 2].mean()), 4)}
+def by_class(sample: Sample, calibration: Calibration) -> dict[str, dict[str, dict[str, float]]]:
+    """Window coverage and promises met over the pooled months, per lane-length class and per third
+    of the boosters' own spread (P95 over P50): where the claims hold, and whether the spread the
+    trees predict is the spread that happens."""
+    rows, ordered = outcomes(sample, calibration)
+    spread = ordered.logs[:, 3] - ordered.logs[:, 1]
+    thirds = np.digitize(spread, np.quantile(spread, [1 / 3, 2 / 3]))
+    classes = {"by_lane_length": (ordered.lane, LANE_LENGTHS),
+               "by_booster_spread": (np.asarray(SPREAD_THIRDS)[thirds], SPREAD_THIRDS)}
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name, (labels, order) in classes.items():
+        out[name] = {}
+        for label in order:
+            if (ours := rows[labels == label]).size:
+                out[name][label] = {"n": len(ours), "coverage": round(float(ours[:, 0].mean()), 4),
+                                    "on_time": round(float(ours[:, 2].mean()), 4)}
     return out
+
+
+SPREAD_THIRDS = ("narrowest_third", "middle_third", "widest_third")
 
 
 def choose(folds: list[dict[str, Sample]]) -> dict:
@@ -151,10 +201,7 @@ def choose(folds: list[dict[str, Sample]]) -> dict:
         everything = pooled(months)
         best, candidates = None, []
         for threshold in THRESHOLDS:
-            steady, strained = everything.regime(threshold, False), everything.regime(threshold, True)
-            spreads = [narrowest_spread(s) if len(s.actual) else Spread() for s in (steady, strained)]
-            calibration = Calibration(threshold, *spreads)
-            means = {k: float(np.mean([scores(m, calibration)[k] for m in months])) for k in ("coverage", "width", "on_time", "slack")}
+            calibration, means = calibrate(months, threshold)
             candidates.append({"calibration": calibration.to_json(), **{k: round(v, 3) for k, v in means.items()}})
             if best is None or means["width"] + means["slack"] < best[1]["width"] + best[1]["slack"]:
                 best = (calibration, means)
@@ -165,10 +212,20 @@ def choose(folds: list[dict[str, Sample]]) -> dict:
             "mae_days": round(float(np.mean([np.abs(e).mean() for e in likely])), 3),
             "within_2d": round(float(np.mean([(np.abs(e) <= 2).mean() for e in likely])), 4),
             "strained_share": round(float(np.mean(strained_share(everything.share, calibration.strained_below))), 3),
-            "by_lane_length": by_lane_length(everything, calibration),
+            **by_class(everything, calibration),
             "candidates": candidates,
         }
     return chosen
+
+
+def judged(folds: list[dict[str, Sample]], given: dict[str, Calibration]) -> dict:
+    """The means and per-class figures of calibrations given, not chosen: to compare with the choice."""
+    out = {}
+    for moment, calibration in given.items():
+        months = [f[moment] for f in folds]
+        means = {k: round(float(np.mean([scores(m, calibration)[k] for m in months])), 4) for k in KEYS}
+        out[moment] = {"calibration": calibration.to_json(), **means, **by_class(pooled(months), calibration)}
+    return out
 
 
 def month_line(month: tuple[int, int], samples: dict[str, Sample]) -> dict:
@@ -188,7 +245,10 @@ def main() -> None:
     parser.add_argument("--olist", type=Path, default=DEFAULT_OLIST)
     parser.add_argument("--config", default="{}", help="TrainConfig changes as JSON")
     parser.add_argument("--months", default=",".join(f"{y}-{m:02d}" for y, m in MONTHS))
+    parser.add_argument("--judge", default="", help="calibrations per moment as JSON (as in a model file) to "
+                        "score on the same months instead of choosing one")
     args = parser.parse_args()
+    given = {m: Calibration.from_json(c) for m, c in json.loads(args.judge).items()} if args.judge else {}
     orders = parse_olist({k: (args.olist / v).read_bytes() for k, v in FILES.items()})
     known = usable(orders.rows, CUTOFF)
     config = replace(TrainConfig(), **json.loads(args.config))
@@ -201,7 +261,8 @@ def main() -> None:
         folds.append(fold_samples(orders.rows, known, history, month, config))
         print(json.dumps({**month_line(month, folds[-1]), "config": json.loads(args.config),
                           "seconds": round(time.perf_counter() - started, 1)}), flush=True)
-    print(json.dumps({"config": json.loads(args.config), "chosen": choose(folds)}), flush=True)
+    result = {"judged": judged(folds, given)} if given else {"chosen": choose(folds)}
+    print(json.dumps({"config": json.loads(args.config), **result}), flush=True)
 
 
 if __name__ == "__main__":

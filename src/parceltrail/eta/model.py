@@ -19,8 +19,10 @@ from parceltrail.eta.stats import StatsSnapshot
 
 FORMAT = "parceltrail-eta-model"
 # 2: the "target" field (what the boosters learn); 3: flow features and the pace they give;
-# 4: boosters always at QUANTILES, moved by a per-regime "calibration"
-VERSION = 4
+# 4: boosters always at QUANTILES, moved by a per-regime "calibration"; 5: the calibration's powers
+# (a version 4 file reads as powers of 1, exactly as it predicted before)
+VERSION = 5
+READABLE = (4, 5)
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 
@@ -32,8 +34,8 @@ def check_header(data: Any) -> None:
     """Refuse anything but a model file of this version, before any booster is parsed."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelFileError("not a parceltrail delivery-date model")
-    if data.get("version") != VERSION:
-        raise ModelFileError(f"model file version {data.get('version')} is not supported (expected {VERSION})")
+    if data.get("version") not in READABLE:
+        raise ModelFileError(f"model file version {data.get('version')} is not supported (expected {' or '.join(map(str, READABLE))})")
     if tuple(data["quantiles"]) != QUANTILES:
         raise ModelFileError("model file has unexpected quantiles")
     if data.get("target") not in TARGETS:

@@ -40,8 +40,10 @@ MIN_ROWS = 50  # below this a shop's predictions come from the carrier-standard 
 
 # chosen by bench/eta_tune.py on ten validation months (docs/delivery-dates.md)
 CHOSEN = {
-    PLACED: Calibration(0.75, steady=Spread(1.3, 0.75, 1.15), strained=Spread(1.55, 1.05, 1.4)),
-    HANDOFF: Calibration(0.7, steady=Spread(1.3, 0.6, 1.05), strained=Spread(1.4, 1.05, 1.4)),
+    PLACED: Calibration(0.7, steady=Spread(1.4, 0.65, 1.3), strained=Spread(1.45, 1.1, 1.75),
+                        window_power=0.5, promise_power=0.25),
+    HANDOFF: Calibration(0.7, steady=Spread(1.35, 0.6, 1.2), strained=Spread(1.55, 1.1, 1.7),
+                         window_power=0.5, promise_power=0.5),
 }
 
 Progress = Callable[[str, int, int], None]

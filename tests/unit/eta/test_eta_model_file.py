@@ -18,7 +18,7 @@ def test_saved_model_predicts_the_same_after_loading(shop_model: Model, tmp_path
     item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
     assert predict(loaded, item) == predict(shop_model, item)
     header = json.loads(path.read_text())
-    assert header["format"] == "parceltrail-eta-model" and header["version"] == 4 and header["target"] == "log_ratio_to_recent"
+    assert header["format"] == "parceltrail-eta-model" and header["version"] == 5 and header["target"] == "log_ratio_to_recent"
     assert loaded.calibration == shop_model.calibration and header["calibration"]["placed"]["strained_below"] > 0
     assert path.stat().st_size < 2_000_000
 
@@ -36,6 +36,25 @@ def test_a_file_without_a_usable_calibration_is_refused(shop_model: Model, tmp_p
     negative.write_text(json.dumps(data))
     with pytest.raises(ModelFileError, match="spread latest must be a number in"):
         Model.load(negative)
+
+
+def test_a_version_4_file_keeps_the_trees_spread_and_predicts_as_it_did(shop_model: Model, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from parceltrail.eta.calibration import Calibration
+
+    unshrunk = replace(shop_model, calibration={m: replace(c, window_power=1.0, promise_power=1.0)
+                                                for m, c in shop_model.calibration.items()})
+    data = unshrunk.to_json()
+    data["version"] = 4
+    for calibration in data["calibration"].values():
+        del calibration["window_power"], calibration["promise_power"]
+    old = tmp_path / "v4.json"
+    old.write_text(json.dumps(data))
+    loaded = Model.load(old)
+    assert all(c.powers == (1.0, 1.0, 1.0) and isinstance(c, Calibration) for c in loaded.calibration.values())
+    item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
+    assert predict(loaded, item) == predict(unshrunk, item)
 
 
 def test_unknown_version_and_foreign_files_are_refused(shop_model: Model, tmp_path: Path) -> None:
