@@ -16,17 +16,17 @@ from pathlib import Path
 # bench/numbers.py (named by issue 3) would shadow the standard library's numbers module: drop this folder.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import sqlite3  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
+import argparse
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
 
-from parceltrail.core import Location, TrackingEvent, fingerprint  # noqa: E402
-from parceltrail.services import create_shop, ingest_many, register_package  # noqa: E402
-from parceltrail.store import UnitOfWork, make_engine, migrate  # noqa: E402
+from parceltrail.core import Location, TrackingEvent, fingerprint
+from parceltrail.services import create_shop, ingest_many, register_package
+from parceltrail.store import UnitOfWork, make_engine, migrate
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 KINDS = [("in_transit", "arrived_at_facility", "AR"), ("in_transit", "departed_facility", "DP")]

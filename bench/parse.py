@@ -18,13 +18,13 @@ from pathlib import Path
 # -> numbers) for a script run from this folder, so the folder leaves the import path first.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
+import argparse
+import json
+import logging
+import statistics
+import time
 
-from parceltrail.carriers import CARRIERS  # noqa: E402
+from parceltrail.carriers import CARRIERS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "carriers"
 

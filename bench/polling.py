@@ -34,22 +34,22 @@ from pathlib import Path
 # bench/numbers.py (named by issue 3) would shadow the standard library's numbers module: drop this folder.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import secrets  # noqa: E402
-import socket  # noqa: E402
-import sqlite3  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
+import argparse
+import json
+import random
+import secrets
+import socket
+import sqlite3
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, insert, update  # noqa: E402
+from sqlalchemy import bindparam, insert, update
 
-from parceltrail.carriers.sandbox import (  # noqa: E402
+from parceltrail.carriers.sandbox import (
     MAX_NUMBERS_PER_REQUEST,
     SandboxCredentials,
     Scenario,
@@ -57,11 +57,11 @@ from parceltrail.carriers.sandbox import (  # noqa: E402
     encode,
     fetch_many,
 )
-from parceltrail.services import create_shop  # noqa: E402
-from parceltrail.services.adapters import RateLimiter  # noqa: E402
-from parceltrail.services.polling import LEASE, Poller  # noqa: E402
-from parceltrail.store import UnitOfWork, make_engine, migrate  # noqa: E402
-from parceltrail.store.tables import packages  # noqa: E402
+from parceltrail.services import create_shop
+from parceltrail.services.adapters import RateLimiter
+from parceltrail.services.polling import LEASE, Poller
+from parceltrail.store import UnitOfWork, make_engine, migrate
+from parceltrail.store.tables import packages
 
 NOW = datetime(2026, 11, 12, 15, 0, tzinfo=UTC)
 """A fixed Thursday afternoon: parcels shipped over the 10 days before it are at every stage of their trip."""

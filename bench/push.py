@@ -19,32 +19,33 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Self
 
 # bench/numbers.py (named by issue 3) would shadow the standard library's numbers module: drop this folder.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import argparse  # noqa: E402
-import base64  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import secrets  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
+import argparse
+import base64
+import json
+import logging
+import secrets
+import socket
+import statistics
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 
-import httpx  # noqa: E402
-from pydantic import SecretStr  # noqa: E402
+import httpx
+from pydantic import SecretStr
 
-from parceltrail.carriers import sandbox  # noqa: E402
-from parceltrail.carriers.base import event_to_dict  # noqa: E402
-from parceltrail.services import create_shop, record_scans, register_package  # noqa: E402
-from parceltrail.services.hook_signatures import STANDARD_WEBHOOKS  # noqa: E402
-from parceltrail.services.hooks import drain_inbox, receive_push  # noqa: E402
-from parceltrail.settings import Settings  # noqa: E402
-from parceltrail.store import UnitOfWork, make_engine, migrate  # noqa: E402
+from parceltrail.carriers import sandbox
+from parceltrail.carriers.base import event_to_dict
+from parceltrail.services import create_shop, record_scans, register_package
+from parceltrail.services.hook_signatures import STANDARD_WEBHOOKS
+from parceltrail.services.hooks import drain_inbox, receive_push
+from parceltrail.settings import Settings
+from parceltrail.store import UnitOfWork, make_engine, migrate
 
 SHIPPED = datetime(2026, 10, 5, 14, 30, tzinfo=UTC)
 SEEN_AT = SHIPPED + timedelta(days=5)
@@ -64,7 +65,7 @@ class Server:
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         self.thread.start()
         while not self.server.started:
             time.sleep(0.02)

@@ -143,8 +143,8 @@ def banner(demo: Demo) -> str:
     url = demo.base_url
     return "\n".join([
         "",
-        "parceltrail demo: a shop on the sandbox carrier network, clock replaying the last "
-        f"{demo.config.lag.days} days at {demo.config.speed:g}x",
+        ("parceltrail demo: a shop on the sandbox carrier network, clock replaying the last "
+         f"{demo.config.lag.days} days at {demo.config.speed:g}x"),
         f"  demo shop id   {demo.shop_id}",
         f"  API key        {demo.api_key}",
         f"  try            curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/packages",

@@ -11,14 +11,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import parceltrail
 from parceltrail.api import problems
+from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.deps import Uow
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.limits import BodyLimit
-from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.numbers import router as numbers_router
-from parceltrail.numbers import catalogue
 from parceltrail.api.packages import router as packages_router
 from parceltrail.api.schemas import HealthOut
+from parceltrail.numbers import catalogue
 from parceltrail.settings import Settings
 from parceltrail.store import make_engine, migrate
 

@@ -12,7 +12,6 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-
 _JSON = b"application/json"
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from parceltrail.store.estimates import StoredEstimate
 from parceltrail.core import (
     Address,
     Location,
@@ -19,6 +18,7 @@ from parceltrail.core import (
     check_country,
     check_pair,
 )
+from parceltrail.store.estimates import StoredEstimate
 
 Country = Annotated[str, Field(min_length=2, max_length=2, examples=["US"]), AfterValidator(check_country)]
 

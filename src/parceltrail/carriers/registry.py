@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from parceltrail.carriers import dhl, fedex, tiktok, ups, usps
-from parceltrail.carriers.sandbox import adapter as sandbox
 from parceltrail.carriers.base import Carrier
+from parceltrail.carriers.sandbox import adapter as sandbox
 
 CARRIERS: dict[str, Carrier] = {
     ups.CARRIER.code: ups.CARRIER,

@@ -64,7 +64,7 @@ def refine_delivered(
     """
     detail: str | None = "signed" if (signed_by or "").strip() else None
     if detail is None and where:
-        detail = next((sub for pattern, sub in DELIVERY_DETAIL if re.search(pattern, where, re.I)), None)
+        detail = next((sub for pattern, sub in DELIVERY_DETAIL if re.search(pattern, where, re.IGNORECASE)), None)
     if detail is None:
         return events
     delivered = [i for i, e in enumerate(events) if e.status is Status.DELIVERED]

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -66,7 +66,7 @@ class CarrierClient:
         self._tokens: dict[tuple[str, str, str, str], tuple[str, float]] = {}
         self._token_lock = threading.Lock()
 
-    def __enter__(self) -> CarrierClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

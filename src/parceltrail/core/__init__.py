@@ -15,7 +15,24 @@ from parceltrail.core.status import (
 )
 
 __all__ = [
-    "Address", "DEFAULT_SUBSTATUS", "Location", "Package", "PackageState", "STATUS_OF", "SUBSTATUSES",
-    "Status", "StatusMismatch", "Substatus", "TERMINAL", "TrackingEvent", "check_country", "check_pair",
-    "ensure_aware", "event_identity", "fingerprint", "fold_events", "fold_into", "sort_key",
+    "DEFAULT_SUBSTATUS",
+    "STATUS_OF",
+    "SUBSTATUSES",
+    "TERMINAL",
+    "Address",
+    "Location",
+    "Package",
+    "PackageState",
+    "Status",
+    "StatusMismatch",
+    "Substatus",
+    "TrackingEvent",
+    "check_country",
+    "check_pair",
+    "ensure_aware",
+    "event_identity",
+    "fingerprint",
+    "fold_events",
+    "fold_into",
+    "sort_key",
 ]

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from parceltrail.carriers.webhooks import WebhookVerificationError, secret_key, sign, signature, verify
+
 MAX_DELIVERY_ID = 128  # the inbox column's width
 
 

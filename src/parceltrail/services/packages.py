@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from parceltrail.numbers import detect
 from parceltrail.core import Address, Package, PackageState, Status, TrackingEvent
-from parceltrail.services.clock import utcnow
+from parceltrail.numbers import detect
 from parceltrail.services.adapters import can_poll
-from parceltrail.services.estimates import revise_estimates
+from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.services.estimates import revise_estimates
 from parceltrail.store import PackageFilter, UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.ids import new_id

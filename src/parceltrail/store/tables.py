@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     Date,
-    LargeBinary,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,

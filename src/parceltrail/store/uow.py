@@ -7,6 +7,7 @@ rolls back, so bad input is never half-stored.
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy import Connection, Engine, text
 
@@ -40,7 +41,7 @@ class UnitOfWork:
         self._reading = True
         return self
 
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         self._connection = self.engine.connect()
         # On SQLite a writing transaction takes the write lock when it begins (BEGIN IMMEDIATE), so it
         # waits its turn under busy_timeout instead of failing with "database is locked" when it first

@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from parceltrail.carriers.transport import CarrierClient
 from parceltrail.services.accounts import shop_credentials
 from parceltrail.services.polling import Poller
-from parceltrail.store import UnitOfWork
 from parceltrail.settings import Settings
-from parceltrail.worker.poller import PollLoop
+from parceltrail.store import UnitOfWork
 from parceltrail.worker.jobs import register_jobs
+from parceltrail.worker.poller import PollLoop
 from parceltrail.worker.queue import make_queue
 
 

@@ -68,9 +68,9 @@ def test_a_slow_answer_times_out_and_the_retry_gets_through(server, client, slee
 def test_a_carrier_that_never_answers_in_time_is_a_fetch_error(server, sleeps):
     fakes.dhl(server, {NUMBER: "delivered"})
     server.fail("/track", ("slow", 0.3), ("slow", 0.3))
-    with CarrierClient(timeout=0.1, retry=RetryPolicy(attempts=2, backoff=0.01), sleep=sleeps) as client:
-        with pytest.raises(CarrierFetchError, match=r"dhl: no answer from 127\.0\.0\.1: timed out 2 times"):
-            dhl.fetch(NUMBER, creds(server), client)
+    with (CarrierClient(timeout=0.1, retry=RetryPolicy(attempts=2, backoff=0.01), sleep=sleeps) as client,
+          pytest.raises(CarrierFetchError, match=r"dhl: no answer from 127\.0\.0\.1: timed out 2 times")):
+        dhl.fetch(NUMBER, creds(server), client)
 
 
 def test_token_endpoint_5xx_is_retried_too(server, client, sleeps):
@@ -82,7 +82,7 @@ def test_token_endpoint_5xx_is_retried_too(server, client, sleeps):
 
 
 def test_nothing_listening_is_a_fetch_error_after_retries(sleeps):
-    with CarrierClient(timeout=0.2, retry=RetryPolicy(attempts=2, backoff=0.01), sleep=sleeps) as client:
-        with pytest.raises(CarrierFetchError, match="dhl: cannot reach 127.0.0.1"):
-            dhl.fetch(NUMBER, ApiKeyCredentials(DHL_KEY, base_url="http://127.0.0.1:9"), client)
+    with (CarrierClient(timeout=0.2, retry=RetryPolicy(attempts=2, backoff=0.01), sleep=sleeps) as client,
+          pytest.raises(CarrierFetchError, match="dhl: cannot reach 127.0.0.1")):
+        dhl.fetch(NUMBER, ApiKeyCredentials(DHL_KEY, base_url="http://127.0.0.1:9"), client)
     assert sleeps.waits == [0.01]

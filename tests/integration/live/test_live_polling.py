@@ -3,10 +3,10 @@ three weeks of simulated time stepped an hour at a time."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -90,7 +90,7 @@ def test_two_workers_follow_200_sandbox_packages_to_their_ends(uow, engine, cloc
     for number, at, _ in network.fetch_log:
         fetches[number].append(at)
     for number, times in fetches.items():
-        gaps = [b - a for a, b in zip(times, times[1:])]
+        gaps = [b - a for a, b in pairwise(times)]
         assert all(gap >= timedelta(minutes=54) for gap in gaps), f"{number} fetched twice in one interval"
 
     ends = Counter()

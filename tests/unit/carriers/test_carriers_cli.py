@@ -75,8 +75,8 @@ def test_another_carriers_body_exits_2(run_cli):
     code, _, err = run_cli("parse", "ups", str(FIXTURES / "fedex" / "delivered.json"))
     assert (code, err) == (
         2,
-        f"error: {FIXTURES / 'fedex' / 'delivered.json'} is not a UPS tracking body: "
-        "no trackResponse: this is not a UPS Track API v1 body\n",
+        (f"error: {FIXTURES / 'fedex' / 'delivered.json'} is not a UPS tracking body: "
+         "no trackResponse: this is not a UPS Track API v1 body\n"),
     )
 
 
