@@ -213,6 +213,7 @@ def choose(folds: list[dict[str, Sample]]) -> dict:
             "within_2d": round(float(np.mean([(np.abs(e) <= 2).mean() for e in likely])), 4),
             "strained_share": round(float(np.mean(strained_share(everything.share, calibration.strained_below))), 3),
             **by_class(everything, calibration),
+            "width_plus_slack_per_month": per_month(months, calibration),
             "candidates": candidates,
         }
     return chosen
@@ -224,8 +225,14 @@ def judged(folds: list[dict[str, Sample]], given: dict[str, Calibration]) -> dic
     for moment, calibration in given.items():
         months = [f[moment] for f in folds]
         means = {k: round(float(np.mean([scores(m, calibration)[k] for m in months])), 4) for k in KEYS}
-        out[moment] = {"calibration": calibration.to_json(), **means, **by_class(pooled(months), calibration)}
+        out[moment] = {"calibration": calibration.to_json(), **means, **by_class(pooled(months), calibration),
+                       "width_plus_slack_per_month": per_month(months, calibration)}
     return out
+
+
+def per_month(months: list[Sample], calibration: Calibration) -> list[float]:
+    """Mean window width plus mean promise slack in each month, in the order of --months."""
+    return [round(score["width"] + score["slack"], 2) for score in (scores(m, calibration) for m in months)]
 
 
 def month_line(month: tuple[int, int], samples: dict[str, Sample]) -> dict:
