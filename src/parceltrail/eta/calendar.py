@@ -2,7 +2,9 @@
 
 Targets are counted in business days of the destination calendar because carriers do not move
 parcels on Sundays and holidays; a date built from a business-day count is therefore never a
-Sunday or a holiday. Calendars are cached per (country, region): building one costs ~1 ms a year.
+Sunday or a holiday. Saturdays are working days only for services that deliver on them (USPS,
+FedEx Home Delivery: ``eta.prior.delivers_saturday``), so a date for any other service is never a
+Saturday either. Calendars are cached per (country, region, cut-off, Saturday): building one costs ~1 ms a year.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ DEFAULT_CUTOFF_HOUR = 14  # orders placed after this local hour start their cloc
 
 @dataclass(eq=False)
 class DeliveryCalendar:
-    """Working days (Mon-Fri minus public holidays) of one country or region."""
+    """Working days (Mon-Fri, or Mon-Sat with ``saturday``, minus public holidays) of one country or region."""
 
     country: str
     region: str | None = None
     cutoff_hour: int = DEFAULT_CUTOFF_HOUR
+    saturday: bool = False
     _first_year: int = field(default=0, init=False)
     _last_year: int = field(default=-1, init=False)
     _ordinals: list[int] = field(default_factory=list, init=False)
@@ -40,10 +43,15 @@ class DeliveryCalendar:
         closed = _public_holidays(self.country, self.region, first, last)
         start, end = date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
         self._ordinals = [
-            o for o in range(start, end + 1) if date.fromordinal(o).weekday() < 5 and o not in closed
+            o for o in range(start, end + 1) if date.fromordinal(o).weekday() < self._week and o not in closed
         ]
         self._working = frozenset(self._ordinals)
         self._first_year, self._last_year = years[0], years[-1]
+
+    @property
+    def _week(self) -> int:
+        """Working weekdays are those numbered below this (Monday 0)."""
+        return 6 if self.saturday else 5
 
     def is_business_day(self, day: date) -> bool:
         self._cover(day)
@@ -80,7 +88,7 @@ class DeliveryCalendar:
         key = ("holidays", start.toordinal(), calendar_days)
         if key not in self._memo:
             end = start + timedelta(days=calendar_days)
-            weekdays = sum(1 for k in range(1, calendar_days + 1) if (start + timedelta(days=k)).weekday() < 5)
+            weekdays = sum(1 for k in range(1, calendar_days + 1) if (start + timedelta(days=k)).weekday() < self._week)
             self._memo[key] = weekdays - self.business_days_between(start, end)
         return self._memo[key]  # type: ignore[return-value]
 
@@ -96,6 +104,8 @@ def _public_holidays(country: str, region: str | None, first: int, last: int) ->
 
 
 @lru_cache(maxsize=512)
-def calendar_for(country: str, region: str | None, cutoff_hour: int = DEFAULT_CUTOFF_HOUR) -> DeliveryCalendar:
-    """The shared calendar of a destination; one instance per (country, region, cut-off)."""
-    return DeliveryCalendar(country, region, cutoff_hour)
+def calendar_for(
+    country: str, region: str | None, cutoff_hour: int = DEFAULT_CUTOFF_HOUR, saturday: bool = False
+) -> DeliveryCalendar:
+    """The shared calendar of a destination; one instance per (country, region, cut-off, Saturday)."""
+    return DeliveryCalendar(country, region, cutoff_hour, saturday)

@@ -15,6 +15,7 @@ import numpy as np
 
 from parceltrail.eta.calendar import DeliveryCalendar, calendar_for
 from parceltrail.eta.history import HistoryRow, InFlight, Place, distance_km
+from parceltrail.eta.prior import delivers_saturday
 from parceltrail.eta.stats import ALL_GROUPS, EMPTY, NAN, HistoryIndex, StatsSnapshot
 
 PLACED = "placed"
@@ -76,7 +77,9 @@ def group_keys(item: Shipment, origin: Place) -> dict[str, str | None]:
 
 
 def destination_calendar(item: Shipment, cutoff_hour: int) -> DeliveryCalendar:
-    return calendar_for(item.destination.country, item.destination.region, cutoff_hour)
+    """Where and by whom it is delivered: the destination's holidays, Saturdays if the service delivers then."""
+    return calendar_for(item.destination.country, item.destination.region, cutoff_hour,
+                        delivers_saturday(item.carrier, item.service))
 
 
 def index_history(rows: list[HistoryRow], cutoff_hour: int, in_flight: Sequence[InFlight] = ()) -> HistoryIndex:

@@ -14,15 +14,18 @@ from typing import Any
 
 from parceltrail.eta.calibration import IDENTITY, Calibration
 from parceltrail.eta.features import MOMENTS, TARGETS
+from parceltrail.eta.prior import delivers_saturday
 from parceltrail.eta.single_row import SingleRow
 from parceltrail.eta.stats import StatsSnapshot
 
 FORMAT = "parceltrail-eta-model"
 # 2: the "target" field (what the boosters learn); 3: flow features and the pace they give;
 # 4: boosters always at QUANTILES, moved by a per-regime "calibration"; 5: the calibration's powers
-# (a version 4 file reads as powers of 1, exactly as it predicted before)
-VERSION = 5
-READABLE = (4, 5)
+# (a version 4 file reads as powers of 1, exactly as it predicted before); 6: Saturdays are working
+# days for services that deliver on them (eta.calendar), so an older file that learned from such a
+# service counted its days differently and is refused; one without any is read as it was
+VERSION = 6
+READABLE = (4, 5, 6)
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 
@@ -43,6 +46,12 @@ def check_header(data: Any) -> None:
     calibration = data.get("calibration")
     if not isinstance(calibration, dict) or set(calibration) != set(MOMENTS):
         raise ModelFileError(f"model file needs a calibration for each of {', '.join(MOMENTS)}")
+    if data["version"] < 6:
+        saturday = sorted(k for k in data.get("vocab", {}).get("carrier_service", {})
+                          if delivers_saturday(*k.split("/", 1)))
+        if saturday:
+            raise ModelFileError(f"model file version {data['version']} counted days without Saturdays for "
+                                 f"{', '.join(saturday)}, which deliver on them: train the model again")
 
 
 @dataclass

@@ -5,6 +5,8 @@ restates the published US ranges (USPS Ground Advantage 1-5, Priority Mail 1-3, 
 FedEx Ground / Home Delivery 1-5 business days) per zone; any other service falls back to a generic
 economy range. Published ranges are met most but not all of the time, so the P90 sits one day past
 the published maximum and the 95% promise two days past it.
+USPS and FedEx Home Delivery count Saturday among their delivery days, and so do their dates here
+(`delivers_saturday` below, which eta.features hands to eta.calendar).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ SERVICE_ALIASES = {
     "ground": "ground", "fedex_ground": "ground", "home_delivery": "home_delivery",
     "fedex_home_delivery": "home_delivery", "ups_ground": "ground", "express": "express",
 }
+# published delivery days include Saturday: every USPS service; FedEx Home Delivery; the sandbox's ground
+SATURDAY_CARRIERS = frozenset({"usps"})
+SATURDAY_SERVICES = frozenset({("fedex", "home_delivery"), ("sandbox", "ground")})
 HANDLING = (0.0, 1.0, 2.0, 3.0)  # business days from order to handoff a new shop is assumed to need
 
 
@@ -51,11 +56,20 @@ def zone(origin: Place, destination: Place) -> int:
 
 
 def service_key(carrier: str | None, service: str | None) -> tuple[str, str] | None:
-    if not carrier or not service:
-        return None
-    name = SERVICE_ALIASES.get(service.strip().lower().replace(" ", "_").replace("-", "_"))
-    key = (carrier.strip().lower(), name or "")
+    key = _named(carrier, service)
     return key if key in STANDARDS else None
+
+
+def delivers_saturday(carrier: str | None, service: str | None) -> bool:
+    """Does this carrier's service deliver on Saturdays (eta.calendar)? Unknown ones are assumed not to."""
+    key = _named(carrier, service)
+    return key[0] in SATURDAY_CARRIERS or key in SATURDAY_SERVICES
+
+
+def _named(carrier: str | None, service: str | None) -> tuple[str, str]:
+    """(carrier, service) in the names of STANDARDS; an unknown service keeps ''."""
+    name = SERVICE_ALIASES.get((service or "").strip().lower().replace(" ", "_").replace("-", "_"))
+    return ((carrier or "").strip().lower(), name or "")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from parceltrail.eta import HistoryRow, Place, calendar_for
+from parceltrail.eta.prior import delivers_saturday
 
 ORIGIN = Place(country="US", region="NY", postal_code="10001", lat=40.75, lon=-73.99)
 # destinations at growing distance from New York: transit days and their spread grow with it
@@ -22,8 +23,10 @@ WEST = Place(country="US", region="CA", postal_code="90012", lat=34.05, lon=-118
 START = datetime(2024, 1, 2, tzinfo=UTC)
 
 
-def history(n: int = 1500, seed: int = 3, days: int = 300) -> list[HistoryRow]:
-    """Orders over ``days`` days; each delivered on a working day of its destination's calendar."""
+def history(n: int = 1500, seed: int = 3, days: int = 300,
+            services: tuple[tuple[str, str], ...] = (("ups", "ground"),)) -> list[HistoryRow]:
+    """Orders over ``days`` days, by the carrier ``services`` in turn; each delivered on a working day
+    of its destination's calendar (Saturdays too where the service delivers then)."""
     rng = random.Random(seed)
     rows = []
     for i in range(n):
@@ -32,14 +35,15 @@ def history(n: int = 1500, seed: int = 3, days: int = 300) -> list[HistoryRow]:
         if origin is WEST:
             base, spread = 1, 1
         purchased = START + timedelta(days=rng.uniform(0, days), hours=rng.uniform(0, 1))
-        cal = calendar_for(dest.country, dest.region)
+        carrier, service = services[i % len(services)]
+        cal = calendar_for(dest.country, dest.region, saturday=delivers_saturday(carrier, service))
         handed_day = cal.add_business_days(cal.clock_start(purchased), rng.choice((0, 1, 1, 2)))
         handed = datetime.combine(handed_day, datetime.min.time(), UTC) + timedelta(hours=12)
         delivered_day = cal.add_business_days(cal.clock_start(handed), base + rng.randint(0, spread))
         rows.append(HistoryRow(
             package_id=f"p{i}", purchased_at=purchased, handed_over_at=handed,
             delivered_at=datetime.combine(delivered_day, datetime.min.time(), UTC) + timedelta(hours=15),
-            origin=origin, destination=dest, seller_id="shop", carrier="ups", service="ground",
+            origin=origin, destination=dest, seller_id="shop", carrier=carrier, service=service,
             weight_g=500.0 + 10 * (i % 7),
         ))
     return rows

@@ -18,7 +18,7 @@ def test_saved_model_predicts_the_same_after_loading(shop_model: Model, tmp_path
     item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
     assert predict(loaded, item) == predict(shop_model, item)
     header = json.loads(path.read_text())
-    assert header["format"] == "parceltrail-eta-model" and header["version"] == 5 and header["target"] == "log_ratio_to_recent"
+    assert header["format"] == "parceltrail-eta-model" and header["version"] == 6 and header["target"] == "log_ratio_to_recent"
     assert loaded.calibration == shop_model.calibration and header["calibration"]["placed"]["strained_below"] > 0
     assert path.stat().st_size < 2_000_000
 
@@ -55,6 +55,19 @@ def test_a_version_4_file_keeps_the_trees_spread_and_predicts_as_it_did(shop_mod
     assert all(c.powers == (1.0, 1.0, 1.0) and isinstance(c, Calibration) for c in loaded.calibration.values())
     item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
     assert predict(loaded, item) == predict(unshrunk, item)
+
+
+def test_an_older_file_that_learned_from_a_saturday_carrier_is_refused(shop_model: Model, tmp_path: Path) -> None:
+    data = shop_model.to_json()
+    data["version"] = 5
+    data["vocab"]["carrier_service"]["usps/ground_advantage"] = len(data["vocab"]["carrier_service"])
+    old = tmp_path / "v5.json"
+    old.write_text(json.dumps(data))
+    with pytest.raises(ModelFileError, match="counted days without Saturdays for usps/ground_advantage"):
+        Model.load(old)
+    data["version"] = 6
+    old.write_text(json.dumps(data))
+    assert Model.load(old).vocab["carrier_service"]["usps/ground_advantage"] >= 1
 
 
 def test_unknown_version_and_foreign_files_are_refused(shop_model: Model, tmp_path: Path) -> None:

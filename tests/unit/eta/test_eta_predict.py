@@ -56,6 +56,19 @@ def test_no_delivery_predicted_on_a_sunday_or_holiday(shop_model: Model) -> None
     assert date(2024, 11, 28) not in {d for e in predict_many(shop_model, inputs) for d in dates(e)}
 
 
+def test_saturday_is_predicted_only_for_a_service_that_delivers_then() -> None:
+    services = (("usps", "ground_advantage"), ("ups", "ground"))
+    model = train(history(services=services, seed=5), as_of=datetime(2024, 12, 1, tzinfo=UTC), config=FAST)
+    start = datetime(2024, 11, 20, tzinfo=UTC)
+    for carrier, service in services:
+        inputs = [replace(order(start + timedelta(hours=5 * k)), carrier=carrier, service=service) for k in range(200)]
+        for source in (model, CarrierStandards()):
+            days = [day for estimate in predict_many(source, inputs) for day in dates(estimate)]
+            assert all(day.weekday() != 6 for day in days) and date(2024, 11, 28) not in days
+            saturdays = sum(day.weekday() == 5 for day in days)
+            assert saturdays > 0 if carrier == "usps" else saturdays == 0, (carrier, type(source).__name__, saturdays)
+
+
 def test_scan_near_destination_narrows_the_window(shop_model: Model) -> None:
     handed = datetime(2024, 12, 3, 12, tzinfo=UTC)
     at_handoff = predict(shop_model, order(handed - timedelta(days=1), handed_over_at=handed))
