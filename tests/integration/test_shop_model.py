@@ -159,6 +159,10 @@ def test_a_model_file_from_an_older_version_falls_back_to_carrier_standards(uow,
     assert refresh_shop_models(uow) == 0  # skipped, not crashed
     shown = cli(database_url, "eta", "show", "--shop", shop.id)
     assert shown.returncode == 0 and "new estimates come from: carrier_standard" in shown.stdout
+    assert "model not used: model file version 3 is not supported" in shown.stdout
+    assert "eta train --shop ID" in shown.stdout
+    as_json = json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)
+    assert as_json["source"] == "carrier_standard" and "version 3" in as_json["model"]["refused"]
     retrained = cli(database_url, "eta", "train", "--shop", shop.id)
     assert retrained.returncode == 0, retrained.stderr
     again = register_package(uow, shop.id, "OLD000002", "ups", destination=Address("10001", "US"),

@@ -66,7 +66,7 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
             "model": None if model is None else {
                 "trained_at": model.trained_at.isoformat(), "n_rows": model.n_rows,
                 "history_as_of": (model.history_as_of or model.trained_at).isoformat(),
-                "network": status.network,
+                "network": status.network, "refused": status.refused,
             },
             "track_record": {"days": TRACK_DAYS, **{m: r.to_dict() for m, r in status.track_record.items()}},
         }))
@@ -77,6 +77,9 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
     else:
         typer.echo(f"model: trained {model.trained_at:%Y-%m-%d %H:%M} UTC on {model.n_rows} deliveries; "
                    f"history read {(model.history_as_of or model.trained_at):%Y-%m-%d %H:%M} UTC")
+        if status.refused:
+            typer.echo(f"model not used: {status.refused}; estimates use carrier standards until it is trained "
+                       "again (parceltrail eta train --shop ID)")
         for country, flow in status.network.items():
             typer.echo(f"network {country}: {_flow_line(flow)}")
     typer.echo(f"new estimates come from: {status.source}")

@@ -105,6 +105,8 @@ class ModelStatus:
     """Per destination country, how the shop's parcels are moving as of the model's history (``StatsSnapshot.network``)."""
     track_record: dict[str, MomentRecord]
     """How the first estimates at order time and at handoff held for the last 30 days' deliveries."""
+    refused: str | None = None
+    """Why a stored model is not used (a file this version cannot read); None when it is, or there is none."""
 
 
 def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
@@ -115,8 +117,9 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
         info = uow.history.model_info(shop_id)
         body = uow.history.model_body(shop_id) if info is not None else None
     data = json.loads(body) if body else None
-    if info is None or not _readable(data):
-        return ModelStatus(delivered, info, "carrier_standard", {}, track_record(uow, shop_id))
+    refused = _refusal(data) if info is not None else None
+    if info is None or refused is not None:
+        return ModelStatus(delivered, info, "carrier_standard", {}, track_record(uow, shop_id), refused)
     source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
     network = StatsSnapshot.from_json(data["snapshot"]).network()
     return ModelStatus(delivered, info, source, network, track_record(uow, shop_id))
@@ -124,11 +127,16 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
 
 def _readable(data: object) -> bool:
     """A stored model file of the version this parceltrail reads (an older one waits for retraining)."""
+    return _refusal(data) is None
+
+
+def _refusal(data: object) -> str | None:
+    """Why this parceltrail cannot read a stored model file, or None when it can."""
     try:
         eta.check_header(data)
-    except eta.ModelFileError:
-        return False
-    return True
+    except eta.ModelFileError as error:
+        return str(error)
+    return None
 
 
 def refresh_shop_models(uow: UnitOfWork) -> int:
