@@ -6,7 +6,7 @@ seller history re-read daily as the worker does: the shape of the backtest, neve
 order. The ten months (July 2017 to April 2018; May's orders were not all delivered by the cut-off)
 span a steady network (Jul-Oct 2017), slowdowns (Nov 2017 to Mar 2018) and a speed-up (Apr 2018).
 
-Then, per moment, every candidate regime threshold splits the validation orders into steady and
+Then (eta.tuning.choose), per moment, every candidate regime threshold splits the validation orders into steady and
 strained (eta.calibration). For each window power, and each regime, the scales of earliest and
 latest are the pair whose window holds at least 80% of that regime's orders (pooled over the months)
 at the least mean width; the power kept is the one whose windows are narrowest on average over the
@@ -27,53 +27,24 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
 from parceltrail.eta.backtest import REFRESH_DAYS, as_input
-from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration, Spread, moved_days
-from parceltrail.eta.calibration import strained as strained_share
+from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration
 from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destination_calendar, index_history
-from parceltrail.eta.history import LANE_LENGTHS, in_flight_at, lane_length
+from parceltrail.eta.history import in_flight_at, lane_length
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
 from parceltrail.eta.predict import booster_days, features_for
 from parceltrail.eta.training import TrainConfig, assemble, build_training_set, fit_boosters, usable
+from parceltrail.eta.tuning import HORIZON, Sample, choose, judged, scores
 
 CUTOFF = datetime(2018, 6, 1, tzinfo=BRAZIL)
 MONTHS = [(2017, m) for m in range(7, 13)] + [(2018, m) for m in range(1, 5)]
-THRESHOLDS = (0.0, 0.55, 0.6, 0.65, 0.7, 0.75)  # 0.0: one spread for every regime
-SCALES = np.round(np.arange(0.5, 3.0001, 0.05), 2)
-POWERS = (1.0, 0.75, 0.5, 0.25)  # 1.0: the trees' own spread (eta.calibration)
-HORIZON = 90  # working days a date table reaches; a longer quantile is clipped to it
 DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "olist"
-
-
-@dataclass
-class Sample:
-    """One month's validation orders at one moment: the boosters' log days, regime share, outcome."""
-
-    logs: np.ndarray  # n x 4: log1p working days of P10, P50, P90, P95
-    share: np.ndarray  # the regime feature (NaN: too few orders to tell)
-    lane: np.ndarray  # lane-length class name (eta.history.lane_length)
-    days_table: np.ndarray  # n x (HORIZON + 1): the date (ordinal) k working days after each clock start
-    actual: np.ndarray  # delivery date ordinals
-
-    def dates(self, side: int, scale: float, power: float = 1.0) -> np.ndarray:
-        days = moved_days(self.logs, [side], scale, power)[:, 0]
-        k = np.clip(np.floor(days + 0.5).astype(int), 0, HORIZON)
-        return np.take_along_axis(self.days_table, k[:, None], 1)[:, 0]
-
-    def regime(self, threshold: float, strained: bool) -> Sample:
-        rows = strained_share(self.share, threshold)
-        if not strained:
-            rows = ~rows
-        return Sample(*(getattr(self, f)[rows] for f in FIELDS))
-
-
-FIELDS = ("logs", "share", "lane", "days_table", "actual")
 
 
 def fold_samples(orders, known, history, month, config) -> dict[str, Sample]:
@@ -101,138 +72,6 @@ def fold_samples(orders, known, history, month, config) -> dict[str, Sample]:
             table, np.asarray([r.delivered_at.date().toordinal() for r in rows]),
         )
     return samples
-
-
-def pooled(samples: list[Sample]) -> Sample:
-    return Sample(*(np.concatenate([getattr(s, f) for s in samples]) for f in FIELDS))
-
-
-def narrowest_window(sample: Sample, power: float) -> tuple[float, float]:
-    """Earliest and latest scales whose window holds 80% at the least mean width; with no pair
-    reaching 80%, the widest window tried."""
-    low = np.stack([sample.dates(0, s, power) for s in SCALES], 1)
-    high = np.stack([sample.dates(2, s, power) for s in SCALES], 1)
-    after_low = (low <= sample.actual[:, None]).astype(np.float64)
-    before_high = (high >= sample.actual[:, None]).astype(np.float64)
-    coverage = after_low.T @ before_high / len(sample.actual)
-    width = high.mean(0)[None, :] - low.mean(0)[:, None]
-    width = np.where(coverage >= 0.8, width, np.inf)
-    i, j = np.unravel_index(np.argmin(width), width.shape) if np.isfinite(width).any() else (-1, -1)
-    return float(SCALES[i]), float(SCALES[j])
-
-
-def smallest_promise(sample: Sample, power: float) -> float:
-    """The smallest promise scale met by 95% (the largest tried if none is)."""
-    met = np.asarray([(sample.dates(3, s, power) >= sample.actual).mean() for s in SCALES])
-    return float(SCALES[int(np.argmax(met >= 0.95)) if (met >= 0.95).any() else -1])
-
-
-def calibrate(months: list[Sample], threshold: float) -> tuple[Calibration, dict[str, float]]:
-    """The narrowest window power and scales, then the promise's, for one regime threshold; with the
-    means over the months."""
-    everything = pooled(months)
-    regimes = [everything.regime(threshold, strained) for strained in (False, True)]
-
-    def best(candidates: list[Calibration], key: str) -> tuple[Calibration, dict[str, float]]:
-        means = [{k: float(np.mean([scores(m, c)[k] for m in months])) for k in KEYS} for c in candidates]
-        i = int(np.argmin([m[key] for m in means]))
-        return candidates[i], means[i]
-
-    windows = []
-    for power in POWERS:
-        spreads = [Spread(*narrowest_window(r, power)) if len(r.actual) else Spread() for r in regimes]
-        windows.append(Calibration(threshold, *spreads, window_power=power))
-    window, _ = best(windows, "width")
-    promises = []
-    for power in POWERS:
-        scales = [smallest_promise(r, power) if len(r.actual) else 1.0 for r in regimes]
-        spreads = [replace(spread, promise=scale) for spread, scale in zip((window.steady, window.strained), scales, strict=True)]
-        promises.append(replace(window, steady=spreads[0], strained=spreads[1], promise_power=power))
-    return best(promises, "slack")
-
-
-KEYS = ("coverage", "width", "on_time", "slack")
-
-
-def outcomes(sample: Sample, calibration: Calibration) -> tuple[np.ndarray, Sample]:
-    """Per order (in window, window width, promise met, promise slack), and the orders in that order."""
-    parts, ordered = [], []
-    for strained, spread in ((False, calibration.steady), (True, calibration.strained)):
-        s = sample.regime(calibration.strained_below, strained)
-        low, high = s.dates(0, spread.earliest, calibration.window_power), s.dates(2, spread.latest, calibration.window_power)
-        promise = np.maximum(s.dates(3, spread.promise, calibration.promise_power), high)
-        parts.append(np.column_stack([(low <= s.actual) & (s.actual <= high), high - low,
-                                      promise >= s.actual, promise - s.actual]))
-        ordered.append(s)
-    return np.concatenate(parts), pooled(ordered)
-
-
-def scores(sample: Sample, calibration: Calibration) -> dict[str, float]:
-    coverage, width, on_time, slack = outcomes(sample, calibration)[0].mean(0)
-    return {"coverage": coverage, "width": width, "on_time": on_time, "slack": slack}
-
-
-def by_class(sample: Sample, calibration: Calibration) -> dict[str, dict[str, dict[str, float]]]:
-    """Window coverage and promises met over the pooled months, per lane-length class and per third
-    of the boosters' own spread (P95 over P50): where the claims hold, and whether the spread the
-    trees predict is the spread that happens."""
-    rows, ordered = outcomes(sample, calibration)
-    spread = ordered.logs[:, 3] - ordered.logs[:, 1]
-    thirds = np.digitize(spread, np.quantile(spread, [1 / 3, 2 / 3]))
-    classes = {"by_lane_length": (ordered.lane, LANE_LENGTHS),
-               "by_booster_spread": (np.asarray(SPREAD_THIRDS)[thirds], SPREAD_THIRDS)}
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for name, (labels, order) in classes.items():
-        out[name] = {}
-        for label in order:
-            if (ours := rows[labels == label]).size:
-                out[name][label] = {"n": len(ours), "coverage": round(float(ours[:, 0].mean()), 4),
-                                    "on_time": round(float(ours[:, 2].mean()), 4)}
-    return out
-
-
-SPREAD_THIRDS = ("narrowest_third", "middle_third", "widest_third")
-
-
-def choose(folds: list[dict[str, Sample]]) -> dict:
-    chosen = {}
-    for moment in MOMENTS:
-        months = [f[moment] for f in folds]
-        everything = pooled(months)
-        best, candidates = None, []
-        for threshold in THRESHOLDS:
-            calibration, means = calibrate(months, threshold)
-            candidates.append({"calibration": calibration.to_json(), **{k: round(v, 3) for k, v in means.items()}})
-            if best is None or means["width"] + means["slack"] < best[1]["width"] + best[1]["slack"]:
-                best = (calibration, means)
-        calibration, means = best
-        likely = [m.dates(1, 1.0) - m.actual for m in months]
-        chosen[moment] = {
-            "calibration": calibration.to_json(), **{k: round(v, 4) for k, v in means.items()},
-            "mae_days": round(float(np.mean([np.abs(e).mean() for e in likely])), 3),
-            "within_2d": round(float(np.mean([(np.abs(e) <= 2).mean() for e in likely])), 4),
-            "strained_share": round(float(np.mean(strained_share(everything.share, calibration.strained_below))), 3),
-            **by_class(everything, calibration),
-            "width_plus_slack_per_month": per_month(months, calibration),
-            "candidates": candidates,
-        }
-    return chosen
-
-
-def judged(folds: list[dict[str, Sample]], given: dict[str, Calibration]) -> dict:
-    """The means and per-class figures of calibrations given, not chosen: to compare with the choice."""
-    out = {}
-    for moment, calibration in given.items():
-        months = [f[moment] for f in folds]
-        means = {k: round(float(np.mean([scores(m, calibration)[k] for m in months])), 4) for k in KEYS}
-        out[moment] = {"calibration": calibration.to_json(), **means, **by_class(pooled(months), calibration),
-                       "width_plus_slack_per_month": per_month(months, calibration)}
-    return out
-
-
-def per_month(months: list[Sample], calibration: Calibration) -> list[float]:
-    """Mean window width plus mean promise slack in each month, in the order of --months."""
-    return [round(score["width"] + score["slack"], 2) for score in (scores(m, calibration) for m in months)]
 
 
 def month_line(month: tuple[int, int], samples: dict[str, Sample]) -> dict:
