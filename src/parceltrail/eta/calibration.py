@@ -36,6 +36,14 @@ _REGIME_COLUMN = {m: FEATURE_NAMES[m].index(name) for m, name in REGIME_FEATURE.
 REF = 0.5  # log days: about the median distance of the boosters' P10, P90 and P95 from their P50
 
 
+def _positive_up_to(owner: object, kind: str, names: tuple[str, ...], top: float) -> None:
+    """Refuse a field that is not a number in (0, top], naming it."""
+    for name in names:
+        value = getattr(owner, name)
+        if not (isinstance(value, (int, float)) and 0 < value <= top):
+            raise ValueError(f"{kind} {name} must be a number in (0, {top:g}], got {value!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Spread:
     """Scales of the trees' own distances from the median: 1.0 keeps a booster's quantile as trained."""
@@ -49,10 +57,7 @@ class Spread:
         return (self.earliest, self.latest, self.promise)
 
     def __post_init__(self) -> None:
-        for name in ("earliest", "latest", "promise"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and 0 < value <= 10):
-                raise ValueError(f"spread {name} must be a number in (0, 10], got {value!r}")
+        _positive_up_to(self, "spread", ("earliest", "latest", "promise"), 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +73,7 @@ class Calibration:
     promise_power: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("window_power", "promise_power"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and 0 < value <= 1):
-                raise ValueError(f"calibration {name} must be a number in (0, 1], got {value!r}")
+        _positive_up_to(self, "calibration", ("window_power", "promise_power"), 1)
 
     @property
     def powers(self) -> tuple[float, float, float]:

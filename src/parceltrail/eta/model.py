@@ -26,6 +26,7 @@ FORMAT = "parceltrail-eta-model"
 # service counted its days differently and is refused; one without any is read as it was
 VERSION = 6
 READABLE = (4, 5, 6)
+SATURDAYS_SINCE = 6  # files before this counted every service's days Monday to Friday
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
 
@@ -34,7 +35,7 @@ class ModelFileError(ValueError):
 
 
 def check_header(data: Any) -> None:
-    """Refuse anything but a model file of this version, before any booster is parsed."""
+    """Refuse anything but a model file of a version this one reads (READABLE), before any booster is parsed."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelFileError("not a parceltrail delivery-date model")
     if data.get("version") not in READABLE:
@@ -46,7 +47,7 @@ def check_header(data: Any) -> None:
     calibration = data.get("calibration")
     if not isinstance(calibration, dict) or set(calibration) != set(MOMENTS):
         raise ModelFileError(f"model file needs a calibration for each of {', '.join(MOMENTS)}")
-    if data["version"] < 6:
+    if data["version"] < SATURDAYS_SINCE:
         saturday = sorted(k for k in data.get("vocab", {}).get("carrier_service", {})
                           if delivers_saturday(*k.split("/", 1)))
         if saturday:

@@ -12,6 +12,7 @@ USPS and FedEx Home Delivery count Saturday among their delivery days, and so do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parceltrail.eta.history import Place, distance_km
 
@@ -60,8 +61,10 @@ def service_key(carrier: str | None, service: str | None) -> tuple[str, str] | N
     return key if key in STANDARDS else None
 
 
+@lru_cache(maxsize=256)
 def delivers_saturday(carrier: str | None, service: str | None) -> bool:
-    """Does this carrier's service deliver on Saturdays (eta.calendar)? Unknown ones are assumed not to."""
+    """Does this carrier's service deliver on Saturdays (eta.calendar)? Unknown ones are assumed not to.
+    Cached: every calendar a feature row or an estimate reads asks it."""
     key = _named(carrier, service)
     return key[0] in SATURDAY_CARRIERS or key in SATURDAY_SERVICES
 

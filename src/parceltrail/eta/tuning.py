@@ -1,13 +1,18 @@
 """Choosing how wide windows and promises are: scales and powers (eta.calibration) from predictions
-of orders whose outcome is known, e.g. a month the boosters were not trained on.
+of orders whose outcome is known, e.g. months the boosters were not trained on.
 
-``choose`` takes, per month, each order's booster quantiles (log working days), its regime share,
-lane-length class, a table of the dates k working days after its clock start, and its delivery
-date. For every candidate regime threshold it picks, per regime, the narrowest window holding 80%
-and the smallest promise met 95% (pooled over the months), for each power, keeps the powers with
-the narrowest mean window and least mean slack, and keeps the threshold with the least mean window
-width plus slack. bench/eta_tune.py feeds it the ten Olist validation months; the figures it
-prints are docs/delivery-dates.md's. Kept in the package, with tests, because it decides what ships.
+``choose`` takes, per month and moment, a ``Sample``: each order's booster quantiles (log working
+days), its regime share, lane-length class, the dates k working days after its clock start, and its
+delivery date. Per moment, every candidate regime threshold splits the orders into steady and
+strained. For each window power and regime, the earliest and latest scales are the pair whose window
+holds at least 80% of that regime's orders (pooled over the months) at the least mean width; the
+power kept is the one whose windows are narrowest on average over the months. Then, for each
+promise power, the promise scale per regime is the smallest met by at least 95% of them, and the
+power kept is the one with the least mean slack. The threshold kept is the one whose windows and
+promises are together the narrowest (mean window width plus mean promise slack, each a mean over
+the months). Scores keep the dates in order as predictions do (a promise never before the latest
+day). bench/eta_tune.py feeds it the ten Olist validation months; the figures it prints are
+docs/delivery-dates.md's. Kept in the package, with tests, because it decides what ships.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ THRESHOLDS = (0.0, 0.55, 0.6, 0.65, 0.7, 0.75)  # 0.0: one spread for every regi
 SCALES = np.round(np.arange(0.5, 3.0001, 0.05), 2)
 POWERS = (1.0, 0.75, 0.5, 0.25)  # 1.0: the trees' own spread (eta.calibration)
 HORIZON = 90  # working days a date table reaches; a longer quantile is clipped to it
+KEYS = ("coverage", "width", "on_time", "slack")  # what scores() measures, per order then averaged
+SPREAD_THIRDS = ("narrowest_third", "middle_third", "widest_third")  # by_class: thirds of the P95 distance
 
 
 @dataclass
@@ -102,9 +109,6 @@ def calibrate(
     return best(promises, "slack")
 
 
-KEYS = ("coverage", "width", "on_time", "slack")
-
-
 def outcomes(sample: Sample, calibration: Calibration) -> tuple[np.ndarray, Sample]:
     """Per order (in window, window width, promise met, promise slack), and the orders in that order."""
     parts, ordered = [], []
@@ -140,9 +144,6 @@ def by_class(sample: Sample, calibration: Calibration) -> dict[str, dict[str, di
                 out[name][label] = {"n": len(ours), "coverage": round(float(ours[:, 0].mean()), 4),
                                     "on_time": round(float(ours[:, 2].mean()), 4)}
     return out
-
-
-SPREAD_THIRDS = ("narrowest_third", "middle_third", "widest_third")
 
 
 def choose(folds: list[dict[str, Sample]]) -> dict:

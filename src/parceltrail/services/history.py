@@ -125,13 +125,9 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
     return ModelStatus(delivered, info, source, network, track_record(uow, shop_id))
 
 
-def _readable(data: object) -> bool:
-    """A stored model file of the version this parceltrail reads (an older one waits for retraining)."""
-    return _refusal(data) is None
-
-
 def _refusal(data: object) -> str | None:
-    """Why this parceltrail cannot read a stored model file, or None when it can."""
+    """Why this parceltrail cannot read a stored model file (an older one waits for retraining), or None
+    when it can."""
     try:
         eta.check_header(data)
     except eta.ModelFileError as error:
@@ -153,7 +149,7 @@ def refresh_shop_models(uow: UnitOfWork) -> int:
     for info in infos:
         with uow.read():
             body = uow.history.model_body(info.shop_id)
-        if body is None or not _readable(data := json.loads(body)):
+        if body is None or _refusal(data := json.loads(body)) is not None:
             continue
         now = utcnow()
         refreshed_body = eta.refresh_file(data, shop_history(uow, info.shop_id), now,
