@@ -6,17 +6,10 @@ seller history re-read daily as the worker does: the shape of the backtest, neve
 order. The ten months (July 2017 to April 2018; May's orders were not all delivered by the cut-off)
 span a steady network (Jul-Oct 2017), slowdowns (Nov 2017 to Mar 2018) and a speed-up (Apr 2018).
 
-Then (eta.tuning.choose), per moment, every candidate regime threshold splits the validation orders into steady and
-strained (eta.calibration). For each window power, and each regime, the scales of earliest and
-latest are the pair whose window holds at least 80% of that regime's orders (pooled over the months)
-at the least mean width; the power kept is the one whose windows are narrowest on average over the
-months. Then for each promise power the promise scale per regime is the smallest met by at least 95%
-of them, and the power kept is the one with the least mean slack. The threshold kept is the one whose
-windows and promises are together the narrowest: the lowest mean window width plus mean promise
-slack, each a mean over the months. Scores keep the dates in order as predictions do (a promise
-never before the latest day). The last line is the choice, as eta.training.CHOSEN holds it,
-with how its windows and promises held over the pooled months per lane length (by_lane_length) and
-per third of the boosters' own spread (by_booster_spread).
+Then eta.tuning.choose picks, per moment, the regime threshold, scales and powers (the rule is in
+its docstring). The last line is the choice, as eta.training.CHOSEN holds it, with how its windows
+and promises held over the pooled months per lane length (by_lane_length) and per third of the
+boosters' own spread (by_booster_spread), and width plus slack per month.
 Run: .venv/bin/python -P bench/eta_tune.py [--olist DIR] [--config '{"censor_days": 14}']
 With --judge '{"placed": {...}, "handoff": {...}}' (calibrations as a model file holds them) the last
 line scores those on the same months instead of choosing.
