@@ -57,16 +57,22 @@ def sandbox_history(parcels: int, months: int, seed: int = 11) -> list[HistoryRo
     return sorted(rows, key=lambda r: r.purchased_at)
 
 
+def moment_scores(model: Any, test: list[HistoryRow]) -> dict[str, tuple[dict[str, Any], list]]:
+    """Per moment, the scores of the model's estimates for ``test`` and the estimates."""
+    out = {}
+    for moment, at_handoff in (("order_placed", False), ("carrier_handoff", True)):
+        estimates = predict_many(model, [as_input(r, at_handoff) for r in test])
+        out[moment] = estimate_scores(estimates, [r.delivered_at.date() for r in test]), estimates
+    return out
+
+
 def scored(rows: list[HistoryRow], months: int) -> dict[str, Any]:
     cut = START + timedelta(days=30.4 * (months - TEST_MONTHS))
     known = [r for r in rows if r.delivered_at < cut]
     test = [r for r in rows if r.purchased_at >= cut]
-    model = train(known, as_of=cut)
     out: dict[str, Any] = {"n_train": len(known), "n_test": len(test)}
-    for moment, at_handoff in (("order_placed", False), ("carrier_handoff", True)):
-        estimates = predict_many(model, [as_input(r, at_handoff) for r in test])
-        actual = [r.delivered_at.date() for r in test]
-        out[moment] = {**estimate_scores(estimates, actual),
+    for moment, (scores, estimates) in moment_scores(train(known, as_of=cut), test).items():
+        out[moment] = {**scores,
                        "likely_on_a_saturday": round(sum(e.likely.weekday() == 5 for e in estimates) / len(test), 4)}
     out["delivered_on_a_saturday"] = round(sum(r.delivered_at.weekday() == 5 for r in test) / len(test), 4)
     return out

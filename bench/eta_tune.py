@@ -26,14 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
-from parceltrail.eta.backtest import REFRESH_DAYS, as_input
-from parceltrail.eta.calibration import IDENTITY, REGIME_FEATURE, Calibration
-from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destination_calendar, index_history
-from parceltrail.eta.history import in_flight_at, lane_length
+from parceltrail.eta.calibration import Calibration
+from parceltrail.eta.features import index_history
+from parceltrail.eta.history import in_flight_at
 from parceltrail.eta.olist import BRAZIL, FILES, parse_olist
-from parceltrail.eta.predict import booster_days, features_for
-from parceltrail.eta.training import TrainConfig, assemble, build_training_set, fit_boosters, usable
-from parceltrail.eta.tuning import HORIZON, Sample, choose, judged, scores
+from parceltrail.eta.own_spread import month_sample
+from parceltrail.eta.training import TrainConfig, usable
+from parceltrail.eta.tuning import Sample, choose, judged, scores
 
 CUTOFF = datetime(2018, 6, 1, tzinfo=BRAZIL)
 MONTHS = [(2017, m) for m in range(7, 13)] + [(2018, m) for m in range(1, 5)]
@@ -41,30 +40,9 @@ DEFAULT_OLIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" /
 
 
 def fold_samples(orders, known, history, month, config) -> dict[str, Sample]:
-    cut = datetime(month[0], month[1], 1, tzinfo=BRAZIL)
+    start = datetime(month[0], month[1], 1, tzinfo=BRAZIL)
     end = datetime(month[0] + month[1] // 12, month[1] % 12 + 1, 1, tzinfo=BRAZIL)
-    training = build_training_set(usable(known, cut), cut, config, in_flight=in_flight_at(orders, cut))
-    model = assemble(training, fit_boosters(training, cut, config), cut, replace(config, calibration=IDENTITY))
-    validation = [r for r in known if cut <= r.purchased_at < end]
-    samples = {}
-    for moment in MOMENTS:
-        at_handoff = moment == HANDOFF
-        rows = [r for r in validation if r.handed_over_at is not None or not at_handoff]
-        items = [as_input(r, at_handoff) for r in rows]
-        clock = [r.handed_over_at if at_handoff else r.purchased_at for r in rows]
-        matrix = features_for(model, moment, items, clock, [r.origin for r in rows], history, REFRESH_DAYS)
-        table = np.empty((len(rows), HORIZON + 1), dtype=np.int64)
-        for i, (row, at) in enumerate(zip(rows, clock, strict=True)):
-            calendar = destination_calendar(row, model.cutoff_hour)
-            start = calendar.clock_start(at)
-            table[i] = [calendar.add_business_days(start, k).toordinal() for k in range(HORIZON + 1)]
-        samples[moment] = Sample(
-            np.log1p(np.maximum(booster_days(model, moment, matrix), 0.0)),
-            matrix[:, FEATURE_NAMES[moment].index(REGIME_FEATURE[moment])],
-            np.asarray([lane_length(km) for km in matrix[:, FEATURE_NAMES[moment].index("distance_km")]]),
-            table, np.asarray([r.delivered_at.date().toordinal() for r in rows]),
-        )
-    return samples
+    return month_sample(orders, known, history, start, end, config)
 
 
 def month_line(month: tuple[int, int], samples: dict[str, Sample]) -> dict:

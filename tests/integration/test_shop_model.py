@@ -165,6 +165,7 @@ def test_a_model_file_from_an_older_version_falls_back_to_carrier_standards(uow,
     assert as_json["source"] == "carrier_standard" and "version 3" in as_json["model"]["refused"]
     retrained = cli(database_url, "eta", "train", "--shop", shop.id)
     assert retrained.returncode == 0, retrained.stderr
+    assert "spread: the shipped defaults" in retrained.stdout  # without --own-spread
     again = register_package(uow, shop.id, "OLD000002", "ups", destination=Address("10001", "US"),
                              origin=Address("40213", "US"), service="ground").package
     assert get_package(uow, shop.id, again.id).estimate.source == "blended"
@@ -234,3 +235,23 @@ def test_eta_show_breaks_the_track_record_down_by_lane_length(uow, database_url)
     lanes = report["track_record"]["placed"]["by_lane_length"]
     assert list(lanes) == ["300_to_1500_km", "1500_km_and_over"]
     assert lanes["300_to_1500_km"]["delivered"] + lanes["1500_km_and_over"]["delivered"] == 40
+
+
+def test_own_spread_is_chosen_on_the_shops_months_and_shown(uow, database_url):
+    shop = create_shop(uow, "Own spread").shop
+    deliver_history(uow, shop.id, 150)  # Sep 1 to Oct 15, 2026: one qualifying month at most
+    short = cli(database_url, "eta", "train", "--shop", shop.id, "--own-spread")
+    assert short.returncode == 1 and "Traceback" not in short.stderr
+    assert "an own spread needs 3 complete months" in short.stderr and "this history has" in short.stderr
+    with uow.read():
+        assert uow.history.model_info(shop.id) is None  # refused whole: nothing stored
+
+    deliver_history(uow, shop.id, 850, datetime(2026, 10, 16, 15, tzinfo=UTC), "MORE")  # on to late June 2027
+    trained = cli(database_url, "eta", "train", "--shop", shop.id, "--own-spread", "--json")
+    assert trained.returncode == 0, trained.stderr
+    spread = json.loads(trained.stdout)["spread"]
+    assert spread["source"] == "own_months" and len(spread["months"]) >= 3 and spread["orders"] >= 600
+    assert all(held["coverage"] >= 0.8 and held["on_time"] >= 0.95 for held in spread["held"].values())
+    shown = cli(database_url, "eta", "show", "--shop", shop.id)
+    assert f"spread: chosen on this shop's months {spread['months'][0]} to {spread['months'][-1]}" in shown.stdout
+    assert json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)["model"]["spread"] == spread

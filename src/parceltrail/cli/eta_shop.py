@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 
 Shop = Annotated[str, typer.Option("--shop", help="The shop id (shop_...)")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
+OwnSpread = Annotated[bool, typer.Option(
+    "--own-spread", help="Choose how wide windows and promises are on this shop's own last months (one training "
+    "per month held out; needs 3 complete months of 50+ orders, 600 in all) instead of the shipped defaults")]
 
 
-def train(shop: Shop, as_json: AsJson = False) -> None:
+def train(shop: Shop, own_spread: OwnSpread = False, as_json: AsJson = False) -> None:
     """Train the shop's delivery-date model on its delivered packages; new estimates use it at once."""
     from rich.progress import Progress
 
@@ -31,7 +34,7 @@ def train(shop: Shop, as_json: AsJson = False) -> None:
     uow = UnitOfWork(open_database())
     try:
         if as_json:
-            trained = train_shop_model(uow, shop)
+            trained = train_shop_model(uow, shop, own_spread=own_spread)
         else:
             with Progress(transient=True) as bar:
                 task = bar.add_task("training", total=None)
@@ -39,15 +42,16 @@ def train(shop: Shop, as_json: AsJson = False) -> None:
                 def progress(step: str, done: int, total: int) -> None:
                     bar.update(task, description=step, completed=done, total=total)
 
-                trained = train_shop_model(uow, shop, progress=progress)
+                trained = train_shop_model(uow, shop, progress=progress, own_spread=own_spread)
     except (InvalidInput, NotFound) as error:
         raise UserError(str(error)) from None
     info = trained.info
     if as_json:
         typer.echo(json.dumps({"shop_id": info.shop_id, "trained_at": info.trained_at.isoformat(),
-                               "n_rows": info.n_rows}))
+                               "n_rows": info.n_rows, "spread": trained.facts["spread"]}))
         return
     typer.echo(f"trained on {info.n_rows} delivered packages at {info.trained_at:%Y-%m-%d %H:%M} UTC")
+    typer.echo(_spread_line(trained.facts["spread"]))
 
 
 def show(shop: Shop, as_json: AsJson = False) -> None:
@@ -66,7 +70,7 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
             "model": None if model is None else {
                 "trained_at": model.trained_at.isoformat(), "n_rows": model.n_rows,
                 "history_as_of": (model.history_as_of or model.trained_at).isoformat(),
-                "network": status.network, "refused": status.refused,
+                "network": status.network, "refused": status.refused, "spread": status.spread,
             },
             "track_record": {"days": TRACK_DAYS, **{m: r.to_dict() for m, r in status.track_record.items()}},
         }))
@@ -80,6 +84,8 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
         if status.refused:
             typer.echo(f"model not used: {status.refused}; estimates use carrier standards until it is trained "
                        "again (parceltrail eta train --shop ID)")
+        else:
+            typer.echo(_spread_line(status.spread))
         for country, flow in status.network.items():
             typer.echo(f"network {country}: {_flow_line(flow)}")
     typer.echo(f"new estimates come from: {status.source}")
@@ -98,8 +104,21 @@ def _record_line(moment: str, record: MomentRecord, days: int) -> str:
     return (f"{head} {record.delivered} delivered; {record.inside_window:.0%} inside the window (claim 80%), "
             f"promise met {record.promise_met:.0%} (claim 95%, mean slack {record.mean_promise_slack_days:g} d), "
             f"likely day within ±1 day {record.likely_within_1d:.0%}"
-            + (f"; {' and '.join(record.short_of_claim)} short of the claim beyond chance: the default spread may not "
-               "fit this shop's network (docs/delivery-dates.md, Limits)" if record.short_of_claim else ""))
+            + (f"; {' and '.join(record.short_of_claim)} short of the claim beyond chance: the spread may not "
+               "fit this shop's network (parceltrail eta train --own-spread chooses one on its own months)" if record.short_of_claim else ""))
+
+
+def _spread_line(spread: dict) -> str:
+    """Where the width of windows and promises comes from, and how it held where it was chosen."""
+    if spread.get("source") != "own_months":
+        return ("spread: the shipped defaults (chosen on Olist's months; parceltrail eta train --own-spread "
+                "chooses one on this shop's months)")
+    months = spread["months"]
+    held = "; ".join(
+        f"{'order placed' if moment == 'placed' else 'carrier handoff'}: window held {h['coverage']:.0%} "
+        f"({h['width']:.1f} d wide), promise met {h['on_time']:.0%} (slack {h['slack']:.1f} d)"
+        for moment, h in spread["held"].items())
+    return f"spread: chosen on this shop's months {months[0]} to {months[-1]} ({spread['orders']} orders); {held}"
 
 
 def _lane_part(lane: str, record: MomentRecord) -> str:

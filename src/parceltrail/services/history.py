@@ -8,7 +8,7 @@ Until a shop has ``eta.MIN_ROWS`` delivered packages its estimates come from car
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,13 +70,20 @@ def shop_history(uow: UnitOfWork, shop_id: str) -> list[eta.HistoryRow]:
     return out
 
 
+DEFAULT_SPREAD = {"source": "default"}  # training.CHOSEN; models trained before --own-spread existed too
+
+
 @dataclass(frozen=True, slots=True)
 class TrainedModel:
     info: ModelInfo
     facts: dict
 
 
-def train_shop_model(uow: UnitOfWork, shop_id: str, progress: Progress | None = None) -> TrainedModel:
+def train_shop_model(
+    uow: UnitOfWork, shop_id: str, progress: Progress | None = None, own_spread: bool = False
+) -> TrainedModel:
+    """Train and store the shop's model. With ``own_spread`` its windows and promises are as wide as its own
+    held-out months call for (``eta.own_spread``), not the shipped defaults; the model's facts say which."""
     rows = shop_history(uow, shop_id)
     if len(rows) < eta.MIN_ROWS:
         raise InvalidInput(f"shop {shop_id} has {len(rows)} delivered packages; training needs at least "
@@ -84,10 +91,19 @@ def train_shop_model(uow: UnitOfWork, shop_id: str, progress: Progress | None = 
     # One thread for small histories: LightGBM's OpenMP threads spin-wait, and on a busy machine two of
     # them made 120 rows take 30 s instead of half a second.
     config = TrainConfig(num_threads=1) if len(rows) < 5_000 else TrainConfig()
+    in_flight = shop_in_flight(uow, shop_id)
+    spread = dict(DEFAULT_SPREAD)
     try:
-        model = eta.train(rows, config=config, progress=progress, in_flight=shop_in_flight(uow, shop_id))
+        if own_spread:
+            if progress:
+                progress("own spread", 0, 1)
+            chosen = eta.own_spread(rows, max(r.delivered_at for r in rows), config, in_flight)
+            config = replace(config, calibration=chosen.calibration)
+            spread = chosen.to_json()
+        model = eta.train(rows, config=config, progress=progress, in_flight=in_flight)
     except ValueError as error:
         raise InvalidInput(f"cannot train on this shop's history: {error}") from None
+    model.facts["spread"] = spread
     now = utcnow()
     with uow:
         uow.history.put_model(shop_id, now, model.n_rows, json.dumps(model.to_json(), separators=(",", ":")))
@@ -107,6 +123,8 @@ class ModelStatus:
     """How the first estimates at order time and at handoff held for the last 30 days' deliveries."""
     refused: str | None = None
     """Why a stored model is not used (a file this version cannot read); None when it is, or there is none."""
+    spread: dict | None = None
+    """Where the model's window and promise widths come from (its facts' "spread"); None without a usable model."""
 
 
 def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
@@ -122,7 +140,8 @@ def model_status(uow: UnitOfWork, shop_id: str) -> ModelStatus:
         return ModelStatus(delivered, info, "carrier_standard", {}, track_record(uow, shop_id), refused)
     source = "model" if info.n_rows >= FULL_TRUST_ROWS else "blended"
     network = StatsSnapshot.from_json(data["snapshot"]).network()
-    return ModelStatus(delivered, info, source, network, track_record(uow, shop_id))
+    spread = data.get("facts", {}).get("spread", DEFAULT_SPREAD)
+    return ModelStatus(delivered, info, source, network, track_record(uow, shop_id), spread=spread)
 
 
 def _refusal(data: object) -> str | None:
