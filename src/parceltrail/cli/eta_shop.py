@@ -105,7 +105,7 @@ def _record_line(moment: str, record: MomentRecord, days: int) -> str:
             f"promise met {record.promise_met:.0%} (claim 95%, mean slack {record.mean_promise_slack_days:g} d), "
             f"likely day within ±1 day {record.likely_within_1d:.0%}"
             + (f"; {' and '.join(record.short_of_claim)} short of the claim beyond chance: the spread may not "
-               "fit this shop's network (parceltrail eta train --own-spread chooses one on its own months)" if record.short_of_claim else ""))
+               "fit this shop's network (parceltrail eta train --own-spread chooses it on the shop's latest months)" if record.short_of_claim else ""))
 
 
 def _spread_line(spread: dict) -> str:

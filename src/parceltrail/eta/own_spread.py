@@ -30,7 +30,15 @@ from parceltrail.eta.features import FEATURE_NAMES, HANDOFF, MOMENTS, destinatio
 from parceltrail.eta.history import HistoryRow, InFlight, in_flight_at, lane_length
 from parceltrail.eta.predict import booster_days, features_for
 from parceltrail.eta.stats import HistoryIndex
-from parceltrail.eta.training import MIN_ROWS, TrainConfig, assemble, build_training_set, fit_boosters, usable
+from parceltrail.eta.training import (
+    MIN_ROWS,
+    Progress,
+    TrainConfig,
+    assemble,
+    build_training_set,
+    fit_boosters,
+    usable,
+)
 from parceltrail.eta.tuning import HORIZON, Sample, choose
 
 MIN_MONTHS = 3
@@ -104,6 +112,7 @@ def held_out_months(rows: Sequence[HistoryRow], as_of: datetime, censor_days: fl
 
 def own_spread(
     rows: Sequence[HistoryRow], as_of: datetime, config: TrainConfig, in_flight: Sequence[InFlight] = (),
+    progress: Progress | None = None,
 ) -> OwnSpread:
     """Choose the spread on the shop's own held-out months; ValueError (saying what is missing) when the
     history is too short or thin for a choice to mean anything."""
@@ -119,7 +128,11 @@ def own_spread(
             f"with {MIN_ROWS} deliveries before the first; this history has {len(months)} such months "
             f"({orders} orders)")
     history = index_history(known, config.cutoff_hour, [*in_flight, *in_flight_at(rows, as_of)])
-    folds = [month_sample(rows, known, history, start, end, config) for start, end in months]
+    folds = []
+    for done, (start, end) in enumerate(months):
+        if progress:
+            progress(f"own spread: month {start:%Y-%m}", done, len(months))
+        folds.append(month_sample(rows, known, history, start, end, config))
     chosen = choose(folds)
     return OwnSpread(
         calibration={m: Calibration.from_json(chosen[m]["calibration"]) for m in MOMENTS},

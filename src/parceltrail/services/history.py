@@ -95,9 +95,7 @@ def train_shop_model(
     spread = dict(DEFAULT_SPREAD)
     try:
         if own_spread:
-            if progress:
-                progress("own spread", 0, 1)
-            chosen = eta.own_spread(rows, max(r.delivered_at for r in rows), config, in_flight)
+            chosen = eta.own_spread(rows, max(r.delivered_at for r in rows), config, in_flight, progress)
             config = replace(config, calibration=chosen.calibration)
             spread = chosen.to_json()
         model = eta.train(rows, config=config, progress=progress, in_flight=in_flight)

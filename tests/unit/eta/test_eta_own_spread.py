@@ -78,3 +78,12 @@ def test_a_short_history_is_refused_saying_what_it_lacks(regular):
     with pytest.raises(ValueError, match="there are none"):
         own_spread([replace(rows[0], delivered_at=datetime(2030, 1, 1, tzinfo=UTC))], datetime(2025, 1, 1, tzinfo=UTC),
                    QUICK)
+
+
+def test_progress_names_each_month_held_out(regular):
+    rows, _ = regular
+    few = [r for r in rows if r.purchased_at < datetime(2024, 7, 20, tzinfo=UTC)]
+    seen: list[tuple[str, int, int]] = []
+    own_spread(few, max(r.delivered_at for r in few), QUICK, progress=lambda *step: seen.append(step))
+    # February (50 deliveries before it) to June (ended ten days before the newest delivery)
+    assert seen == [(f"own spread: month 2024-{m:02d}", i, 5) for i, m in enumerate(range(2, 7))]
