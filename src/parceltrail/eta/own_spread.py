@@ -10,7 +10,7 @@ A month qualifies when it ended ``censor_days`` before the newest delivery (its 
 arrived), holds MIN_MONTH_ORDERS orders and had MIN_ROWS deliveries behind it. Fewer than MIN_MONTHS
 qualifying months, or fewer than MIN_ORDERS orders in them: no own spread (a 95% promise chosen on a
 few hundred orders is noise). The trade-off: a spread follows the months it was chosen on. Chosen in
-calm months it holds less in the next jam; chosen in a jam (Olist's six newest months before its
+calm months it holds less in the next jam; chosen on months that end in a jam (Olist's before its
 2018-06-01 cut-off) it is wider than it need be afterwards (docs/delivery-dates.md, Limits). The track
 record in ``eta show`` says which.
 """
@@ -42,7 +42,9 @@ from parceltrail.eta.training import (
 from parceltrail.eta.tuning import HORIZON, Sample, choose
 
 MIN_MONTHS = 3
-MAX_MONTHS = 6  # the newest months: a spread follows the network the shop ships on now
+# A year: every season once, its peak included. Fewer months follow the present network more closely but
+# rest on fewer orders: six Olist months left two steady ones, and noise picked the scales (delivery-dates.md).
+MAX_MONTHS = 12
 MIN_MONTH_ORDERS = 50
 MIN_ORDERS = 600
 

@@ -11,7 +11,7 @@ import pytest
 from parceltrail.eta import TrainConfig
 from parceltrail.eta.calibration import Calibration
 from parceltrail.eta.features import MOMENTS, index_history
-from parceltrail.eta.own_spread import MIN_MONTHS, held_out_months, month_sample, own_spread
+from parceltrail.eta.own_spread import MAX_MONTHS, MIN_MONTHS, held_out_months, month_sample, own_spread
 from parceltrail.eta.training import CHOSEN, usable
 from parceltrail.eta.tuning import scores
 
@@ -39,16 +39,21 @@ def test_months_are_the_newest_complete_ones_whose_slow_parcels_have_arrived(reg
     rows, as_of = regular
     months = held_out_months(rows, as_of, 10)
     names = [f"{start:%Y-%m}" for start, _ in months]
-    # the newest delivery is early November 2024; ten days before it October has not ended
-    assert names == ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09"]
+    # the newest delivery is early November 2024; ten days before it October has not ended. January
+    # is not held out: its first day had no deliveries before it to train on
+    assert names == [f"2024-{m:02d}" for m in range(2, 10)]
     assert all(end == later for (_, end), (later, _) in pairwise(months))
     # a month counts only once it ended ``censor_days`` before the newest delivery
     assert held_out_months(rows, as_of, 60)[-1][0] == datetime(2024, 8, 1, tzinfo=UTC)
+    # from a longer history, the newest MAX_MONTHS
+    longer = history(n=2500, days=600)
+    newest = held_out_months(longer, max(r.delivered_at for r in longer), 10)
+    assert len(newest) == MAX_MONTHS and f"{newest[-1][0]:%Y-%m}" == "2025-07"
 
 
 def test_own_spread_is_narrower_than_the_shipped_one_and_keeps_its_claims_where_chosen(regular, chosen):
     rows, as_of = regular
-    assert chosen.months[0] == "2024-04" and len(chosen.months) == 6 and chosen.orders > 600
+    assert chosen.months[0] == "2024-02" and len(chosen.months) == 8 and chosen.orders > 600
     known = usable(rows, as_of)
     history = index_history(known, QUICK.cutoff_hour)
     folds = [month_sample(rows, known, history, start, end, QUICK) for start, end in held_out_months(rows, as_of, 10)]
