@@ -51,7 +51,8 @@ def test_train_then_show_then_estimates_blend(uow, database_url):
 
     before = json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)
     nothing_recent = {"delivered": 0, "inside_window": None, "promise_met": None, "mean_promise_slack_days": None,
-                      "likely_within_1d": None, "short_of_claim": [], "by_lane_length": {}}
+                      "likely_within_1d": None, "short_of_claim": [], "beyond_claim": [],
+                      "by_lane_length": {}}
     assert before == {"shop_id": shop.id, "delivered_packages": 120, "source": "carrier_standard", "model": None,
                       "track_record": {"days": 30, "placed": nothing_recent, "handoff": nothing_recent}}
     trained = cli(database_url, "eta", "train", "--shop", shop.id, "--json")

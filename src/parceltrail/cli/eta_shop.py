@@ -104,8 +104,11 @@ def _record_line(moment: str, record: MomentRecord, days: int) -> str:
     return (f"{head} {record.delivered} delivered; {record.inside_window:.0%} inside the window (claim 80%), "
             f"promise met {record.promise_met:.0%} (claim 95%, mean slack {record.mean_promise_slack_days:g} d), "
             f"likely day within ±1 day {record.likely_within_1d:.0%}"
-            + (f"; {' and '.join(record.short_of_claim)} short of the claim beyond chance: the spread may not "
-               "fit this shop's network (parceltrail eta train --own-spread chooses it on the shop's latest months)" if record.short_of_claim else ""))
+            + (f"; {' and '.join(record.short_of_claim)} short of the claim beyond chance" if record.short_of_claim else "")
+            + (f"; {' and '.join(record.beyond_claim)} held more than claimed beyond chance (wider than need be)"
+               if record.beyond_claim else "")
+            + (": the spread may not fit this shop's network (parceltrail eta train --own-spread chooses it on the "
+               "shop's latest months)" if record.short_of_claim or record.beyond_claim else ""))
 
 
 def _spread_line(spread: dict) -> str:
@@ -124,6 +127,7 @@ def _spread_line(spread: dict) -> str:
 def _lane_part(lane: str, record: MomentRecord) -> str:
     name = lane.replace("_to_", "-").replace("_", " ")
     short = f" ({' and '.join(record.short_of_claim)} short of the claim)" if record.short_of_claim else ""
+    short += f" ({' and '.join(record.beyond_claim)} wider than need be)" if record.beyond_claim else ""
     return (f"{name}: {record.delivered} delivered, {record.inside_window:.0%} inside the window, "
             f"promise met {record.promise_met:.0%}{short}")
 

@@ -39,11 +39,15 @@ class MomentRecord:
     short_of_claim: tuple[str, ...] = ()
     """Claims ("window", "promise") held by fewer packages than chance allows: more than two standard
     errors under 80% or 95%, judged from MIN_JUDGED deliveries on."""
+    beyond_claim: tuple[str, ...] = ()
+    """Claims held by more packages than chance allows (more than two standard errors over): dates wider
+    than they need be, which a spread chosen on the shop's own months narrows."""
     by_lane_length: dict[str, MomentRecord] = field(default_factory=dict)
     """The same record per lane-length class that had a delivery (distance_unknown: no coordinates)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {**{f.name: getattr(self, f.name) for f in fields(self)}, "short_of_claim": list(self.short_of_claim),
+                "beyond_claim": list(self.beyond_claim),
                 "by_lane_length": {lane: r.to_dict() for lane, r in self.by_lane_length.items()}}
 
 
@@ -79,7 +83,9 @@ def _record(outcomes: list[tuple[bool, bool, int, bool]]) -> MomentRecord:
         return MomentRecord(0, None, None, None, None)
     inside, met, slack, close = zip(*outcomes, strict=True)
     held = {"window": sum(inside) / n, "promise": sum(met) / n}
-    short = tuple(claim for claim, share in held.items() if n >= MIN_JUDGED
-                  and share < CLAIMS[claim] - 2 * (CLAIMS[claim] * (1 - CLAIMS[claim]) / n) ** 0.5)
+    chance = {claim: 2 * (share * (1 - share) / n) ** 0.5 for claim, share in CLAIMS.items()}
+    judged = n >= MIN_JUDGED
+    short = tuple(c for c, share in held.items() if judged and share < CLAIMS[c] - chance[c])
+    beyond = tuple(c for c, share in held.items() if judged and share > CLAIMS[c] + chance[c])
     return MomentRecord(n, round(held["window"], 4), round(held["promise"], 4), round(sum(slack) / n, 2),
-                        round(sum(close) / n, 4), short)
+                        round(sum(close) / n, 4), short, beyond)
