@@ -116,11 +116,11 @@ def _spread_line(spread: dict) -> str:
     if spread.get("source") != "own_months":
         return ("spread: the shipped defaults (chosen on Olist's months; parceltrail eta train --own-spread "
                 "chooses one on this shop's months)")
-    months = spread["months"]
+    months, held_at = spread["months"], spread["held"]
     held = "; ".join(
-        f"{'order placed' if moment == 'placed' else 'carrier handoff'}: window held {h['coverage']:.0%} "
-        f"({h['width']:.1f} d wide), promise met {h['on_time']:.0%} (slack {h['slack']:.1f} d)"
-        for moment, h in spread["held"].items())
+        f"{name}: window held {h['coverage']:.0%} ({h['width']:.1f} d wide), promise met {h['on_time']:.0%} "
+        f"(slack {h['slack']:.1f} d)" if (h := held_at.get(moment)) else f"{name}: the shipped defaults (too few handoffs)"
+        for moment, name in (("placed", "order placed"), ("handoff", "carrier handoff")))
     return f"spread: chosen on this shop's months {months[0]} to {months[-1]} ({spread['orders']} orders); {held}"
 
 

@@ -23,9 +23,10 @@ FORMAT = "parceltrail-eta-model"
 # 4: boosters always at QUANTILES, moved by a per-regime "calibration"; 5: the calibration's powers
 # (a version 4 file reads as powers of 1, exactly as it predicted before); 6: Saturdays are working
 # days for services that deliver on them (eta.calendar), so an older file that learned from such a
-# service counted its days differently and is refused; one without any is read as it was
-VERSION = 6
-READABLE = (4, 5, 6)
+# service counted its days differently and is refused; one without any is read as it was; 7: a history
+# with too few handoffs has no handoff boosters (its handoff estimates use carrier standards)
+VERSION = 7
+READABLE = (4, 5, 6, 7)
 SATURDAYS_SINCE = 6  # files before this counted every service's days Monday to Friday
 QUANTILES = (0.1, 0.5, 0.9, 0.95)
 
@@ -59,7 +60,7 @@ def check_header(data: Any) -> None:
 class Model:
     """Quantile boosters per moment (business days from the moment's clock start) and what they need."""
 
-    boosters: dict[str, list[Any]]  # moment -> one lightgbm.Booster per output in QUANTILES order
+    boosters: dict[str, list[Any]]  # moment -> one lightgbm.Booster per output in QUANTILES order (placed always)
     vocab: dict[str, dict[str, int]]
     snapshot: StatsSnapshot
     cutoff_hour: int

@@ -74,9 +74,11 @@ def month_sample(
     model = assemble(training, fit_boosters(training, start, config), start, replace(config, calibration=IDENTITY))
     held = [r for r in known if start <= r.purchased_at < end]
     samples = {}
-    for moment in MOMENTS:
+    for moment in model.boosters:  # a month too few handoffs were known before holds out order time only
         at_handoff = moment == HANDOFF
         chosen = [r for r in held if r.handed_over_at is not None or not at_handoff]
+        if not chosen:
+            continue
         clock = [r.handed_over_at if at_handoff else r.purchased_at for r in chosen]
         matrix = features_for(model, moment, [as_input(r, at_handoff) for r in chosen], clock,  # type: ignore[arg-type]
                               [r.origin for r in chosen], history, REFRESH_DAYS)
@@ -135,9 +137,10 @@ def own_spread(
         if progress:
             progress(f"own spread: month {start:%Y-%m}", done, len(months))
         folds.append(month_sample(rows, known, history, start, end, config))
-    chosen = choose(folds)
+    chosen = choose(folds)  # a moment no month held out (no pickup scans) keeps the shipped spread
     return OwnSpread(
-        calibration={m: Calibration.from_json(chosen[m]["calibration"]) for m in MOMENTS},
+        calibration={m: Calibration.from_json(chosen[m]["calibration"]) if m in chosen else config.calibration[m]
+                     for m in MOMENTS},
         months=[f"{start:%Y-%m}" for start, _ in months], orders=orders,
-        held={m: {k: round(float(chosen[m][k]), 4) for k in ("coverage", "width", "on_time", "slack")} for m in MOMENTS},
+        held={m: {k: round(float(c[k]), 4) for k in ("coverage", "width", "on_time", "slack")} for m, c in chosen.items()},
     )

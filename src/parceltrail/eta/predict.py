@@ -212,7 +212,7 @@ def predict_many(
             continue
         learned: list[list[float]] | None = None
         notes: list[str] = []
-        if model is not None:
+        if model is not None and model_moment in model.boosters:
             matrix = features_for(
                 model, model_moment, [items[i] for i, _, _ in group], [at for _, at, _ in group],
                 [place for _, _, place in group], history, history_lag_days,

@@ -73,7 +73,8 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class TrainingSet:
-    """Feature matrices and targets per moment; kept separate so tuning can reuse one build."""
+    """Feature matrices and targets per moment; kept separate so tuning can reuse one build. A history
+    with fewer than MIN_ROWS sane handoffs (a carrier without pickup scans) has no handoff moment."""
 
     features: dict[str, Any]  # moment -> numpy matrix, columns in FEATURE_NAMES order
     targets: dict[str, Any]  # moment -> numpy vector of business days
@@ -106,6 +107,8 @@ def build_training_set(
         if progress:
             progress("features", MOMENTS.index(moment), len(MOMENTS))
         chosen = [(row, lag) for row, lag in zip(rows, lags, strict=True) if moment == PLACED or _sane_handoff(row)]
+        if moment == HANDOFF and len(chosen) < MIN_ROWS:  # no pickup scans to learn from: carrier standards then
+            continue
         items = [row for row, _ in chosen]
         clock_at = [row.purchased_at if moment == PLACED else row.handed_over_at for row in items]
         as_of_each = np.asarray([epoch_days(at) - lag for at, (_, lag) in zip(clock_at, chosen)])  # type: ignore[arg-type]
@@ -150,8 +153,8 @@ def fit_boosters(
     import numpy as np
 
     boosters: dict[str, list] = {}
-    total, done, now = len(QUANTILES) * len(MOMENTS), 0, epoch_days(as_of)
-    for moment in MOMENTS:
+    total, done, now = len(QUANTILES) * len(training.features), 0, epoch_days(as_of)
+    for moment in training.features:
         names = FEATURE_NAMES[moment]
         purchased = training.purchased[moment]
         recency = 0.5 ** ((now - purchased) / config.half_life_days)

@@ -147,9 +147,13 @@ def by_class(sample: Sample, calibration: Calibration) -> dict[str, dict[str, di
 
 
 def choose(folds: list[dict[str, Sample]]) -> dict:
+    """Per moment, the rule's choice and how it held. A month with no orders at a moment is left out of
+    that moment; a moment no month holds is left out of the result."""
     chosen = {}
     for moment in MOMENTS:
-        months = [f[moment] for f in folds]
+        months = [f[moment] for f in folds if moment in f and len(f[moment].actual)]
+        if not months:  # no month held this moment out (e.g. no pickup scans): nothing to choose on
+            continue
         everything = pooled(months)
         best, candidates = None, []
         for threshold in THRESHOLDS:

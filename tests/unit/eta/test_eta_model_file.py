@@ -18,7 +18,7 @@ def test_saved_model_predicts_the_same_after_loading(shop_model: Model, tmp_path
     item = order(datetime(2024, 12, 2, 10, tzinfo=UTC))
     assert predict(loaded, item) == predict(shop_model, item)
     header = json.loads(path.read_text())
-    assert header["format"] == "parceltrail-eta-model" and header["version"] == 6 and header["target"] == "log_ratio_to_recent"
+    assert header["format"] == "parceltrail-eta-model" and header["version"] == 7 and header["target"] == "log_ratio_to_recent"
     assert loaded.calibration == shop_model.calibration and header["calibration"]["placed"]["strained_below"] > 0
     assert path.stat().st_size < 2_000_000
 

@@ -92,3 +92,18 @@ def test_progress_names_each_month_held_out(regular):
     own_spread(few, max(r.delivered_at for r in few), QUICK, progress=lambda *step: seen.append(step))
     # February (50 deliveries before it) to June (ended ten days before the newest delivery)
     assert seen == [(f"own spread: month 2024-{m:02d}", i, 5) for i, m in enumerate(range(2, 7))]
+
+
+def test_without_pickup_scans_only_order_time_is_chosen_and_handoff_keeps_the_shipped_spread(regular):
+    rows, as_of = regular
+    blind = [replace(r, handed_over_at=None) for r in rows]
+    chosen = own_spread(blind, as_of, QUICK)
+    assert list(chosen.held) == ["placed"] and chosen.held["placed"]["coverage"] >= 0.8
+    assert chosen.calibration["handoff"] == CHOSEN["handoff"]
+    import parceltrail.cli.main  # noqa: F401  (the CLI package is entered through its root)
+    from parceltrail.cli.eta_shop import _spread_line
+
+    line = _spread_line(chosen.to_json())
+    assert line.startswith(f"spread: chosen on this shop's months 2024-02 to 2024-09 ({chosen.orders} orders); "
+                           "order placed: window held ")
+    assert line.endswith("; carrier handoff: the shipped defaults (too few handoffs)")
