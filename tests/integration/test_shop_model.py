@@ -256,3 +256,29 @@ def test_own_spread_is_chosen_on_the_shops_months_and_shown(uow, database_url):
     shown = cli(database_url, "eta", "show", "--shop", shop.id)
     assert f"spread: chosen on this shop's months {spread['months'][0]} to {spread['months'][-1]}" in shown.stdout
     assert json.loads(cli(database_url, "eta", "show", "--shop", shop.id, "--json").stdout)["model"]["spread"] == spread
+
+
+def test_a_handoff_is_the_first_scan_before_the_last_mile_never_the_delivery(uow, database_url):
+    from parceltrail.services.history import shop_history
+
+    shop = create_shop(uow, "Handoffs").shop
+    start = datetime(2026, 9, 1, 15, tzinfo=UTC)
+    set_clock(ManualClock(start))
+    try:
+        timelines = {
+            "ONLYDL": [(2, "delivered", "DL")],  # the carrier only ever said "delivered"
+            "OFDDL": [(2, "out_for_delivery", "OD"), (2.3, "delivered", "DL")],
+            "SCANNED": [(1, "out_for_delivery", "OD"), (0.5, "in_transit", "AR"), (2, "delivered", "DL")],
+        }
+        ids = {}
+        for number, timeline in timelines.items():
+            package = register_package(uow, shop.id, number, "ups", destination=Address("10001", "US"),
+                                       origin=Address("40213", "US"), service="ground").package
+            ingest_events(uow, shop.id, package.id, [
+                TrackingEvent.create(start + timedelta(days=d), status, carrier_code=code) for d, status, code in timeline])
+            ids[package.id] = number
+    finally:
+        set_clock(WallClock())
+    by_number = {ids[row.package_id]: row.handed_over_at for row in shop_history(uow, shop.id)}
+    assert by_number["ONLYDL"] is None and by_number["OFDDL"] is None
+    assert by_number["SCANNED"] == start + timedelta(days=0.5)

@@ -155,6 +155,15 @@ DEFAULT_SUBSTATUS.update({
 TERMINAL: frozenset[Status] = frozenset({S.DELIVERED, S.RETURNED, S.EXPIRED, S.CANCELLED})
 """Statuses after which no further scans are expected (a later scan still wins the fold if it comes)."""
 
+NOT_A_HANDOFF: frozenset[Status] = frozenset({
+    S.PENDING, S.INFO_RECEIVED, S.CANCELLED, S.EXPIRED,
+    S.OUT_FOR_DELIVERY, S.AVAILABLE_FOR_PICKUP, S.DELIVERY_FAILED, S.DELIVERED,
+})
+"""Statuses whose time is not when the carrier took the parcel: before it had it, or its last-mile word.
+A package's handoff is its first event of any other status; one whose first carrier event is the
+delivery has no known handoff (counting the delivery would teach zero-day transits and full-length
+seller handling)."""
+
 # Tie-break for events with the same timestamp: the one further along the journey wins, so that a
 # carrier posting "Out for delivery" and "Delivered" in the same minute reads as delivered.
 PROGRESS_RANK: dict[Status, int] = {

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from parceltrail import eta
 from parceltrail.core import Address, Package, Status, TrackingEvent
+from parceltrail.core.status import NOT_A_HANDOFF
 from parceltrail.geo import us_zip
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
@@ -50,7 +51,6 @@ def _load_model(shop_id: str, version: tuple[datetime, datetime | None], uow: Un
     return _MODELS[key]
 
 
-_BEFORE_HANDOFF = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.CANCELLED, Status.EXPIRED})
 _PRIOR = eta.CarrierStandards()
 _NO_MORE_ESTIMATES = frozenset({Status.RETURNED, Status.CANCELLED, Status.EXPIRED})
 
@@ -75,7 +75,7 @@ def prediction_input(
     zone = zone_of(package.destination)
     destination = place_of(package.destination)
     origin = place_of(package.origin, destination.country)
-    handoff = min((e.occurred_at for e in events if e.status not in _BEFORE_HANDOFF), default=None)
+    handoff = min((e.occurred_at for e in events if e.status not in NOT_A_HANDOFF), default=None)
     newest = max(events, key=lambda e: (e.occurred_at, e.status is Status.DELIVERED), default=None)
     last_scan = None
     if newest is not None:

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
+from parceltrail.core.status import NOT_A_HANDOFF
 from parceltrail.store.tables import events, packages, shop_models
 
-_BEFORE_HANDOFF = ("pending", "info_received", "cancelled", "expired")
+_NOT_A_HANDOFF = tuple(sorted(status.value for status in NOT_A_HANDOFF))
 _INFO = (shop_models.c.shop_id, shop_models.c.trained_at, shop_models.c.n_rows, shop_models.c.history_as_of)
 
 
@@ -23,10 +24,11 @@ class ModelInfo:
 
 
 def _handoff() -> Any:
-    """When the carrier first had the package: its first event past the pre-handoff statuses."""
+    """When the carrier first had the package: its first event of a status in neither pre-handoff nor
+    last mile (``core.status.NOT_A_HANDOFF``); NULL when there is none."""
     return (
         select(func.min(events.c.occurred_at))
-        .where(events.c.package_id == packages.c.id, events.c.status.not_in(_BEFORE_HANDOFF))
+        .where(events.c.package_id == packages.c.id, events.c.status.not_in(_NOT_A_HANDOFF))
         .scalar_subquery()
     )
 
