@@ -22,7 +22,8 @@ Shop = Annotated[str, typer.Option("--shop", help="The shop id (shop_...)")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
 OwnSpread = Annotated[bool, typer.Option(
     "--own-spread", help="Choose how wide windows and promises are on this shop's own last months (one training "
-    "per month held out; needs 3 complete months of 50+ orders, 600 in all) instead of the shipped defaults")]
+    "per month held out; says what is missing when the history is too short) instead of the shipped defaults")]
+MOMENT_NAMES = {"placed": "order placed", "handoff": "carrier handoff"}
 
 
 def train(shop: Shop, own_spread: OwnSpread = False, as_json: AsJson = False) -> None:
@@ -98,7 +99,7 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
 
 def _record_line(moment: str, record: MomentRecord, days: int) -> str:
     """Did the estimates keep their claims on this shop's own parcels?"""
-    head = f"track record, {'order placed' if moment == 'placed' else 'carrier handoff'}, last {days} days:"
+    head = f"track record, {MOMENT_NAMES[moment]}, last {days} days:"
     if not record.delivered:
         return f"{head} no delivered package had an estimate then"
     return (f"{head} {record.delivered} delivered; {record.inside_window:.0%} inside the window (claim 80%), "
@@ -120,7 +121,7 @@ def _spread_line(spread: dict) -> str:
     held = "; ".join(
         f"{name}: window held {h['coverage']:.0%} ({h['width']:.1f} d wide), promise met {h['on_time']:.0%} "
         f"(slack {h['slack']:.1f} d)" if (h := held_at.get(moment)) else f"{name}: the shipped defaults (too few handoffs)"
-        for moment, name in (("placed", "order placed"), ("handoff", "carrier handoff")))
+        for moment, name in MOMENT_NAMES.items())
     return f"spread: chosen on this shop's months {months[0]} to {months[-1]} ({spread['orders']} orders); {held}"
 
 

@@ -5,6 +5,7 @@ from parceltrail.core.fold import event_identity, fingerprint, fold_events, fold
 from parceltrail.core.model import Address, Location, Package, PackageState, TrackingEvent, ensure_aware
 from parceltrail.core.status import (
     DEFAULT_SUBSTATUS,
+    NOT_A_HANDOFF,
     STATUS_OF,
     SUBSTATUSES,
     TERMINAL,
@@ -16,6 +17,7 @@ from parceltrail.core.status import (
 
 __all__ = [
     "DEFAULT_SUBSTATUS",
+    "NOT_A_HANDOFF",
     "STATUS_OF",
     "SUBSTATUSES",
     "TERMINAL",

@@ -15,8 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from parceltrail import eta
-from parceltrail.core import Address, Package, Status, TrackingEvent
-from parceltrail.core.status import NOT_A_HANDOFF
+from parceltrail.core import NOT_A_HANDOFF, Address, Package, Status, TrackingEvent
 from parceltrail.geo import us_zip
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
