@@ -9,7 +9,8 @@ span a steady network (Jul-Oct 2017), slowdowns (Nov 2017 to Mar 2018) and a spe
 Then eta.tuning.choose picks, per moment, the regime threshold, scales and powers (the rule is in
 its docstring). The last line is the choice, as eta.training.CHOSEN holds it, with how its windows
 and promises held over the pooled months per lane length (by_lane_length) and per third of the
-boosters' own spread (by_booster_spread), and width plus slack per month.
+boosters' own spread (by_booster_spread), width plus slack per month, and the promise in hindsight
+(promise_in_hindsight: each month's own smallest scales, the most that recalibrating monthly can save).
 Run: .venv/bin/python -P bench/eta_tune.py [--olist DIR] [--config '{"censor_days": 14}']
 With --judge '{"placed": {...}, "handoff": {...}}' (calibrations as a model file holds them) the last
 line scores those on the same months instead of choosing.

@@ -11,8 +11,9 @@ promise power, the promise scale per regime is the smallest met by at least 95% 
 power kept is the one with the least mean slack. The threshold kept is the one whose windows and
 promises are together the narrowest (mean window width plus mean promise slack, each a mean over
 the months). Scores keep the dates in order as predictions do (a promise never before the latest
-day). bench/eta_tune.py feeds it the ten Olist validation months; the figures it prints are
-docs/delivery-dates.md's. Kept in the package, with tests, because it decides what ships.
+day). ``hindsight`` measures what recalibrating month by month could save at most. bench/eta_tune.py
+feeds it the ten Olist validation months; the figures it prints are docs/delivery-dates.md's. Kept
+in the package, with tests, because it decides what ships.
 """
 
 from __future__ import annotations
@@ -170,6 +171,7 @@ def choose(folds: list[dict[str, Sample]]) -> dict:
             "strained_share": round(float(np.mean(strained_share(everything.share, calibration.strained_below))), 3),
             **by_class(everything, calibration),
             "width_plus_slack_per_month": per_month(months, calibration),
+            "promise_in_hindsight": hindsight(months, calibration),
             "candidates": candidates,
         }
     return chosen
@@ -182,8 +184,28 @@ def judged(folds: list[dict[str, Sample]], given: dict[str, Calibration]) -> dic
         months = [f[moment] for f in folds]
         means = {k: round(float(np.mean([scores(m, calibration)[k] for m in months])), 4) for k in KEYS}
         out[moment] = {"calibration": calibration.to_json(), **means, **by_class(pooled(months), calibration),
-                       "width_plus_slack_per_month": per_month(months, calibration)}
+                       "width_plus_slack_per_month": per_month(months, calibration),
+                       "promise_in_hindsight": hindsight(months, calibration)}
     return out
+
+
+def hindsight(months: list[Sample], calibration: Calibration) -> dict:
+    """How much promise slack a recalibration could save if it knew each month's outcomes: per month and
+    regime, the smallest promise scale met by 95% of that month's orders (windows and powers as given).
+    A rule that sets the promise scales anew each month and holds each month to 95% can at best match
+    this mean slack: a yardstick for what month-by-month recalibration is worth."""
+    slack, on_time, scales = [], [], []
+    for month in months:
+        found = [smallest_promise(r, calibration.promise_power) if len(r.actual) else None
+                 for r in (month.regime(calibration.strained_below, s) for s in (False, True))]
+        steady, strained = (replace(spread, promise=scale if scale is not None else spread.promise)
+                            for spread, scale in zip((calibration.steady, calibration.strained), found, strict=True))
+        score = scores(month, replace(calibration, steady=steady, strained=strained))
+        slack.append(score["slack"])
+        on_time.append(score["on_time"])
+        scales.append(found)  # None: the month had no order in that regime
+    return {"slack": round(float(np.mean(slack)), 4), "on_time": round(float(np.mean(on_time)), 4),
+            "scales_per_month": scales}
 
 
 def per_month(months: list[Sample], calibration: Calibration) -> list[float]:

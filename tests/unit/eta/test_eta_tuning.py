@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from parceltrail.eta.calibration import Calibration
 from parceltrail.eta.features import HANDOFF, PLACED
-from parceltrail.eta.tuning import HORIZON, POWERS, Sample, calibrate, choose, pooled, scores
+from parceltrail.eta.tuning import (
+    HORIZON,
+    POWERS,
+    SCALES,
+    Sample,
+    calibrate,
+    choose,
+    hindsight,
+    pooled,
+    scores,
+    smallest_promise,
+)
 
 Z95, Z90 = 1.645, 1.2816
 
@@ -69,3 +82,34 @@ def test_a_spread_the_trees_cannot_tell_is_shrunk_and_that_is_narrower(blind) ->
 def test_a_spread_the_trees_know_buys_narrower_dates(told, blind) -> None:
     informed, unknown = told[1][PLACED], blind[1][PLACED]
     assert informed["width"] + informed["slack"] < unknown["width"] + unknown["slack"]
+
+
+def test_hindsight_meets_each_months_promise_with_its_smallest_scale(told) -> None:
+    """A month whose parcels all came two days early and one where they came three days late: the
+    pooled choice over-covers the first and misses in the second; in hindsight each month gets the
+    smallest scale it needed."""
+    usual = month(7, informative=True)
+    calm = Sample(usual.logs, usual.share, usual.lane, usual.days_table,
+                  np.maximum(usual.actual - 2, usual.days_table[:, 0]))
+    late = Sample(usual.logs, usual.share, usual.lane, usual.days_table, usual.actual + 3)
+    calibration = Calibration.from_json(told[1][PLACED]["calibration"])
+    pooled_choice = [scores(m, calibration) for m in (calm, late)]
+    assert pooled_choice[0]["on_time"] > 0.95 > pooled_choice[1]["on_time"]
+    found = hindsight([calm, late], calibration)
+    steady_scales = [scales[0] for scales in found["scales_per_month"]]
+    assert steady_scales[0] < steady_scales[1]
+    for sample, scale in zip((calm, late), steady_scales, strict=True):
+        steady = sample.regime(calibration.strained_below, False)
+        assert scale == smallest_promise(steady, calibration.promise_power)
+        assert (steady.dates(3, scale, calibration.promise_power) >= steady.actual).mean() >= 0.95
+        if scale > SCALES[0]:
+            lower = round(scale - 0.05, 2)
+            assert (steady.dates(3, lower, calibration.promise_power) >= steady.actual).mean() < 0.95
+    assert found["on_time"] >= 0.95
+    # the late month needed more slack than the pooled choice gave, the calm month less
+    mean_pooled = (pooled_choice[0]["slack"] + pooled_choice[1]["slack"]) / 2
+    assert found["slack"] != pytest.approx(mean_pooled, abs=0.05)
+    steady_scale, strained_scale = found["scales_per_month"][0]  # None: no order in that regime
+    calm_known = replace(calibration, steady=replace(calibration.steady, promise=steady_scale),
+                         strained=replace(calibration.strained, promise=strained_scale or calibration.strained.promise))
+    assert scores(calm, calm_known)["slack"] < pooled_choice[0]["slack"]
