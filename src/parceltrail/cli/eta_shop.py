@@ -127,10 +127,10 @@ def _spread_line(spread: dict) -> str:
 
 def _lane_part(lane: str, record: MomentRecord) -> str:
     name = lane.replace("_to_", "-").replace("_", " ")
-    short = f" ({' and '.join(record.short_of_claim)} short of the claim)" if record.short_of_claim else ""
-    short += f" ({' and '.join(record.beyond_claim)} wider than need be)" if record.beyond_claim else ""
+    flags = f" ({' and '.join(record.short_of_claim)} short of the claim)" if record.short_of_claim else ""
+    flags += f" ({' and '.join(record.beyond_claim)} wider than need be)" if record.beyond_claim else ""
     return (f"{name}: {record.delivered} delivered, {record.inside_window:.0%} inside the window, "
-            f"promise met {record.promise_met:.0%}{short}")
+            f"promise met {record.promise_met:.0%}{flags}")
 
 
 def _flow_line(flow: dict) -> str:

@@ -14,6 +14,6 @@ from parceltrail.eta.training import MIN_ROWS, TrainConfig, refresh, refresh_fil
 
 __all__ = [
     "MIN_ROWS", "CarrierStandards", "DeliveryCalendar", "Estimate", "HistoryRow", "InFlight", "Model",
-    "ModelFileError", "OwnSpread", "Place", "PredictionInput", "Scan", "TrainConfig", "calendar_for", "check_header", "own_spread", "predict",
-    "predict_many", "refresh", "refresh_file", "train",
+    "ModelFileError", "OwnSpread", "Place", "PredictionInput", "Scan", "TrainConfig", "calendar_for", "check_header",
+    "own_spread", "predict", "predict_many", "refresh", "refresh_file", "train",
 ]

@@ -39,7 +39,7 @@ from parceltrail.eta.training import (
     fit_boosters,
     usable,
 )
-from parceltrail.eta.tuning import HORIZON, Sample, choose
+from parceltrail.eta.tuning import HORIZON, KEYS, Sample, choose
 
 MIN_MONTHS = 3
 # A year: every season once, its peak included. Fewer months follow the present network more closely but
@@ -142,5 +142,5 @@ def own_spread(
         calibration={m: Calibration.from_json(chosen[m]["calibration"]) if m in chosen else config.calibration[m]
                      for m in MOMENTS},
         months=[f"{start:%Y-%m}" for start, _ in months], orders=orders,
-        held={m: {k: round(float(c[k]), 4) for k in ("coverage", "width", "on_time", "slack")} for m, c in chosen.items()},
+        held={m: {k: round(float(c[k]), 4) for k in KEYS} for m, c in chosen.items()},
     )

@@ -56,6 +56,10 @@ class Sample:
             rows = ~rows
         return Sample(*(getattr(self, f)[rows] for f in FIELDS))
 
+    def regimes(self, threshold: float) -> tuple[Sample, Sample]:
+        """The steady orders, then the strained ones."""
+        return self.regime(threshold, False), self.regime(threshold, True)
+
 
 FIELDS = ("logs", "share", "lane", "days_table", "actual")
 
@@ -90,7 +94,7 @@ def calibrate(
     """The narrowest window power and scales, then the promise's, for one regime threshold; with the
     means over the months."""
     everything = pooled(months)
-    regimes = [everything.regime(threshold, strained) for strained in (False, True)]
+    regimes = everything.regimes(threshold)
 
     def best(candidates: list[Calibration], key: str) -> tuple[Calibration, dict[str, float]]:
         means = [{k: float(np.mean([scores(m, c)[k] for m in months])) for k in KEYS} for c in candidates]
@@ -105,16 +109,21 @@ def calibrate(
     promises = []
     for power in powers:
         scales = [smallest_promise(r, power) if len(r.actual) else 1.0 for r in regimes]
-        spreads = [replace(spread, promise=scale) for spread, scale in zip((window.steady, window.strained), scales, strict=True)]
-        promises.append(replace(window, steady=spreads[0], strained=spreads[1], promise_power=power))
+        promises.append(with_promises(replace(window, promise_power=power), scales))
     return best(promises, "slack")
+
+
+def with_promises(calibration: Calibration, scales: list[float | None]) -> Calibration:
+    """``calibration`` with these promise scales, steady then strained (None keeps its own)."""
+    steady, strained = (spread if scale is None else replace(spread, promise=scale)
+                        for spread, scale in zip((calibration.steady, calibration.strained), scales, strict=True))
+    return replace(calibration, steady=steady, strained=strained)
 
 
 def outcomes(sample: Sample, calibration: Calibration) -> tuple[np.ndarray, Sample]:
     """Per order (in window, window width, promise met, promise slack), and the orders in that order."""
     parts, ordered = [], []
-    for strained, spread in ((False, calibration.steady), (True, calibration.strained)):
-        s = sample.regime(calibration.strained_below, strained)
+    for s, spread in zip(sample.regimes(calibration.strained_below), (calibration.steady, calibration.strained), strict=True):
         low, high = s.dates(0, spread.earliest, calibration.window_power), s.dates(2, spread.latest, calibration.window_power)
         promise = np.maximum(s.dates(3, spread.promise, calibration.promise_power), high)
         parts.append(np.column_stack([(low <= s.actual) & (s.actual <= high), high - low,
@@ -197,10 +206,8 @@ def hindsight(months: list[Sample], calibration: Calibration) -> dict:
     slack, on_time, scales = [], [], []
     for month in months:
         found = [smallest_promise(r, calibration.promise_power) if len(r.actual) else None
-                 for r in (month.regime(calibration.strained_below, s) for s in (False, True))]
-        steady, strained = (replace(spread, promise=scale if scale is not None else spread.promise)
-                            for spread, scale in zip((calibration.steady, calibration.strained), found, strict=True))
-        score = scores(month, replace(calibration, steady=steady, strained=strained))
+                 for r in month.regimes(calibration.strained_below)]
+        score = scores(month, with_promises(calibration, found))
         slack.append(score["slack"])
         on_time.append(score["on_time"])
         scales.append(found)  # None: the month had no order in that regime
