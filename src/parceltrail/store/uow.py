@@ -16,9 +16,11 @@ from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.history import HistoryRepository
 from parceltrail.store.hooks import HookInboxRepository
+from parceltrail.store.orders import OrderRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
 from parceltrail.store.shops import ShopRepository
+from parceltrail.store.tiktok import TikTokRepository
 
 
 class UnitOfWork:
@@ -30,6 +32,8 @@ class UnitOfWork:
     estimates: EstimateRepository
     accounts: AccountRepository
     history: HistoryRepository
+    orders: OrderRepository
+    tiktok: TikTokRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -57,6 +61,8 @@ class UnitOfWork:
         self.estimates = EstimateRepository(self._connection)
         self.accounts = AccountRepository(self._connection)
         self.history = HistoryRepository(self._connection)
+        self.orders = OrderRepository(self._connection)
+        self.tiktok = TikTokRepository(self._connection)
         return self
 
     def __exit__(
