@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None, description="Encrypts carrier credentials stored through the API; without it only env references work",
     )
+    tiktok_app_key: str | None = Field(None, description="Your TikTok Shop app's key (Partner Center)")
+    tiktok_app_secret: SecretStr | None = Field(
+        None, description="Your TikTok Shop app's secret: signs every call and verifies TikTok's webhooks")
+    tiktok_api_url: str = Field("https://open-api.tiktokglobalshop.com", description="TikTok Shop API host")
+    tiktok_auth_url: str = Field("https://auth.tiktok-shops.com", description="TikTok Shop auth host (tokens, consent)")
+    tiktok_sync_minutes: int = Field(
+        5, description="How often the worker syncs each connected TikTok shop (reconciliation; 0: never)")
     hook_secrets: dict[str, SecretStr] = Field(
         default_factory=dict,
         description='Carrier push secrets by carrier code, JSON: {"sandbox": "whsec_..."}; a carrier without one refuses pushes',

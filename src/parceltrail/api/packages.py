@@ -20,6 +20,7 @@ from parceltrail.api.schemas import (
     PackagePageOut,
 )
 from parceltrail.core import Status
+from parceltrail.services.orders_read import order_ids_of_package
 
 router = APIRouter(prefix="/v1/packages", tags=["packages"])
 
@@ -44,6 +45,7 @@ def get_package(package_id: str, shop_id: ShopId, uow: Uow) -> PackageDetailOut:
         **PackageOut.of(detail.package, detail.estimate).model_dump(),
         events=[EventOut.of(e) for e in detail.events],
         estimate_history=[EstimateOut.of(e) for e in detail.estimates],
+        order_ids=order_ids_of_package(uow, package_id),
     )
 
 

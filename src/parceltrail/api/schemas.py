@@ -162,6 +162,8 @@ class PackageOut(BaseModel):
 class PackageDetailOut(PackageOut):
     events: list[EventOut]
     estimate_history: list[EstimateOut]
+    order_ids: list[str] = []
+    """The shop-platform orders this parcel serves (several when TikTok combined orders into it)."""
 
 
 class PackagePageOut(BaseModel):

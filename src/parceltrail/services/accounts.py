@@ -33,6 +33,16 @@ def _fernet(secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def seal(secret_key: str, text: str) -> str:
+    """``text`` encrypted under ``PARCELTRAIL_SECRET_KEY`` (the same Fernet key as carrier credentials)."""
+    return _fernet(secret_key).encrypt(text.encode()).decode()
+
+
+def unseal(secret_key: str, token: str) -> str:
+    """The text ``seal`` encrypted; ``InvalidToken`` when the key is not the one it was sealed with."""
+    return _fernet(secret_key).decrypt(token.encode()).decode()
+
+
 def _kind(carrier: str) -> type:
     if carrier not in CARRIERS:
         raise NotFound("carrier", carrier)

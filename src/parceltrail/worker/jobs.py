@@ -18,6 +18,7 @@ from parceltrail.services.history import refresh_shop_models
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
 from parceltrail.worker.push import register_push_jobs
+from parceltrail.worker.tiktok import register_tiktok_jobs
 
 log = logging.getLogger("parceltrail.worker")
 
@@ -54,4 +55,5 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
         "expire_quiet_packages": expire_job,
         "refresh_shop_models": refresh_job,
         **register_push_jobs(queue, engine, every(1)),
+        **register_tiktok_jobs(queue, settings, engine, every),
     }

@@ -23,16 +23,16 @@ DRAIN_QUEUED = "drain_hook_inbox:queued"
 """Set in the queue's storage while a requested drain waits: pushes stored meanwhile ride on that one."""
 
 
-def request_drain(drain: Callable[[], object]) -> bool:
+def request_drain(drain: Callable[[], object], flag: str = DRAIN_QUEUED) -> bool:
     """Enqueue the drain job unless one asked for is still waiting (any API process may ask); True
     when this call enqueued it. A burst of pushes then costs one queued drain, not one each."""
     queue = drain.huey  # type: ignore[attr-defined]
-    if not queue.put_if_empty(DRAIN_QUEUED, "1"):
+    if not queue.put_if_empty(flag, "1"):
         return False
     try:
         drain()
     except Exception:
-        queue.get(DRAIN_QUEUED)  # nothing was queued after all: the next push asks again
+        queue.get(flag)  # nothing was queued after all: the next push asks again
         raise
     return True
 

@@ -58,8 +58,8 @@ def test_split_order_has_two_parcels_and_combined_orders_share_one_package(uow):
     a = OrderPackage("1001", "1Z5R89390357567127", "ups")
     b = OrderPackage("1002", "9400111899223344556612", "usps")
     split = _order(shop.id, "5001", packages=[a, b])
-    combined_one = _order(shop.id, "5002", packages=[OrderPackage("2001", "1ZA00E550300008289", "ups")])
-    combined_two = _order(shop.id, "5003", packages=[OrderPackage("2001", "1ZA00E550300008289", "ups")])
+    combined_one = _order(shop.id, "5002", packages=[OrderPackage("2001", "1Z40UGZEUYP9E9XO09", "ups")])
+    combined_two = _order(shop.id, "5003", packages=[OrderPackage("2001", "1Z40UGZEUYP9E9XO09", "ups")])
     report = upsert_orders(uow, shop.id, [split, combined_one, combined_two], "sync")
     assert (report.orders_created, report.packages_created) == (3, 3)
     with uow:
@@ -93,7 +93,7 @@ def test_tiktok_shipping_parcels_are_tracked_through_tiktok(uow):
 def test_a_changed_tracking_number_counts_as_an_updated_parcel_and_an_unfollowable_one_is_reported(uow):
     shop = create_shop(uow, "Changed").shop
     upsert_orders(uow, shop.id, [_order(shop.id, packages=[OrderPackage("1001", "1Z5R89390357567127", "ups")])], "sync")
-    fixed = _order(shop.id, packages=[OrderPackage("1001", "1ZA00E550300008289", "ups")], updated=T + timedelta(hours=1))
+    fixed = _order(shop.id, packages=[OrderPackage("1001", "1Z40UGZEUYP9E9XO09", "ups")], updated=T + timedelta(hours=1))
     report = upsert_orders(uow, shop.id, [fixed], "sync")
     assert (report.orders_updated, report.packages_created, report.packages_updated) == (1, 1, 1)
     odd = replace(fixed, packages=(OrderPackage("1001", "AB/12", "ups"),), updated_at=T + timedelta(hours=2))
