@@ -2,7 +2,9 @@
 
 Carriers publish transit standards in business days by service and distance zone. The table below
 restates the published US ranges (USPS Ground Advantage 1-5, Priority Mail 1-3, UPS Ground 1-5,
-FedEx Ground / Home Delivery 1-5 business days) per zone; any other service falls back to a generic
+FedEx Ground / Home Delivery 1-5 business days) per zone, and the day-definite air services (UPS Next Day
+Air 1, UPS 2nd Day Air 2, FedEx Standard Overnight 1, FedEx 2Day 2 business days) for every zone, and
+DHL eCommerce's 2-8 business days spread over the zones; any other service falls back to a generic
 economy range. Published ranges are met most but not all of the time, so the P90 sits one day past
 the published maximum and the 95% promise two days past it.
 USPS and FedEx Home Delivery count Saturday among their delivery days, and so do their dates here
@@ -25,6 +27,13 @@ STANDARDS: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {
     ("ups", "ground"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
     ("fedex", "ground"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
     ("fedex", "home_delivery"): ((1, 1), (1, 1), (2, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)),
+    # Time-definite air services: the same published day count for every zone.
+    ("ups", "next_day_air"): ((1, 1),) * 8,
+    ("ups", "2nd_day_air"): ((2, 2),) * 8,
+    ("fedex", "2day"): ((2, 2),) * 8,
+    ("fedex", "standard_overnight"): ((1, 1),) * 8,
+    # DHL eCommerce (SmartMail Parcel Ground, delivered by USPS): published 2-8 business days, by zone.
+    ("dhl", "ecommerce"): ((2, 3), (2, 4), (3, 5), (3, 6), (4, 7), (4, 7), (5, 8), (5, 8)),
     # parceltrail's sandbox carrier (carriers/sandbox) publishes these for its ground and express services.
     ("sandbox", "ground"): ((1, 1), (1, 2), (1, 2), (2, 2), (2, 3), (3, 4), (3, 4), (4, 5)),
     ("sandbox", "express"): ((1, 1), (1, 1), (1, 2), (1, 2), (1, 2), (1, 2), (1, 2), (1, 2)),
@@ -35,10 +44,13 @@ SERVICE_ALIASES = {
     "groundadvantage": "ground_advantage", "priority": "priority", "priority_mail": "priority",
     "ground": "ground", "fedex_ground": "ground", "home_delivery": "home_delivery",
     "fedex_home_delivery": "home_delivery", "ups_ground": "ground", "express": "express",
+    "next_day_air": "next_day_air", "ups_next_day_air": "next_day_air", "2nd_day_air": "2nd_day_air",
+    "ups_2nd_day_air": "2nd_day_air", "second_day_air": "2nd_day_air", "2day": "2day", "fedex_2day": "2day",
+    "fedex_2_day": "2day", "ecommerce": "ecommerce", "smartmail_parcel_ground": "ecommerce", "standard_overnight": "standard_overnight", "fedex_standard_overnight": "standard_overnight",
 }
 # published delivery days include Saturday: every USPS service; FedEx Home Delivery; the sandbox's ground
-SATURDAY_CARRIERS = frozenset({"usps"})
-SATURDAY_SERVICES = frozenset({("fedex", "home_delivery"), ("sandbox", "ground")})
+SATURDAY_CARRIERS = frozenset({"usps"})  # and DHL eCommerce, which USPS delivers (below)
+SATURDAY_SERVICES = frozenset({("fedex", "home_delivery"), ("sandbox", "ground"), ("dhl", "ecommerce")})
 HANDLING = (0.0, 1.0, 2.0, 3.0)  # business days from order to handoff a new shop is assumed to need
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from parceltrail import eta
-from parceltrail.core import NOT_A_HANDOFF, Address, Package, Status, TrackingEvent
+from parceltrail.core import NOT_A_HANDOFF, Address, Package, Status, Substatus, TrackingEvent
 from parceltrail.geo import us_zip
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
@@ -52,6 +52,22 @@ def _load_model(shop_id: str, version: tuple[datetime, datetime | None], uow: Un
 
 _PRIOR = eta.CarrierStandards()
 _NO_MORE_ESTIMATES = frozenset({Status.RETURNED, Status.CANCELLED, Status.EXPIRED})
+_WITHHELD = {
+    Status.RETURNING: "no delivery estimate: the carrier is returning the parcel to the sender",
+    Status.RETURNED: "no delivery estimate: the parcel went back to the sender",
+    Status.CANCELLED: "no delivery estimate: the label was cancelled",
+}
+_WITHHELD_SUBSTATUS = {
+    Substatus.LOST: "no delivery estimate: the carrier reported the parcel lost",
+    Substatus.DISPOSED: "no delivery estimate: the carrier disposed of the parcel",
+}
+
+
+def withheld_reason(status: Status, substatus: Substatus) -> str | None:
+    """Why a parcel in this state has no delivery estimate (lost, returning, cancelled), or None if it has one.
+
+    Predicting a date for a parcel that will not be delivered would be a promise we know is false."""
+    return _WITHHELD_SUBSTATUS.get(substatus) or _WITHHELD.get(status)
 
 
 def place_of(address: Address | None, fallback_country: str = "US") -> eta.Place:
