@@ -6,7 +6,9 @@ to ``/v1/hooks/sandbox`` like a carrier would. The clock replays the last ``lag`
 times faster (1440x: a simulated day a real minute) until it meets the wall clock, so within a minute of
 ``make run`` packages are labelled, picked up, moved between hubs, delayed and delivered, and each
 scan revises the delivery estimate. Demo packages live in the demo shop only; switch the demo off
-with ``make run DEMO=0`` (or ``parceltrail serve`` without ``--demo``).
+with ``make run DEMO=0`` (or ``parceltrail serve`` without ``--demo``). Beside it runs a local TikTok
+Shop (``platforms/tiktok/local/demo.py``, at ``/tiktok-shop``) connected to the demo shop: its orders
+arrive by signed webhook and by the worker's sync, and ship on the sandbox network.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class Demo:
     config: DemoConfig
     engine: Engine
     pusher: object | None = None
+    tiktok: object | None = None
+    after_tick_hooks: list = field(default_factory=list)
     shipped: int = 0
     _next_ship_at: datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -103,6 +107,8 @@ class Demo:
         self.ship_due()
         if self.pusher is not None:
             self.pusher.push_due()
+        for hook in self.after_tick_hooks:
+            hook()
 
 
 def start_demo(settings: Settings, engine: Engine, host: str, port: int,
@@ -128,7 +134,12 @@ def start_demo(settings: Settings, engine: Engine, host: str, port: int,
     push_secret = secret.get_secret_value() if secret else "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     settings = settings.model_copy(update={"hook_secrets": {**settings.hook_secrets, "sandbox": SecretStr(push_secret)}})
     network = SandboxNetwork(clock, exception_share=config.exception_share)
-    demo = Demo(settings, shop_id, api_key, network, clock, f"http://{host}:{port}", config, engine)
+    from parceltrail.platforms.tiktok.local.demo import start_tiktok_demo
+
+    tiktok, tiktok_settings = start_tiktok_demo(network, clock, f"http://{host}:{port}")
+    secret_key = settings.secret_key or SecretStr(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    settings = settings.model_copy(update={**tiktok_settings, "secret_key": secret_key})
+    demo = Demo(settings, shop_id, api_key, network, clock, f"http://{host}:{port}", config, engine, tiktok=tiktok)
     return demo, settings
 
 
@@ -137,6 +148,21 @@ def attach_pusher(demo: Demo, client) -> None:
 
     secret = demo.settings.hook_secrets["sandbox"].get_secret_value()
     demo.pusher = Pusher(demo.network, f"{demo.base_url}/v1/hooks/sandbox", secret, client)
+
+
+def attach_tiktok(demo: Demo, app) -> None:
+    """Serve the demo's TikTok Shop at /tiktok-shop and connect the demo shop to it (on the first tick,
+    once the server listens); its orders then arrive by webhook and by the worker's sync."""
+    from parceltrail.carriers.transport import CarrierClient
+    from parceltrail.platforms.tiktok.local.app import create_tiktok_app
+    from parceltrail.services.tiktok import connect_shop, tiktok_app
+
+    shop = demo.tiktok
+    app.mount("/tiktok-shop", create_tiktok_app(shop.state))
+    tiktok = tiktok_app(demo.settings)
+    client = tiktok.client(CarrierClient(timeout=10))
+    connect = lambda code: connect_shop(UnitOfWork(demo.engine), tiktok, client, demo.shop_id, code)  # noqa: E731
+    demo.after_tick_hooks.append(lambda: shop.tick(connect))
 
 
 def banner(demo: Demo) -> str:
@@ -149,6 +175,8 @@ def banner(demo: Demo) -> str:
         f"  API key        {demo.api_key}",
         f"  try            curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/packages",
         "                 .venv/bin/parceltrail packages list          (in this folder)",
+        f"  TikTok orders  curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/orders",
+        f"                 a local TikTok Shop at {url}/tiktok-shop sends them by webhook; the worker syncs each minute",
         f"  API docs       {url}/docs",
         "  switch it off  make run DEMO=0",
         "",

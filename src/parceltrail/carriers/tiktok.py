@@ -13,9 +13,6 @@ whole wrapped in the app secret on both sides and HMAC-SHA256'd with the app sec
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from parceltrail.carriers.base import Carrier, CarrierFetchError, CarrierShapeError, CarrierTracking
@@ -23,6 +20,7 @@ from parceltrail.carriers.credentials import TikTokCredentials
 from parceltrail.carriers.mapping import Classifier, PhraseRules, phrase
 from parceltrail.carriers.reading import event, from_millis, load_body, need, place, shape_guard
 from parceltrail.carriers.timeline import tracking
+from parceltrail.platforms.tiktok import signing
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient
@@ -90,11 +88,9 @@ def parse(body: bytes | dict | list) -> CarrierTracking:
     return tracking(CODE, None, events, unmapped=unmapped)
 
 
-def sign(path: str, params: Mapping[str, Any], body: str, app_secret: str) -> str:
-    """TikTok Shop's request signature (see the module docstring)."""
-    pairs = "".join(f"{k}{params[k]}" for k in sorted(params) if k not in ("sign", "access_token"))
-    wrapped = f"{app_secret}{path}{pairs}{body}{app_secret}"
-    return hmac.new(app_secret.encode(), wrapped.encode(), hashlib.sha256).hexdigest()
+sign = signing.sign
+"""TikTok Shop's request signature (see the module docstring): one signer for the carrier adapter and the
+TikTok Shop client, values signed as they are sent (``true``, not ``True``)."""
 
 
 def fetch(order_id: str, credentials: TikTokCredentials, client: CarrierClient) -> bytes:

@@ -58,10 +58,11 @@ def serve(
     app = create_app(settings, engine)
     if running_demo is not None:
         from parceltrail.carriers.sandbox import create_network_app
-        from parceltrail.demo import attach_pusher, banner
+        from parceltrail.demo import attach_pusher, attach_tiktok, banner
 
         app.mount("/sandbox", create_network_app(running_demo.network))
         attach_pusher(running_demo, poller.client)
+        attach_tiktok(running_demo, app)
         background.poll_loop.after_tick.append(running_demo.after_tick)
     if background is not None:
         background.start()

@@ -54,10 +54,10 @@ def _fetch(number: str, code: str, now: datetime) -> CarrierTracking:
     from parceltrail.services.adapters import MissingCredentials, adapter, env_credentials
 
     found = adapter(code)
-    if found is None:
+    if found is None or found.lookup != "tracking_number":  # TikTok tracks by order: see `orders show`
         from parceltrail.carriers.registry import CARRIERS
 
-        can = ", ".join(c for c in CARRIERS if adapter(c) is not None)
+        can = ", ".join(c for c in CARRIERS if (a := adapter(c)) is not None and a.lookup == "tracking_number")
         raise UserError(
             f"{number} looks like a {code} number, but parceltrail cannot fetch {code} tracking by "
             f"number (it can for: {can}; pass --carrier to choose one)",

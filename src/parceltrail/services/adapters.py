@@ -30,6 +30,10 @@ class Adapter:
     max_numbers: int
     requests_per_second: float
 
+    @property
+    def lookup(self) -> str:
+        return self.carrier.lookup
+
     def fetch(self, numbers: list[str], credentials, client) -> list[CarrierTracking]:
         """Ask for ``numbers`` (at most ``max_numbers``) and return what the carrier said, parsed."""
         if len(numbers) > 1 and hasattr(self.module, "fetch_many"):
@@ -39,12 +43,11 @@ class Adapter:
 
 @cache
 def adapter(code: str | None) -> Adapter | None:
-    """The pollable adapter for a carrier code, or None (unknown carrier, or one tracked by order id)."""
+    """The pollable adapter for a carrier code, or None for an unknown one. ``lookup`` says what its fetch
+    takes: a tracking number, or (``tiktok``) the platform order the parcel belongs to."""
     if not code or code not in CARRIERS:
         return None
     carrier = CARRIERS[code]
-    if carrier.lookup != "tracking_number":
-        return None
     module = importlib.import_module(carrier.parse.__module__)
     return Adapter(
         carrier,

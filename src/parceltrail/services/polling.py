@@ -59,7 +59,7 @@ class Poller:
         report = TickReport(claimed=len(targets))
         if not targets:
             return report
-        answers, failures = self._ask_carriers(targets, report)
+        answers, failures = self._ask_carriers(targets, report, self._order_keys(uow, targets))
         self._ingest(uow, targets, answers, now, report)
         outcomes = self._outcomes(uow, targets, answers, failures, token, now)
         with uow:
@@ -67,8 +67,17 @@ class Poller:
             uow.commit()
         return report
 
+    def _order_keys(self, uow: UnitOfWork, targets: list[PollTarget]) -> dict[str, str]:
+        """For carriers tracked by order (TikTok Shipping): the platform order id each package belongs to."""
+        by_order = [t.id for t in targets if (found := adapter(t.carrier)) is not None and found.lookup == "order_id"]
+        if not by_order:
+            return {}
+        with uow.read():
+            served = uow.orders.for_packages(by_order)
+        return {pid: orders[0].order.external_id for pid, orders in served.items() if orders}
+
     def _ask_carriers(
-        self, targets: list[PollTarget], report: TickReport
+        self, targets: list[PollTarget], report: TickReport, keys: dict[str, str] | None = None
     ) -> tuple[dict[str, CarrierTracking], dict[str, tuple[str, float | None]]]:
         answers: dict[str, CarrierTracking] = {}
         failures: dict[str, tuple[str, float | None]] = {}
@@ -87,15 +96,22 @@ class Poller:
                 for t in group:
                     failures[t.id] = (str(error), None)
                 continue
-            self._fetch_group(found, credentials, group, answers, failures, report)
+            if found.lookup == "order_id":
+                unkeyed = [t for t in group if t.id not in (keys or {})]
+                for t in unkeyed:
+                    failures[t.id] = (f"{found.carrier.code}: no order names this package, and "
+                                      f"{found.carrier.name} tracks by order", None)
+                group = [t for t in group if t.id in (keys or {})]
+            self._fetch_group(found, credentials, group, answers, failures, report, keys or {})
         for reason, _ in failures.values():
             key = reason.split(":")[0]
             report.errors[key] = report.errors.get(key, 0) + 1
         report.failed = len(failures)
         return answers, failures
 
-    def _fetch_group(self, found: Adapter, credentials, group: list[PollTarget], answers, failures, report) -> None:
-        by_number = {t.tracking_number: t for t in group}
+    def _fetch_group(self, found: Adapter, credentials, group: list[PollTarget], answers, failures, report,
+                     keys: dict[str, str]) -> None:
+        by_number = {keys.get(t.id, t.tracking_number): t for t in group}
         numbers = list(by_number)
         for start in range(0, len(numbers), found.max_numbers):
             chunk = numbers[start:start + found.max_numbers]

@@ -198,5 +198,19 @@ class ShopSession:
         return call(self._access, self.cipher)
 
 
+def tiktok_credentials(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient, shop_id: str):
+    """What the ``tiktok`` carrier adapter needs to poll this shop's TikTok-shipped parcels: the app, a
+    fresh access token and the shop cipher (``MissingCredentials`` when the shop is not connected)."""
+    from parceltrail.carriers.credentials import TikTokCredentials
+    from parceltrail.services.adapters import MissingCredentials
+
+    try:
+        session = ShopSession(uow, app, client, shop_id)
+        token = session.run(lambda access, cipher: access)
+    except (NotFound, AuthorizationLost) as error:
+        raise MissingCredentials(f"tiktok: {error}; connect the shop with `parceltrail tiktok connect`") from None
+    return TikTokCredentials(app.app_key, app.app_secret, token, session.cipher, app.api_url)
+
+
 __all__ = ["ShopSession", "TikTokApp", "TikTokNotSetUp", "authorization_url", "connect_shop", "connection_of",
-           "real_now", "shop_for_state", "tiktok_app"]
+           "real_now", "shop_for_state", "tiktok_app", "tiktok_credentials"]

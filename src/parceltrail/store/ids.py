@@ -23,3 +23,11 @@ def _b32(value: int, length: int) -> str:
 def new_id(prefix: str) -> str:
     millis = time.time_ns() // 1_000_000
     return f"{prefix}_{_b32(millis, 10)}{_b32(secrets.randbits(80), 16)}"
+
+
+def new_ids(prefix: str, count: int) -> list[str]:
+    """``count`` ids that sort in the order they are made, even within one millisecond (a batch insert):
+    the random part of the first is incremented for the next, as monotonic ULIDs do."""
+    millis = time.time_ns() // 1_000_000
+    start = secrets.randbits(80) >> 16  # headroom so the increments never overflow 80 bits
+    return [f"{prefix}_{_b32(millis, 10)}{_b32(start + i, 16)}" for i in range(count)]

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    and_,
+    bindparam,
     delete,
     insert,
     select,
@@ -213,36 +213,45 @@ class OrderRepository:
         stored = self._stored(rows)
         return stored[0] if stored else None
 
-    def add(self, order_id: str, order: Order, now: datetime) -> None:
-        self._c.execute(insert(orders).values(id=order_id, shop_id=order.shop_id, platform=order.platform,
-                                              external_id=order.external_id, recorded_at=now, updated_at=now,
-                                              **order_values(order)))
+    def add_many(self, rows: Sequence[tuple[str, Order]], now: datetime) -> None:
+        """Insert new orders (our id, order); one executemany."""
+        if rows:
+            self._c.execute(insert(orders), [
+                {"id": oid, "shop_id": o.shop_id, "platform": o.platform, "external_id": o.external_id,
+                 "recorded_at": now, "updated_at": now, **order_values(o)} for oid, o in rows])
 
-    def replace(self, order_id: str, order: Order, now: datetime) -> None:
-        self._c.execute(update(orders).where(orders.c.id == order_id).values(updated_at=now, **order_values(order)))
+    def replace_many(self, rows: Sequence[tuple[str, Order]], now: datetime) -> None:
+        """Overwrite stored orders with newer versions; one executemany."""
+        if not rows:
+            return
+        names = list(order_values(rows[0][1]))
+        statement = update(orders).where(orders.c.id == bindparam("oid")).values(
+            {name: bindparam(f"v_{name}") for name in [*names, "updated_at"]})
+        self._c.execute(statement, [
+            {"oid": oid, "v_updated_at": now, **{f"v_{k}": v for k, v in order_values(o).items()}} for oid, o in rows])
 
-    def link_package(self, order_id: str, package: OrderPackage, package_id: str | None, now: datetime) -> bool:
-        """Insert or refresh the link for ``package``; True when the row is new."""
-        values = {"external_id": package.external_id, "package_id": package_id,
-                  "tracking_number": package.tracking_number, "carrier": package.carrier,
-                  "shipping_provider_id": package.shipping_provider_id,
-                  "shipping_provider_name": package.shipping_provider_name, "updated_at": now}
-        where = and_(order_packages.c.order_id == order_id, order_packages.c.package_key == package.key)
-        if self._c.execute(update(order_packages).where(where).values(**values)).rowcount:
-            return False
-        self._c.execute(insert(order_packages).values(order_id=order_id, package_key=package.key, created_at=now,
-                                                      **values))
-        return True
-
-    def unlink_except(self, order_id: str, keep: Sequence[str]) -> int:
-        """Drop links of parcels the platform no longer lists on the order (a re-split, a cancelled label)."""
-        return self._c.execute(delete(order_packages).where(
-            order_packages.c.order_id == order_id, order_packages.c.package_key.not_in(list(keep)))).rowcount
+    def set_links(self, links: Sequence[tuple[str, OrderPackage, str | None]], replacing: Sequence[str],
+                  now: datetime) -> None:
+        """The parcels of the given orders: (order id, parcel, tracked package id). Orders in ``replacing``
+        lose the links they had first, so a re-split or a dropped parcel leaves no stale link."""
+        ids = list(replacing)
+        for start in range(0, len(ids), 500):
+            self._c.execute(delete(order_packages).where(order_packages.c.order_id.in_(ids[start:start + 500])))
+        if links:
+            self._c.execute(insert(order_packages), [
+                {"order_id": oid, "package_key": p.key, "external_id": p.external_id, "package_id": pid,
+                 "tracking_number": p.tracking_number, "carrier": p.carrier,
+                 "shipping_provider_id": p.shipping_provider_id, "shipping_provider_name": p.shipping_provider_name,
+                 "created_at": now, "updated_at": now} for oid, p, pid in links])
 
     def record_status(self, order_id: str, change: StatusChange) -> None:
-        self._c.execute(insert(order_status_history).values(
-            order_id=order_id, status=change.status.value, on_hold=change.on_hold, changed_at=change.changed_at,
-            recorded_at=change.recorded_at, source=change.source))
+        self.record_many([(order_id, change)])
+
+    def record_many(self, changes: Sequence[tuple[str, StatusChange]]) -> None:
+        if changes:
+            self._c.execute(insert(order_status_history), [
+                {"order_id": oid, "status": c.status.value, "on_hold": c.on_hold, "changed_at": c.changed_at,
+                 "recorded_at": c.recorded_at, "source": c.source} for oid, c in changes])
 
     def history(self, order_id: str) -> list[StatusChange]:
         rows = self._c.execute(select(order_status_history).where(order_status_history.c.order_id == order_id)

@@ -41,6 +41,21 @@ def _to_package(row: Row) -> Package:
     )
 
 
+def _row(package: Package, next_check_at: datetime | None) -> dict:
+    dest = package.destination or Address()
+    origin = package.origin or Address()
+    return {
+        "id": package.id, "shop_id": package.shop_id, "tracking_number": package.tracking_number,
+        "carrier": package.carrier, "carrier_key": package.carrier or "", "order_ref": package.order_ref,
+        "dest_postal_code": dest.postal_code, "dest_country": dest.country, "origin_postal_code": origin.postal_code,
+        "origin_country": origin.country, "service": package.service, "next_check_at": next_check_at,
+        "status": package.state.status.value, "substatus": package.state.substatus.value,
+        "event_count": package.state.event_count, "newest_key": package.state.newest_key,
+        "last_event_at": package.state.last_event_at, "delivered_at": package.state.delivered_at,
+        "created_at": package.created_at, "updated_at": package.updated_at, "check_failures": 0,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class PackageFilter:
     status: Status | None = None
@@ -54,32 +69,22 @@ class PackageRepository:
         self._c = connection
 
     def add(self, package: Package, next_check_at: datetime | None = None) -> None:
-        dest = package.destination or Address()
-        origin = package.origin or Address()
-        self._c.execute(
-            insert(packages).values(
-                id=package.id,
-                shop_id=package.shop_id,
-                tracking_number=package.tracking_number,
-                carrier=package.carrier,
-                carrier_key=package.carrier or "",
-                order_ref=package.order_ref,
-                dest_postal_code=dest.postal_code,
-                dest_country=dest.country,
-                origin_postal_code=origin.postal_code,
-                origin_country=origin.country,
-                service=package.service,
-                next_check_at=next_check_at,
-                status=package.state.status.value,
-                substatus=package.state.substatus.value,
-                event_count=package.state.event_count,
-                newest_key=package.state.newest_key,
-                last_event_at=package.state.last_event_at,
-                delivered_at=package.state.delivered_at,
-                created_at=package.created_at,
-                updated_at=package.updated_at,
-            )
-        )
+        self.add_many([(package, next_check_at)])
+
+    def add_many(self, rows: Sequence[tuple[Package, datetime | None]]) -> None:
+        """Insert packages with their first check time; one executemany, however many rows."""
+        if rows:
+            self._c.execute(insert(packages), [_row(p, at) for p, at in rows])
+
+    def find_numbers(self, shop_id: str, numbers: Sequence[str]) -> dict[tuple[str, str], Package]:
+        """This shop's packages following any of ``numbers``, by (tracking number, carrier or '')."""
+        found: dict[tuple[str, str], Package] = {}
+        wanted = list(dict.fromkeys(numbers))
+        for start in range(0, len(wanted), 500):
+            rows = self._c.execute(select(packages).where(
+                packages.c.shop_id == shop_id, packages.c.tracking_number.in_(wanted[start:start + 500]))).all()
+            found.update({(r.tracking_number, r.carrier_key): _to_package(r) for r in rows})
+        return found
 
     def get(self, shop_id: str, package_id: str) -> Package | None:
         """A package of this shop; another shop's id answers None, exactly like a missing one."""

@@ -46,9 +46,23 @@ class Worker:
 
 
 def shop_credentials_reader(settings: Settings, engine: Engine):
-    """Credentials for (shop, carrier): the shop's connected account, else the server's settings."""
+    """Credentials for (shop, carrier): the shop's connected account (its TikTok Shop connection for
+    ``tiktok``), else the server's settings."""
+    from parceltrail.services.tiktok import TikTokNotSetUp, tiktok_app, tiktok_credentials
+
     key = settings.secret_key.get_secret_value() if settings.secret_key else None
-    return lambda shop_id, carrier: shop_credentials(UnitOfWork(engine), shop_id, carrier, key)
+    try:
+        app = tiktok_app(settings)
+        client = app.client(CarrierClient(timeout=settings.carrier_timeout_seconds))
+    except TikTokNotSetUp:
+        app = client = None
+
+    def read(shop_id: str, carrier: str):
+        if carrier == "tiktok" and app is not None:
+            return tiktok_credentials(UnitOfWork(engine), app, client, shop_id)
+        return shop_credentials(UnitOfWork(engine), shop_id, carrier, key)
+
+    return read
 
 
 def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: int = 1,

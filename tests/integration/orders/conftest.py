@@ -50,3 +50,33 @@ def connected(uow, tiktok, app, client):
 
 def days_ago(n: float) -> datetime:
     return datetime.now(UTC) - timedelta(days=n)
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """Run the console script in this process (a subprocess costs seconds of imports per call): returns
+    (exit code, stdout, stderr). ``env`` sets PARCELTRAIL_* variables for the call."""
+    import sys
+
+    from parceltrail.cli.main import main
+    from parceltrail.settings import get_settings
+
+    def run(env: dict[str, str | None], *args: str) -> tuple[int, str, str]:
+        for name, value in env.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "argv", ["parceltrail", *args])
+        get_settings.cache_clear()
+        code = 0
+        try:
+            main()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        finally:
+            get_settings.cache_clear()
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run

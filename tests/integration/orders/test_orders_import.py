@@ -4,10 +4,6 @@ half-imported, a second import changes nothing; through the CLI (with its progre
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-
 import httpx
 
 from parceltrail.core.orders import OrderStatus
@@ -75,20 +71,18 @@ def test_24_hour_exports_are_day_first_and_a_zone_can_be_given(uow):
     assert order.created_at.isoformat() == "2026-06-05T05:03:57+00:00"
 
 
-def test_the_cli_imports_with_a_progress_bar_and_reports_rows(database_url, engine, tmp_path):
-    env = {**os.environ, "PARCELTRAIL_DATABASE_URL": database_url}
-    shop = json.loads(subprocess.run([sys.executable, "-m", "parceltrail", "shop", "create", "CLI", "--json"], env=env,
-                                     capture_output=True, text=True, check=True).stdout)["shop_id"]
+def test_the_cli_imports_with_a_progress_bar_and_reports_rows(database_url, engine, tmp_path, cli):
+    env = {"PARCELTRAIL_DATABASE_URL": database_url}
+    shop = json.loads(cli(env, "shop", "create", "CLI", "--json")[1])["shop_id"]
     path = tmp_path / "orders.csv"
     path.write_text(GOOD_AND_BAD)
-    result = subprocess.run([sys.executable, "-m", "parceltrail", "orders", "import", str(path), "--shop", shop,
-                             "--json"], env=env, capture_output=True, text=True, check=False, timeout=120)
-    data = json.loads(result.stdout)
-    assert result.returncode == 1 and data["orders_created"] == 3
+    code, out, _ = cli(env, "orders", "import", str(path), "--shop", shop, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["orders_created"] == 3
     assert {"row": 9, "column": "Order ID"}.items() <= data["errors"][2].items()
-    missing = subprocess.run([sys.executable, "-m", "parceltrail", "orders", "import", "nope.csv", "--shop", shop],
-                             env=env, capture_output=True, text=True, check=False, timeout=60)
-    assert missing.returncode == 1 and missing.stderr == "error: nope.csv: no such file\n"
+    code, out, err = cli(env, "orders", "import", str(path), "--shop", shop)
+    assert "0 orders created, 0 updated" in out and "row 6, Created Time" in err
+    assert cli(env, "orders", "import", "nope.csv", "--shop", shop)[2] == "error: nope.csv: no such file\n"
 
 
 def test_the_api_imports_a_posted_export(uow, api):

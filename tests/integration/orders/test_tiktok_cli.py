@@ -3,53 +3,57 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from tests.integration.orders.conftest import APP_KEY, APP_SECRET, SECRET_KEY, days_ago
 
 
-def run(database_url: str, tiktok_url: str | None, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PARCELTRAIL_DATABASE_URL": database_url, "PARCELTRAIL_SECRET_KEY": SECRET_KEY,
-           "PARCELTRAIL_TIKTOK_APP_KEY": APP_KEY, "PARCELTRAIL_TIKTOK_APP_SECRET": APP_SECRET}
-    if tiktok_url:
-        env |= {"PARCELTRAIL_TIKTOK_API_URL": tiktok_url, "PARCELTRAIL_TIKTOK_AUTH_URL": tiktok_url}
-    return subprocess.run([sys.executable, "-m", "parceltrail", *args], env=env, capture_output=True, text=True,
-                          check=False, timeout=120)
+def _env(database_url: str, tiktok_url: str | None) -> dict[str, str | None]:
+    return {"PARCELTRAIL_DATABASE_URL": database_url, "PARCELTRAIL_SECRET_KEY": SECRET_KEY,
+            "PARCELTRAIL_TIKTOK_APP_KEY": APP_KEY, "PARCELTRAIL_TIKTOK_APP_SECRET": APP_SECRET,
+            "PARCELTRAIL_TIKTOK_API_URL": tiktok_url, "PARCELTRAIL_TIKTOK_AUTH_URL": tiktok_url}
 
 
-def test_connect_status_and_sync_from_the_command_line(database_url, engine, tiktok):
+def test_connect_status_and_sync_from_the_command_line(database_url, engine, tiktok, cli):
+    env = _env(database_url, tiktok.url)
     remote = tiktok.add_shop("Sunny Crochet")
     tiktok.seed(remote, 30, days_ago(5), span=days_ago(5) - days_ago(6))
-    shop = json.loads(run(database_url, None, "shop", "create", "Sunny", "--json").stdout)["shop_id"]
-    connected = run(database_url, tiktok.url, "tiktok", "connect", "--shop", shop, "--auth-code",
-                    tiktok.authorise(remote.id), "--json")
-    assert connected.returncode == 0, connected.stderr
-    assert json.loads(connected.stdout)["tiktok_shop_id"] == remote.id
-    synced = run(database_url, tiktok.url, "tiktok", "sync", "--shop", shop, "--json")
-    counts = json.loads(synced.stdout)
-    assert synced.returncode == 0 and counts["orders_created"] == 30 and counts["errors"] == []
+    shop = json.loads(cli(env, "shop", "create", "Sunny", "--json")[1])["shop_id"]
+    code, out, err = cli(env, "tiktok", "connect", "--shop", shop, "--auth-code", tiktok.authorise(remote.id), "--json")
+    assert code == 0, err
+    assert json.loads(out)["tiktok_shop_id"] == remote.id
+    code, out, err = cli(env, "tiktok", "sync", "--shop", shop, "--json")
+    counts = json.loads(out)
+    assert code == 0 and counts["orders_created"] == 30 and counts["errors"] == []
     assert {"orders_created", "orders_updated", "packages_created", "packages_updated", "errors"} <= set(counts)
-    again = json.loads(run(database_url, tiktok.url, "tiktok", "sync", "--shop", shop, "--since",
-                           days_ago(7).isoformat(), "--json").stdout)
-    assert (again["orders_created"], again["orders_updated"]) == (0, 0)
-    status = run(database_url, tiktok.url, "tiktok", "status", "--shop", shop)
-    assert "connected" in status.stdout and "last sync at" in status.stdout
-    assert "TTP_" not in status.stdout + synced.stdout + synced.stderr
+    code, out, _ = cli(env, "tiktok", "sync", "--shop", shop, "--since", days_ago(7).isoformat(), "--json")
+    assert (json.loads(out)["orders_created"], json.loads(out)["orders_updated"]) == (0, 0)
+    code, status, _ = cli(env, "tiktok", "status", "--shop", shop)
+    assert "connected" in status and "last sync at" in status
+    code, listed, _ = cli(env, "orders", "list", "--shop", shop, "--json")
+    assert code == 0 and len(json.loads(listed)) == 30
+    one = json.loads(listed)[0]["order_id"]
+    code, shown, _ = cli(env, "orders", "show", one, "--shop", shop)
+    assert code == 0 and f"order {one}" in shown and "ship_by" in shown
+    held = next(o["order_id"] for o in json.loads(listed) if o["on_hold"])
+    code, out, err = cli(env, "orders", "ship", held, "--shop", shop, "--tracking", "1Z5R89390357567127", "--json")
+    assert code == 1 and json.loads(out)["checks"][0]["code"] == "on_hold" and "on_hold" in err
+    waiting = next(o for o in json.loads(listed) if o["status"] == "AWAITING_SHIPMENT")
+    code, out, err = cli(env, "orders", "ship", waiting["order_id"], "--shop", shop, "--tracking",
+                         "1Z5R89390357567127", "--carrier", "ups")
+    assert code == 0 and "uploaded 1Z5R89390357567127" in out, err
+    assert "TTP_" not in status + out + err + listed
 
 
-def test_mistakes_are_one_line_errors(database_url, engine, tiktok):
+def test_mistakes_are_one_line_errors(database_url, engine, tiktok, cli):
+    env = _env(database_url, tiktok.url)
     cases = [
-        run(database_url, tiktok.url, "tiktok", "status", "--shop", "shop_nope"),
-        run(database_url, tiktok.url, "tiktok", "sync", "--shop", "shop_nope", "--since", "yesterday"),
-        run(database_url, tiktok.url, "tiktok", "connect", "--shop", "shop_nope", "--auth-code", "x"),
+        cli(env, "tiktok", "status", "--shop", "shop_nope"),
+        cli(env, "tiktok", "sync", "--shop", "shop_nope", "--since", "yesterday"),
+        cli(env, "tiktok", "connect", "--shop", "shop_nope", "--auth-code", "x"),
+        cli(env, "orders", "show", "5764", "--shop", "shop_nope"),
     ]
-    for result in cases:
-        assert result.returncode == 1 and "Traceback" not in result.stderr
-        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
-    unset = subprocess.run([sys.executable, "-m", "parceltrail", "tiktok", "sync", "--shop", "s"],
-                           env={k: v for k, v in os.environ.items() if not k.startswith("PARCELTRAIL_TIKTOK")}
-                           | {"PARCELTRAIL_DATABASE_URL": database_url},
-                           capture_output=True, text=True, check=False, timeout=60)
-    assert unset.returncode == 1 and "PARCELTRAIL_TIKTOK_APP_KEY" in unset.stderr
+    for code, _, err in cases:
+        assert code == 1 and "Traceback" not in err
+        assert err.startswith("error: ") and err.count("\n") == 1, err
+    code, _, err = cli({**env, "PARCELTRAIL_TIKTOK_APP_KEY": None}, "tiktok", "sync", "--shop", "s")
+    assert code == 1 and "PARCELTRAIL_TIKTOK_APP_KEY" in err

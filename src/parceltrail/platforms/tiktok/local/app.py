@@ -152,7 +152,7 @@ def create_tiktok_app(state: LocalTikTok, requests_per_second: float | None = 50
         order = shop.orders.get(request.path_params["order_id"])
         if order is None:
             return envelope(None, 21011001, "The order does not exist.")
-        return envelope({"tracking": tracking_of(order, state.clock())})
+        return envelope({"tracking": tracking_of(order, state.tracking_clock())})
 
     async def ship(request: Request) -> Response:
         shop, body, refusal = await checked(request)

@@ -55,10 +55,12 @@ class LocalTikTok:
 
     def __init__(self, app_key: str, app_secret: str, clock: Callable[[], datetime] | None = None,
                  access_lifetime: timedelta = timedelta(days=7), refresh_lifetime: timedelta = timedelta(days=365),
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, tracking_clock: Callable[[], datetime] | None = None) -> None:
         self.app_key = app_key
         self.app_secret = app_secret
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.tracking_clock = tracking_clock or self.clock
+        """The parcels' time (the demo's accelerated clock); tokens and update times keep real time."""
         self.access_lifetime = access_lifetime
         self.refresh_lifetime = refresh_lifetime
         self.rng = random.Random(seed)
@@ -69,6 +71,8 @@ class LocalTikTok:
         self.faults: list[tuple[str, str]] = []
         self.calls: list[tuple[str, str]] = []
         self.shipments: list[dict] = []
+        self.withheld: dict[str, dict] = {}
+        """Addresses of on-hold orders, revealed when the hold ends (TikTok withholds them meanwhile)."""
         self._ids = itertools.count(1)
         self.lock = threading.RLock()
 
@@ -163,6 +167,14 @@ class LocalTikTok:
                           "package_status": "TO_FULFILL" if not package["tracking_number"] else "SHIPPED",
                           "display_status": status.value, "sale_price": "12.99", "currency": "USD"})
         on_hold = status is OrderStatus.ON_HOLD
+        address = {
+            "name": name, "address_line1": line1, "postal_code": zipcode, "region_code": "US",
+            "full_address": f"{line1}, {city}, {state} {zipcode}", "phone_number": "(+1)213-***-1234",
+            "district_info": [{"address_level_name": "Country", "address_name": "United States"},
+                              {"address_level_name": "State", "address_name": state},
+                              {"address_level_name": "City", "address_name": city}]}
+        if on_hold:
+            self.withheld[order_id] = address
         return {
             "id": order_id, "status": status.value, "is_on_hold_order": on_hold, "create_time": created_s,
             "paid_time": paid if status is not OrderStatus.UNPAID else 0, "update_time": paid + 120,
@@ -176,12 +188,7 @@ class LocalTikTok:
             "tracking_number": items[0]["tracking_number"], "shipping_provider": items[0]["shipping_provider_name"],
             "shipping_provider_id": items[0]["shipping_provider_id"], "user_id": "7021436810468230477",
             "buyer_email": "v2b2V5@chat.seller.tiktok.com",
-            "recipient_address": {} if on_hold else {
-                "name": name, "address_line1": line1, "postal_code": zipcode, "region_code": "US",
-                "full_address": f"{line1}, {city}, {state} {zipcode}", "phone_number": "(+1)213-***-1234",
-                "district_info": [{"address_level_name": "Country", "address_name": "United States"},
-                                  {"address_level_name": "State", "address_name": state},
-                                  {"address_level_name": "City", "address_name": city}]},
+            "recipient_address": {} if on_hold else address,
         }
 
     def seed(self, shop: LocalShop, count: int, start: datetime, span: timedelta = timedelta(days=20)) -> list[dict]:
@@ -209,6 +216,8 @@ class LocalTikTok:
             order = shop.orders[order_id]
             order["status"] = status.value
             order["is_on_hold_order"] = status is OrderStatus.ON_HOLD
+            if status is not OrderStatus.ON_HOLD and order_id in self.withheld:
+                order["recipient_address"] = self.withheld.pop(order_id)
             order["update_time"] = max(order["update_time"] + 1, int((at or self.clock()).timestamp()))
             return order
 
