@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     tiktok_auth_url: str = Field("https://auth.tiktok-shops.com", description="TikTok Shop auth host (tokens, consent)")
     tiktok_sync_minutes: int = Field(
         5, description="How often the worker syncs each connected TikTok shop (reconciliation; 0: never)")
+    webhooks_allow_private: bool = Field(
+        False, description="Let webhook endpoints and notification channels reach private, loopback and "
+        "link-local addresses (tests, the demo, a receiver on the same network); off, they are refused",
+    )
     hook_secrets: dict[str, SecretStr] = Field(
         default_factory=dict,
         description='Carrier push secrets by carrier code, JSON: {"sandbox": "whsec_..."}; a carrier without one refuses pushes',
