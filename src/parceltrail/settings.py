@@ -45,6 +45,16 @@ class Settings(BaseSettings):
         False, description="Let webhook endpoints and notification channels reach private, loopback and "
         "link-local addresses (tests, the demo, a receiver on the same network); off, they are refused",
     )
+    notify_every_seconds: float = Field(
+        0.5, description="How often the worker looks for notifications to plan and send when idle (0: never)")
+    notify_coalesce_seconds: float = Field(
+        60.0, description="Messages that make each other stale (status changes of one package) wait this "
+        "long, so three scans in a minute give one message")
+    notify_concurrency: int = Field(8, description="Messages one worker sends at the same time")
+    notify_lease_seconds: float = Field(
+        120.0, description="A sender's claim on a message; if it dies, webhooks are resent (same webhook-id) "
+        "and other messages marked uncertain after this long")
+    webhook_timeout_seconds: float = Field(10.0, description="How long a webhook receiver has to answer")
     hook_secrets: dict[str, SecretStr] = Field(
         default_factory=dict,
         description='Carrier push secrets by carrier code, JSON: {"sandbox": "whsec_..."}; a carrier without one refuses pushes',

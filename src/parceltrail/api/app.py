@@ -15,11 +15,13 @@ from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.deps import Uow
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.limits import BodyLimit
+from parceltrail.api.notifications import router as notifications_router
 from parceltrail.api.numbers import router as numbers_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
 from parceltrail.api.schemas import HealthOut
 from parceltrail.api.tiktok import router as tiktok_router
+from parceltrail.api.webhooks import router as webhooks_router
 from parceltrail.numbers import catalogue
 from parceltrail.settings import Settings
 from parceltrail.store import make_engine, migrate
@@ -61,4 +63,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(hooks_router)
     app.include_router(tiktok_router)
     app.include_router(orders_router)
+    app.include_router(webhooks_router)
+    app.include_router(notifications_router)
     return app

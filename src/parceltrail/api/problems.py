@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parceltrail.services import InvalidInput, NotFound
+from parceltrail.services.errors import Conflict
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -77,6 +78,10 @@ async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
     return problem(404, "Not found", f"{exc} in this shop")
 
 
+async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+    return problem(409, "Conflict", str(exc))
+
+
 async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     titles = {401: "Unauthorized", 404: "Not found", 405: "Method not allowed", 413: "Body too large"}
     title = titles.get(exc.status_code, "Error")
@@ -87,4 +92,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(InvalidInput, _invalid)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StarletteHTTPException, _http)

@@ -14,6 +14,12 @@ from parceltrail.settings import Settings, get_settings
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    # one line per carrier request or webhook delivery is noise; the services log what matters
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
 def _worker(settings: Settings, engine, embedded: bool, poller=None):
     from parceltrail.worker import build_worker
     from parceltrail.worker.queue import QueueUrlError
@@ -36,8 +42,7 @@ def serve(
 
     from parceltrail.api import create_app
 
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per carrier request is noise
+    _logging()
     settings = get_settings()
     engine = open_database(settings)
     if demo and not worker:
@@ -78,17 +83,15 @@ def serve(
 
 def worker() -> None:
     """Run the background worker alone (for a scale-out set-up with separate API processes)."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    _logging()
     settings = get_settings()
     engine = open_database(settings)
     background = _worker(settings, engine, embedded=False)
-    if background.poll_loop is not None:
-        background.poll_loop.start()
+    background.start_loops()
     try:
         background.consumer.run()
     finally:
-        if background.poll_loop is not None:
-            background.poll_loop.stop()
+        background.stop_loops()
 
 
 def migrate() -> None:

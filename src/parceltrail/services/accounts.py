@@ -1,46 +1,40 @@
 """Shops' carrier accounts: credentials stored encrypted, or referenced from the environment.
 
-Encryption is Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``) under a key derived from
-``PARCELTRAIL_SECRET_KEY``; without that setting the service refuses to store secrets rather than keep
+Encryption is ``services.secrets`` (Fernet under a key derived from ``PARCELTRAIL_SECRET_KEY``);
+without that setting the service refuses to store secrets rather than keep
 them in clear, and an ``env_prefix`` reference (the deployment's own secret store fills the variables)
 works instead. Secrets never come back out of the API, the CLI or a log line: only which fields are set.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import re
 from dataclasses import MISSING, fields
 
-from cryptography.fernet import Fernet, InvalidToken
-
 from parceltrail.carriers.registry import CARRIERS
+from parceltrail.services import secrets as vault
 from parceltrail.services.adapters import MissingCredentials, env_credentials
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.services.secrets import SecretUnreadable, fernet, require_key
 from parceltrail.store import UnitOfWork
 from parceltrail.store.accounts import CarrierAccount
 from parceltrail.store.ids import new_id
 
 _PREFIX = re.compile(r"[A-Z][A-Z0-9_]{1,100}_")
-
-
-def _fernet(secret_key: str) -> Fernet:
-    digest = hashlib.sha256(b"parceltrail carrier credentials\0" + secret_key.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+_PURPOSE = "carrier credentials"
 
 
 def seal(secret_key: str, text: str) -> str:
     """``text`` encrypted under ``PARCELTRAIL_SECRET_KEY`` (the same Fernet key as carrier credentials)."""
-    return _fernet(secret_key).encrypt(text.encode()).decode()
+    return fernet(secret_key, _PURPOSE).encrypt(text.encode()).decode()
 
 
 def unseal(secret_key: str, token: str) -> str:
     """The text ``seal`` encrypted; ``InvalidToken`` when the key is not the one it was sealed with."""
-    return _fernet(secret_key).decrypt(token.encode()).decode()
+    return fernet(secret_key, _PURPOSE).decrypt(token.encode()).decode()
 
 
 def _kind(carrier: str) -> type:
@@ -81,10 +75,8 @@ def set_account(
                        and f.default is MISSING and f.default_factory is MISSING]
             raise InvalidInput("missing credential fields",
                                [FieldError(f"credentials.{m}", "this field is required") for m in missing]) from None
-        if not secret_key:
-            raise InvalidInput("this server cannot store secrets: PARCELTRAIL_SECRET_KEY is not set",
-                               [FieldError("credentials", "set PARCELTRAIL_SECRET_KEY on the server, or send env_prefix")])
-        ciphertext = _fernet(secret_key).encrypt(json.dumps(credentials).encode()).decode()
+        key = require_key(secret_key, "credentials", "secrets", "send env_prefix")
+        ciphertext = seal(key, json.dumps(credentials))
     elif not _PREFIX.fullmatch(env_prefix or ""):
         raise InvalidInput("env_prefix is not valid",
                            [FieldError("env_prefix", "expected upper-case letters, digits and _, ending in _")])
@@ -117,13 +109,10 @@ def shop_credentials(uow: UnitOfWork, shop_id: str, carrier: str, secret_key: st
     kind = _kind(carrier)
     if account.env_ref:
         return _from_env(carrier, kind, account.env_ref)
-    if not secret_key:
-        raise MissingCredentials(f"{carrier}: the shop's stored account needs PARCELTRAIL_SECRET_KEY to be read")
     try:
-        values = json.loads(_fernet(secret_key).decrypt(account.ciphertext.encode()))
-    except InvalidToken:
-        raise MissingCredentials(f"{carrier}: the shop's stored account cannot be decrypted with this "
-                                 "PARCELTRAIL_SECRET_KEY (was the key changed?)") from None
+        values = json.loads(vault.unseal(secret_key, _PURPOSE, account.ciphertext))
+    except SecretUnreadable as error:
+        raise MissingCredentials(f"{carrier}: the shop's stored account: {error}") from None
     return kind(**values)
 
 

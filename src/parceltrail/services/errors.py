@@ -33,3 +33,7 @@ class NotFound(Exception):
 
     def __str__(self) -> str:
         return f"no {self.what} with id {self.id!r}"
+
+
+class Conflict(Exception):
+    """The request cannot apply to the thing in its current state; the message says what to do instead."""

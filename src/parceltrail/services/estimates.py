@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from parceltrail import eta
 from parceltrail.core import NOT_A_HANDOFF, Address, Package, Status, Substatus, TrackingEvent
 from parceltrail.geo import us_zip
+from parceltrail.services.outbox import record_estimate_changes
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 
@@ -138,5 +139,6 @@ def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime)
                 rows.append(StoredEstimate(p.id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
                                            e.source, e.moment, e.reason))
         uow.estimates.add_many(rows)
+        record_estimate_changes(uow, found, current, rows, now)
         uow.commit()
     return len(rows)

@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from parceltrail.core import Package, TrackingEvent, fingerprint, fold_into
+from parceltrail.core import Package, PackageState, TrackingEvent, fingerprint, fold_into
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import NotFound
+from parceltrail.services.outbox import record_status_changes
 from parceltrail.store import UnitOfWork
 
 
@@ -59,6 +60,9 @@ def ingest_many(
                 states[pid] = fold_into(found[pid].state, new)
         uow.events.add_many(new_rows, source, now)
         uow.packages.save_states(states, now)
+        # the outbox row of a status change commits with the change (notifications are exactly once)
+        changes = {pid: (found[pid], state, _newest(state, unique[pid])) for pid, state in states.items()}
+        record_status_changes(uow, changes, now)
         uow.commit()
     results = {}
     for pid, events in batches.items():
@@ -72,6 +76,11 @@ def ingest_many(
         results[pid] = IngestResult(accepted, len(events) - accepted, replace(before, state=state, updated_at=now),
                                     status_changed=changed)
     return results
+
+
+def _newest(state: PackageState, events: Mapping[str, TrackingEvent]) -> TrackingEvent | None:
+    """The scan that set the state (its fingerprint ends the state's newest key)."""
+    return events.get((state.newest_key or "").rsplit("|", 1)[-1])
 
 
 def ingest_events(

@@ -14,6 +14,7 @@ from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import revise_estimates
+from parceltrail.services.outbox import record_created
 from parceltrail.store import PackageFilter, UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.ids import new_id
@@ -94,6 +95,7 @@ def register_package(
             service=service,
         )
         uow.packages.add(package, next_check_at=now if can_poll(carrier_code) else None)
+        record_created(uow, package, now)
         uow.commit()
     revise_estimates(uow, [package.id], now)
     return Registration(package, True, current_estimate(uow, package.id))

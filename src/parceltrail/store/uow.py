@@ -16,11 +16,14 @@ from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.history import HistoryRepository
 from parceltrail.store.hooks import HookInboxRepository
+from parceltrail.store.notifications import NotificationRepository
 from parceltrail.store.orders import OrderRepository
+from parceltrail.store.outbox import OutboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
 from parceltrail.store.shops import ShopRepository
 from parceltrail.store.tiktok import TikTokRepository
+from parceltrail.store.webhooks import WebhookEndpointRepository
 
 
 class UnitOfWork:
@@ -34,6 +37,9 @@ class UnitOfWork:
     history: HistoryRepository
     orders: OrderRepository
     tiktok: TikTokRepository
+    outbox: OutboxRepository
+    webhooks: WebhookEndpointRepository
+    notifications: NotificationRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -63,6 +69,9 @@ class UnitOfWork:
         self.history = HistoryRepository(self._connection)
         self.orders = OrderRepository(self._connection)
         self.tiktok = TikTokRepository(self._connection)
+        self.outbox = OutboxRepository(self._connection)
+        self.webhooks = WebhookEndpointRepository(self._connection)
+        self.notifications = NotificationRepository(self._connection)
         return self
 
     def __exit__(

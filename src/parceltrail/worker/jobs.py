@@ -17,6 +17,7 @@ from parceltrail.services import expire_quiet_packages
 from parceltrail.services.history import refresh_shop_models
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
+from parceltrail.worker.notify import register_notify_jobs
 from parceltrail.worker.push import register_push_jobs
 from parceltrail.worker.tiktok import register_tiktok_jobs
 
@@ -56,4 +57,5 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
         "refresh_shop_models": refresh_job,
         **register_push_jobs(queue, engine, every(1)),
         **register_tiktok_jobs(queue, settings, engine, every),
+        **register_notify_jobs(queue, engine),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from huey import Huey
 from huey.consumer import Consumer
@@ -14,6 +15,7 @@ from parceltrail.services.polling import Poller
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
 from parceltrail.worker.jobs import register_jobs
+from parceltrail.worker.notify import NotifyLoop, build_sender
 from parceltrail.worker.poller import PollLoop
 from parceltrail.worker.queue import make_queue
 
@@ -33,15 +35,25 @@ class Worker:
     jobs: dict
     consumer: Consumer
     poll_loop: PollLoop | None = None
+    notify_loop: NotifyLoop | None = None
 
     def start(self) -> None:
         self.consumer.start()
-        if self.poll_loop is not None:
-            self.poll_loop.start()
+        self.start_loops()
+
+    def start_loops(self) -> None:
+        """The threads beside the consumer: polling carriers, planning and sending notifications."""
+        for loop in (self.poll_loop, self.notify_loop):
+            if loop is not None:
+                loop.start()
+
+    def stop_loops(self) -> None:
+        for loop in (self.poll_loop, self.notify_loop):
+            if loop is not None:
+                loop.stop()
 
     def stop(self) -> None:
-        if self.poll_loop is not None:
-            self.poll_loop.stop()
+        self.stop_loops()
         self.consumer.stop(graceful=True)
 
 
@@ -76,4 +88,8 @@ def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: in
         poller = poller or Poller(client=CarrierClient(timeout=settings.carrier_timeout_seconds),
                                   credentials_for=shop_credentials_reader(settings, engine))
         loop = PollLoop(engine, poller, settings.poll_every_seconds)
-    return Worker(queue, jobs, consumer, loop)
+    notify = None
+    if settings.notify_every_seconds > 0:
+        notify = NotifyLoop(engine, build_sender(settings), settings.notify_every_seconds,
+                            timedelta(seconds=settings.notify_coalesce_seconds))
+    return Worker(queue, jobs, consumer, loop, notify)

@@ -1,0 +1,51 @@
+"""Shared set-up for notification tests: a manual clock, a shop, a sender on the guarded client."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from parceltrail.outbound import guarded_client
+from parceltrail.services import create_shop
+from parceltrail.services.clock import ManualClock, WallClock, set_clock
+from parceltrail.services.planner import plan_due
+from parceltrail.services.sender import Sender
+from parceltrail.services.webhook_endpoints import Guard
+from parceltrail.store import UnitOfWork
+
+SECRET_KEY = "test-server-key-never-in-a-log"
+START = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+WINDOW = timedelta(seconds=60)
+GUARD = Guard(allow_private=True)
+
+
+@pytest.fixture
+def clock():
+    manual = ManualClock(START)
+    set_clock(manual)
+    yield manual
+    set_clock(WallClock())
+
+
+@pytest.fixture
+def shop(uow):
+    return create_shop(uow, "Notify shop").shop
+
+
+@pytest.fixture
+def sender():
+    with guarded_client(allow_private=True, timeout=2.0) as http:
+        yield Sender(http, SECRET_KEY, concurrency=4)
+
+
+def run_until_quiet(engine, sender: Sender, rounds: int = 20) -> list:
+    """Plan and send until a round finds nothing to do; returns every round's send report."""
+    reports = []
+    for _ in range(rounds):
+        planned = plan_due(UnitOfWork(engine), sender.clock(), WINDOW)
+        report = sender.send_due(UnitOfWork(engine))
+        reports.append(report)
+        if not planned and not report.claimed:
+            return reports
+    raise AssertionError("notifications did not settle")
