@@ -129,7 +129,7 @@ def ship_route(order_id: str, body: ShipmentBody, request: Request, shop_id: Sho
     try:
         app = _app(settings)
     except _NotSetUp as error:
-        return problems.problem(503, "TikTok Shop not set up", str(error))
+        return problems.problem(404, "TikTok Shop not set up", str(error))
     with CarrierClient(timeout=settings.carrier_timeout_seconds) as carriers:
         answer = carrier_answer_for(uow, shop_id, shop_credentials_reader(settings, request.app.state.engine), carriers)
         try:

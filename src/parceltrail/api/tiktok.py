@@ -91,7 +91,7 @@ def authorize(request: Request, shop_id: ShopId, uow: Uow, settings: AppSettings
     try:
         app = _app(settings)
     except _NotSetUp as error:
-        return problems.problem(503, "TikTok Shop not set up", str(error))
+        return problems.problem(404, "TikTok Shop not set up", str(error))
     url = authorization_url(uow, app, shop_id, str(request.url_for("tiktok_callback")))
     return JSONResponse({"authorize_url": url}, status_code=302, headers={"Location": url})
 
@@ -102,7 +102,7 @@ def callback(request: Request, uow: Uow, settings: AppSettings, code: str = "", 
     try:
         app = _app(settings)
     except _NotSetUp as error:
-        return problems.problem(503, "TikTok Shop not set up", str(error))
+        return problems.problem(404, "TikTok Shop not set up", str(error))
     if not code:
         raise InvalidInput("TikTok sent no code", [FieldError("code", "the code TikTok appends to the redirect")])
     shop_id = shop_for_state(uow, state)
@@ -155,7 +155,7 @@ def webhook(request: Request, background: BackgroundTasks, body: Annotated[bytes
     try:
         app = _app(settings)
     except _NotSetUp as error:
-        return problems.problem(503, "TikTok Shop not set up", str(error))
+        return problems.problem(404, "TikTok Shop not set up", str(error))
     try:
         received = receive_notification(uow, app.app_key, app.app_secret, request.headers.get("authorization"), body)
     except WebhookRefused as error:

@@ -38,7 +38,9 @@ def import_orders_csv(uow: UnitOfWork, shop_id: str, lines: Iterable[str], tz: s
     try:
         reader = ExportReader(lines, shop_id, tz, date_order)
     except ExportFileError as error:
-        raise InvalidInput(str(error), [FieldError("file", "a CSV exported from Seller Center → Orders")]) from None
+        field = "date_order" if str(error).startswith("date order") else "file"
+        raise InvalidInput(str(error), [FieldError(field, "a CSV exported from Seller Center → Orders" if field == "file"
+                                                   else "auto, mdy or dmy")]) from None
     except (KeyError, ValueError) as error:
         raise InvalidInput(f"time zone {tz!r} is not known ({error})",
                            [FieldError("timezone", "an IANA zone such as America/Los_Angeles")]) from None

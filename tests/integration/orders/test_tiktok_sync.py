@@ -111,3 +111,17 @@ def test_connecting_with_a_used_code_is_refused_with_tiktoks_code(uow, tiktok, a
     with pytest.raises(TikTokShopError) as refused:
         connect_shop(uow, app, client, shop.id, code)
     assert refused.value.code == 36004002
+
+
+def test_no_token_or_secret_reaches_the_logs(uow, tiktok, app, client, connected, caplog):
+    import logging
+
+    shop_id, remote = connected
+    tiktok.seed(remote, 3, days_ago(1))
+    tiktok.expire_access_tokens()
+    with caplog.at_level(logging.DEBUG):
+        report = sync_shop(uow, app, client, shop_id)
+    assert report.complete and report.token_refreshes == 1
+    assert "/api/v2/token/refresh" in caplog.text  # httpx logged the refresh ...
+    assert APP_SECRET not in caplog.text and "TTR_" not in caplog.text and "TTP_" not in caplog.text  # ... masked
+    assert "app_secret=***" in caplog.text

@@ -111,3 +111,9 @@ def test_browser_flow_connects_and_refuses_a_replayed_or_unknown_state(uow, tikt
         forged = http.get(f"{api_with_tiktok.url}/v1/tiktok/callback", params={"code": "x", "state": "guess"})
     assert replay.status_code == 422 and forged.status_code == 422
     assert forged.json()["errors"][0]["field"] == "state"
+
+
+def test_without_tiktok_settings_the_routes_say_what_is_missing(uow, api):
+    refused = httpx.post(f"{api.url}/v1/webhooks/tiktok", content=b"{}", headers={"Authorization": "00"})
+    assert refused.status_code == 404 and refused.headers["content-type"] == "application/problem+json"
+    assert "PARCELTRAIL_TIKTOK_APP_KEY" in refused.json()["detail"]

@@ -11,6 +11,8 @@ service that owns them. Nothing here logs a token, the app secret or a signed UR
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +32,20 @@ from parceltrail.platforms.tiktok.errors import (
 from parceltrail.platforms.tiktok.signing import query, sign
 
 NAME = "tiktok-shop"
+_SECRET_QUERY = re.compile(r"((?:app_secret|access_token|refresh_token|auth_code)=)[^&\s\"]+")
+
+
+class RedactSecrets(logging.Filter):
+    """TikTok's token endpoints take the app secret, codes and tokens in the query string, and httpx logs
+    every request URL at INFO: this filter (installed on the ``httpx`` logger) masks those values."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET_QUERY.sub(r"\1***", str(a)) if "=" in str(a) else a for a in record.args)
+        return True
+
+
+logging.getLogger("httpx").addFilter(RedactSecrets())
 MAX_DETAIL_IDS = 50
 """Get Order Detail takes at most 50 order ids per call."""
 ORDERS_PAGE_SIZE = 100
