@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO   ?= 1
 
-.PHONY: run test bench install clean
+.PHONY: run test bench install clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ install: $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(BIN)/parceltrail serve --host $(HOST) --port $(PORT) $(if $(filter 0,$(DEMO)),--no-demo,--demo)
 
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded by Playwright).
+chromium:
+	@scripts/with-chromium
+
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (scripts/with-postgres).
-test: $(VENV)/.installed-test
+# Browser tests (tests/browser, marker `browser`) run once, in the SQLite pass.
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	scripts/with-postgres $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

@@ -25,6 +25,7 @@ from parceltrail.api.webhooks import router as webhooks_router
 from parceltrail.numbers import catalogue
 from parceltrail.settings import Settings
 from parceltrail.store import make_engine, migrate
+from parceltrail.web import install as install_pages
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
@@ -41,6 +42,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         version=parceltrail.__version__,
         description="Package tracking for online sellers. Errors are RFC 9457 problem+json.",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc are served by parceltrail.web with local assets
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.settings = settings
@@ -65,4 +68,5 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(orders_router)
     app.include_router(webhooks_router)
     app.include_router(notifications_router)
+    install_pages(app)
     return app

@@ -2,7 +2,7 @@
 
 Pure ASGI middleware: it reads the body up to the limit (also when no Content-Length is sent, as with
 chunked uploads), answers 413 past it, and otherwise replays the body to the app unchanged. The API
-speaks only JSON, so a body sent without a JSON content type (``curl -d`` sends form encoding) is read
+(``/v1/``) speaks only JSON, so a body sent without a JSON content type (``curl -d`` sends form encoding) is read
 as JSON rather than refused with a puzzling "expected an object".
 """
 
@@ -16,6 +16,8 @@ _JSON = b"application/json"
 
 
 def _as_json(scope: Scope) -> Scope:
+    if not scope["path"].startswith("/v1/"):
+        return scope  # web pages post forms (parceltrail.web); only the API reads every body as JSON
     headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
     declared = dict(scope["headers"]).get(b"content-type", b"")
     if b"json" in declared:

@@ -1,0 +1,5 @@
+"""English."""
+
+WORDS: dict[str, str] = {
+    "language": "English",
+}

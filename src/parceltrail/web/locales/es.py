@@ -1,0 +1,5 @@
+"""Español."""
+
+WORDS: dict[str, str] = {
+    "language": "Español",
+}
