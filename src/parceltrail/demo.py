@@ -178,6 +178,7 @@ def banner(demo: Demo) -> str:
         f"  TikTok orders  curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/orders",
         f"                 a local TikTok Shop at {url}/tiktok-shop sends them by webhook; the worker syncs each minute",
         f"  API docs       {url}/docs",
+        f"  buyer page     {url}/track   (any demo number from `packages list`; ZIP shows the route)",
         "  switch it off  make run DEMO=0",
         "",
     ])

@@ -89,6 +89,7 @@ packages = Table(
     Index(None, "status", "last_event_at"),
     Index(None, "next_check_at"),
     Index(None, "carrier_key", "tracking_number"),
+    Index(None, "tracking_number"),  # the buyer page looks a number up in every shop (store/buyers.py)
 )
 
 events = Table(

@@ -12,6 +12,8 @@ from typing import Self
 from sqlalchemy import Connection, Engine, text
 
 from parceltrail.store.accounts import AccountRepository
+from parceltrail.store.branding import BrandingRepository
+from parceltrail.store.buyers import BuyerRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.history import HistoryRepository
@@ -22,6 +24,7 @@ from parceltrail.store.outbox import OutboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
 from parceltrail.store.shops import ShopRepository
+from parceltrail.store.site import SiteRepository
 from parceltrail.store.tiktok import TikTokRepository
 from parceltrail.store.webhooks import WebhookEndpointRepository
 
@@ -40,6 +43,9 @@ class UnitOfWork:
     outbox: OutboxRepository
     webhooks: WebhookEndpointRepository
     notifications: NotificationRepository
+    site: SiteRepository
+    branding: BrandingRepository
+    buyers: BuyerRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -72,6 +78,9 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self._connection)
         self.webhooks = WebhookEndpointRepository(self._connection)
         self.notifications = NotificationRepository(self._connection)
+        self.site = SiteRepository(self._connection)
+        self.branding = BrandingRepository(self._connection)
+        self.buyers = BuyerRepository(self._connection)
         return self
 
     def __exit__(

@@ -1,5 +1,5 @@
-"""The web pages served by the same app as the API: API docs, and (as they are built) the buyer
-tracking page and the seller dashboard. Everything a page needs is served from here; no CDN."""
+"""The web pages served by the same app as the API: API docs and the buyer tracking page (``/track``).
+Everything a page needs is served from here; no CDN."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from parceltrail.web import docs
+from parceltrail.web import docs, track
 from parceltrail.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -18,6 +18,7 @@ def install(app: FastAPI) -> None:
     """Add the pages, their assets and the security headers to an app made with docs_url=None."""
     app.add_middleware(SecurityHeaders)
     app.include_router(docs.router)  # before the mounts: it serves one rewritten asset under them
+    app.include_router(track.router)
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -1,0 +1,150 @@
+"""The buyer page over real HTTP, on SQLite and PostgreSQL: proof by ZIP, no PII without it, CSRF, throttling."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.parcels import DELIVERED, DEST_ZIP, EXCEPTION, LATE, make_parcels
+
+PRIVATE = ("Denver", "Columbus", "New York", "80202", "MM-DEL-1042", "Chicago")
+
+
+@pytest.fixture
+def parcels(engine):
+    return make_parcels(engine)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def open_page(client: httpx.Client, number: str, **params) -> httpx.Response:
+    return client.get(f"/track/{number}", params=params)
+
+
+def test_without_proof_the_page_shows_status_and_carrier_but_no_place_name_or_order(api, parcels):
+    with httpx.Client(base_url=api.url) as client:
+        page = open_page(client, DELIVERED)
+    assert page.status_code == 200
+    assert "Delivered" in page.text and "UPS" in page.text and "Maple &amp; Moss" in page.text
+    assert "https://www.ups.com/track?tracknum=1Z999AA10123456784" in page.text
+    for private in PRIVATE:
+        assert private not in page.text, private
+
+
+def test_a_wrong_zip_reveals_nothing_more_and_a_right_one_shows_the_journey(api, parcels):
+    with httpx.Client(base_url=api.url) as client:
+        token = csrf_of(open_page(client, DELIVERED).text)
+        wrong = client.post(f"/track/{DELIVERED}/verify", data={"postal_code": "10001", "csrf_token": token})
+        assert wrong.status_code == 200 and "doesn&#39;t match" in wrong.text
+        for private in PRIVATE:
+            assert private not in wrong.text, private
+        right = client.post(f"/track/{DELIVERED}/verify", data={"postal_code": f" {DEST_ZIP}-1234 ", "csrf_token": token})
+        assert right.status_code == 303 and right.headers["location"] == f"/track/{DELIVERED}"
+        assert DEST_ZIP not in right.headers["location"]
+        page = open_page(client, DELIVERED)
+    assert "Denver, CO 80202" in page.text and "MM-DEL-1042" in page.text and "Columbus, OH" in page.text
+    assert "<svg" in page.text and "Route so far: New York, NY" in page.text
+    # each scan in its own zone: New York pickup in Eastern time, Denver delivery in Mountain time
+    assert "EST</time> · New York, NY" in page.text and "MST</time> · Denver, CO" in page.text
+
+
+def test_proof_of_one_parcel_does_not_open_another(api, parcels):
+    with httpx.Client(base_url=api.url) as client:
+        token = csrf_of(open_page(client, DELIVERED).text)
+        client.post(f"/track/{DELIVERED}/verify", data={"postal_code": DEST_ZIP, "csrf_token": token})
+        other = open_page(client, LATE)
+    assert "Columbus" not in other.text and "See the full journey" in other.text
+
+
+def test_a_form_without_the_csrf_token_or_from_another_site_is_refused(api, parcels):
+    with httpx.Client(base_url=api.url) as client:
+        token = csrf_of(open_page(client, DELIVERED).text)
+        missing = client.post(f"/track/{DELIVERED}/verify", data={"postal_code": DEST_ZIP})
+        forged = client.post(f"/track/{DELIVERED}/verify", data={"postal_code": DEST_ZIP, "csrf_token": "0" * 64})
+        foreign = client.post(f"/track/{DELIVERED}/verify", data={"postal_code": DEST_ZIP, "csrf_token": token},
+                              headers={"Origin": "https://evil.example"})
+    for response in (missing, forged, foreign):
+        assert response.status_code == 403 and "pt_proof" not in response.headers.get("set-cookie", "")
+        assert "This form has expired" in response.text
+
+
+def test_zip_guesses_are_throttled_per_tracking_number(api, parcels):
+    with httpx.Client(base_url=api.url) as client:
+        token = csrf_of(open_page(client, EXCEPTION).text)
+        codes = [client.post(f"/track/{EXCEPTION}/verify", data={"postal_code": f"{10000 + i}", "csrf_token": token})
+                 .status_code for i in range(11)]
+        right = client.post(f"/track/{EXCEPTION}/verify", data={"postal_code": DEST_ZIP, "csrf_token": token})
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    assert right.status_code == 429 and "Too many tries" in right.text
+
+
+def test_late_and_exception_parcels_say_so_in_plain_words(api, parcels):
+    with httpx.Client(base_url=api.url) as client:
+        late = open_page(client, LATE).text
+        damaged = open_page(client, EXCEPTION).text
+        spanish = open_page(client, EXCEPTION, lang="es").text
+    assert "Later than first expected" in late and ("running late" in late or "overdue" in late)
+    assert "There&#39;s a problem" in damaged and "The carrier reports the parcel damaged." in damaged
+    assert "take photos of the box" in damaged
+    assert '<html lang="es">' in spanish and "Hay un problema" in spanish
+
+
+def test_lookup_form_normalises_the_number_and_says_when_it_is_unknown(api, parcels):
+    with httpx.Client(base_url=api.url) as client:
+        token = csrf_of(client.get("/track").text)
+        found = client.post("/track", data={"tracking_number": "1z 999 aa1 0123 4567 84", "csrf_token": token})
+        unknown = client.post("/track", data={"tracking_number": "1Z999AA10000000000", "csrf_token": token})
+        bad = client.post("/track", data={"tracking_number": "!!", "csrf_token": token})
+    assert found.status_code == 303 and found.headers["location"] == f"/track/{DELIVERED}"
+    assert unknown.status_code == 404 and "We don&#39;t know tracking number 1Z999AA10000000000" in unknown.text
+    assert bad.status_code == 422
+
+
+def test_secure_cookies_when_served_over_https(settings, engine, parcels):
+    from fastapi.testclient import TestClient
+
+    from parceltrail.api import create_app
+
+    with TestClient(create_app(settings, engine), base_url="https://track.example") as client:
+        page = client.get(f"/track/{DELIVERED}")
+        proof = client.post(f"/track/{DELIVERED}/verify", follow_redirects=False,
+                            data={"postal_code": DEST_ZIP, "csrf_token": csrf_of(page.text)})
+    assert "secure" in page.headers["set-cookie"].lower() and "httponly" in page.headers["set-cookie"].lower()
+    assert "secure" in proof.headers["set-cookie"].lower()
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_shop_brand_command_sets_what_buyers_see_and_refuses_a_bad_logo(api, parcels, tmp_path, settings, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from parceltrail.cli.main import app
+    from parceltrail.settings import get_settings
+
+    monkeypatch.setenv("PARCELTRAIL_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    png = tmp_path / "logo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    svg = tmp_path / "logo.svg"
+    svg.write_text("<svg onload='alert(1)'/>")
+    runner = CliRunner()
+    try:
+        ok = runner.invoke(app, ["shop", "brand", "--shop", parcels.shop_id, "--name", "Maple Home",
+                                 "--colour", "#FFCC00", "--logo", str(png), "--json"])
+        bad = runner.invoke(app, ["shop", "brand", "--shop", parcels.shop_id, "--logo", str(svg)])
+    finally:
+        get_settings.cache_clear()
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output) == {"shop_id": parcels.shop_id, "display_name": "Maple Home", "colour": "#ffcc00",
+                                     "support_email": "help@maple.example", "logo": True}
+    assert "logo: expected a PNG, JPEG, GIF or WebP image" in str(bad.exception)
+    with httpx.Client(base_url=api.url) as client:
+        page = client.get(f"/track/{DELIVERED}")
+        logo = client.get(f"/track/logo/{parcels.shop_id}")
+    assert "Maple Home" in page.text and "--brand: #ffcc00; --on-brand: #000000" in page.text
+    assert logo.headers["content-type"] == "image/png" and logo.content == png.read_bytes()
