@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 
 def test_swagger_ui_lists_the_api_offline(site, page):
@@ -21,7 +22,7 @@ def test_redoc_renders_the_api_offline(site, page):
 
 def test_inline_script_is_refused_by_the_csp(site, page):
     page.goto(f"{site.url}/docs")
-    with pytest.raises(Exception):
+    with pytest.raises(PlaywrightError):
         page.add_script_tag(content="window.injected = 1")
     assert page.evaluate("window.injected") is None
 

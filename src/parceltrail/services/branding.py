@@ -11,12 +11,12 @@ import re
 
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.services.staff import EMAIL
 from parceltrail.store import UnitOfWork
 from parceltrail.store.branding import Branding
 
 MAX_LOGO_BYTES = 256 * 1024
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}")
 _MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
           (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
 
@@ -41,7 +41,7 @@ def set_branding(uow: UnitOfWork, shop_id: str, display_name: str | None = None,
     if colour and not _COLOUR.fullmatch(colour):
         errors.append(FieldError("colour", "expected a hex colour like #1a73e8"))
     email = (support_email or "").strip() or None
-    if email and not _EMAIL.fullmatch(email):
+    if email and not EMAIL.fullmatch(email):
         errors.append(FieldError("support_email", "expected an e-mail address like help@example.com"))
     media = None
     if logo:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, text
 from parceltrail.store.accounts import AccountRepository
 from parceltrail.store.branding import BrandingRepository
 from parceltrail.store.buyers import BuyerRepository
+from parceltrail.store.dashboard import DashboardRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.history import HistoryRepository
@@ -25,6 +26,7 @@ from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
 from parceltrail.store.shops import ShopRepository
 from parceltrail.store.site import SiteRepository
+from parceltrail.store.staff import StaffRepository
 from parceltrail.store.tiktok import TikTokRepository
 from parceltrail.store.webhooks import WebhookEndpointRepository
 
@@ -46,6 +48,8 @@ class UnitOfWork:
     site: SiteRepository
     branding: BrandingRepository
     buyers: BuyerRepository
+    staff: StaffRepository
+    dashboard: DashboardRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -81,6 +85,8 @@ class UnitOfWork:
         self.site = SiteRepository(self._connection)
         self.branding = BrandingRepository(self._connection)
         self.buyers = BuyerRepository(self._connection)
+        self.staff = StaffRepository(self._connection)
+        self.dashboard = DashboardRepository(self._connection)
         return self
 
     def __exit__(

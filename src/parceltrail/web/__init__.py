@@ -1,14 +1,16 @@
-"""The web pages served by the same app as the API: API docs and the buyer tracking page (``/track``).
-Everything a page needs is served from here; no CDN."""
+"""The web pages served by the same app as the API: API docs, the buyer tracking page (``/track``) and
+the seller dashboard (``/app``). Everything a page needs is served from here; no CDN."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from parceltrail.web import docs, track
+from parceltrail.web import dashboard, docs, session, track
+from parceltrail.web.render import page
 from parceltrail.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -19,8 +21,19 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SecurityHeaders)
     app.include_router(docs.router)  # before the mounts: it serves one rewritten asset under them
     app.include_router(track.router)
+    app.include_router(dashboard.router)
+    app.add_exception_handler(session.SignInNeeded, _sign_in)
+    app.add_exception_handler(session.OwnerOnly, _owner_only)
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+
+async def _sign_in(request, _exc):
+    return RedirectResponse("/app/login", status_code=303)
+
+
+async def _owner_only(request, _exc):
+    return page(request, "error.html", status=403, title_key="app.owner_only", detail="")
 
 
 __all__ = ["install"]

@@ -24,6 +24,10 @@ class Formatter:
         d, m = _DAYS[self.lang][value.weekday()], _MONTHS[self.lang][value.month - 1]
         return f"{d} {m} {value.day}" if self.lang == "en" else f"{d} {value.day} {m}"
 
+    def short(self, value: date) -> str:
+        m = _MONTHS[self.lang][value.month - 1]
+        return f"{m} {value.day}" if self.lang == "en" else f"{value.day} {m}"
+
     def weekday(self, value: date) -> str:
         return _LONG_DAYS[self.lang][value.weekday()]
 

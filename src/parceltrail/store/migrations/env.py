@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import parceltrail.store.orders  # noqa: F401 - registers the orders tables on the metadata
+import parceltrail.store.orders
 import parceltrail.store.tiktok  # noqa: F401 - registers the TikTok tables
 from parceltrail.store.tables import metadata
 

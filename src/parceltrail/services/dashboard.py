@@ -1,0 +1,78 @@
+"""What the seller dashboard's pages show: a searchable page of packages, one package with its notes.
+
+Search is by tracking number (any prefix, spaces and dashes ignored) or exact order reference; buyer
+names join in when orders carry them (issue 18). Paging is by cursor over the chosen sort order.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from parceltrail.core import Status
+from parceltrail.services.errors import FieldError, InvalidInput
+from parceltrail.services.packages import PackageDetail, get_package, normalize_carrier
+from parceltrail.services.staff import package_notes
+from parceltrail.store import UnitOfWork
+from parceltrail.store.dashboard import SORTS, Search
+from parceltrail.store.estimates import StoredEstimate
+from parceltrail.store.staff import Note
+
+PAGE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRows:
+    items: list
+    estimates: dict[str, StoredEstimate]
+    next_cursor: str | None
+
+
+def _cursor(value: str, package_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value, package_id]).encode()).decode().rstrip("=")
+
+
+def _after(cursor: str) -> tuple[str, str]:
+    try:
+        value, package_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(value, str) and isinstance(package_id, str) and package_id.startswith("pkg_"):
+            return value, package_id
+    except (binascii.Error, ValueError, TypeError):
+        pass
+    raise InvalidInput("cursor is not valid", [FieldError("cursor", "follow the page's own Next link")])
+
+
+def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status: str | None = None,
+                  carrier: str | None = None, sort: str = "newest", cursor: str | None = None,
+                  limit: int = PAGE) -> PackageRows:
+    errors = []
+    if status and status not in {s.value for s in Status}:
+        errors.append(FieldError("status", "expected one of the canonical statuses"))
+    if sort not in SORTS:
+        errors.append(FieldError("sort", f"expected one of: {', '.join(SORTS)}"))
+    if errors:
+        raise InvalidInput("the search is not valid", errors)
+    search = Search((text or "").strip() or None, status or None, normalize_carrier(carrier), sort,
+                    _after(cursor) if cursor else None)
+    with uow.read():
+        rows = uow.dashboard.search(shop_id, search, limit + 1)
+        items = rows[:limit]
+        estimates = uow.estimates.current([p.id for p in items])
+    next_cursor = None
+    if len(rows) > limit and items:
+        last = items[-1]
+        next_cursor = _cursor(last.updated_at.isoformat() if sort == "updated" else "", last.id)
+    return PackageRows(items, estimates, next_cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageView:
+    detail: PackageDetail
+    notes: list[Note]
+
+
+def package_view(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageView:
+    """One of the shop's packages (NotFound for another shop's) with its timeline, estimates and notes."""
+    return PackageView(get_package(uow, shop_id, package_id), package_notes(uow, shop_id, package_id))

@@ -1,0 +1,56 @@
+"""The dashboard's package search: text (tracking number prefix or order reference), filters, three sort
+orders, keyset paging on the sort key (stable while packages keep changing, no OFFSET scans)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from parceltrail.core import Package
+from parceltrail.store.packages import _to_package
+from parceltrail.store.tables import packages
+
+SORTS = ("newest", "oldest", "updated")
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    text: str | None = None
+    status: str | None = None
+    carrier: str | None = None
+    sort: str = "newest"
+    after: tuple[str, str] | None = None
+    """(sort value, id) of the last row of the previous page; the value is the ISO time for "updated"."""
+
+
+class DashboardRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def search(self, shop_id: str, search: Search, limit: int) -> list[Package]:
+        query = select(packages).where(packages.c.shop_id == shop_id)
+        if search.text:
+            number = "".join(search.text.split()).upper().replace("-", "")
+            query = query.where(or_(packages.c.tracking_number.startswith(number, autoescape=True),
+                                    func.lower(packages.c.order_ref) == search.text.strip().lower()))
+        if search.status:
+            query = query.where(packages.c.status == search.status)
+        if search.carrier:
+            query = query.where(packages.c.carrier == search.carrier)
+        if search.sort == "oldest":
+            order = (packages.c.id.asc(),)
+            if search.after:
+                query = query.where(packages.c.id > search.after[1])
+        elif search.sort == "updated":
+            order = (packages.c.updated_at.desc(), packages.c.id.desc())
+            if search.after:
+                at = datetime.fromisoformat(search.after[0])
+                query = query.where(or_(packages.c.updated_at < at,
+                                        and_(packages.c.updated_at == at, packages.c.id < search.after[1])))
+        else:
+            order = (packages.c.id.desc(),)
+            if search.after:
+                query = query.where(packages.c.id < search.after[1])
+        return [_to_package(r) for r in self._c.execute(query.order_by(*order).limit(limit)).all()]

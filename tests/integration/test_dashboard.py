@@ -1,0 +1,140 @@
+"""The seller dashboard over real HTTP on SQLite and PostgreSQL: accounts, sessions, throttling, CSRF,
+roles, one shop never seeing another's packages."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from parceltrail.services import create_shop
+from parceltrail.services.staff import create_staff
+from parceltrail.store import UnitOfWork
+from parceltrail.store.staff import staff as staff_table
+from tests.parcels import DELIVERED, make_parcels
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def shop(engine):
+    parcels = make_parcels(engine)
+    create_staff(UnitOfWork(engine), parcels.shop_id, "Owner@Maple.example", PASSWORD, "owner")
+    create_staff(UnitOfWork(engine), parcels.shop_id, "packer@maple.example", PASSWORD, "staff")
+    return parcels
+
+
+def token(client: httpx.Client, path: str = "/app/login") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def signed_in(api, email="owner@maple.example", password=PASSWORD) -> httpx.Client:
+    client = httpx.Client(base_url=api.url)
+    response = client.post("/app/login", data={"email": email, "password": password, "csrf_token": token(client)})
+    assert response.status_code == 303, response.text
+    return client
+
+
+def test_staff_create_prompts_for_the_password_and_stores_only_an_argon2_hash(engine, settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from parceltrail.cli.main import app
+    from parceltrail.settings import get_settings
+
+    shop = create_shop(UnitOfWork(engine), "Prompted")
+    monkeypatch.setenv("PARCELTRAIL_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["staff", "create", "--shop", shop.shop.id, "--email", "a@b.example", "--json"],
+                                    input="a long passphrase\na long passphrase\n")
+        short = CliRunner().invoke(app, ["staff", "create", "--shop", shop.shop.id, "--email", "c@b.example"],
+                                   input="short\nshort\n")
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "Password for a@b.example" in result.output and "a long passphrase" not in result.output
+    assert '"role": "owner"' in result.output
+    assert "password: expected at least 10 characters" in str(short.exception)
+    with engine.connect() as connection:
+        stored = connection.execute(select(staff_table.c.password_hash).where(staff_table.c.email == "a@b.example")).scalar()
+    assert stored.startswith("$argon2id$") and "passphrase" not in stored
+
+
+def test_pages_need_a_session_and_sign_in_sets_a_signed_httponly_cookie(api, shop):
+    with httpx.Client(base_url=api.url) as anonymous:
+        assert anonymous.get("/app/packages").headers["location"] == "/app/login"
+    client = signed_in(api, "OWNER@maple.example ")
+    cookie = next(c for c in client.cookies.jar if c.name == "pt_session")
+    assert cookie.path == "/app" and cookie.has_nonstandard_attr("HttpOnly")
+    page = client.get("/app/packages")
+    assert page.status_code == 200 and DELIVERED in page.text
+    client.cookies.set("pt_session", cookie.value[:-2] + "xx", path="/app")
+    assert client.get("/app/packages").status_code == 303
+
+
+def test_login_is_throttled_after_five_wrong_passwords_for_an_email(api, shop):
+    with httpx.Client(base_url=api.url) as client:
+        csrf = token(client)
+        codes = [client.post("/app/login", data={"email": "owner@maple.example", "password": f"guess {i}",
+                                                 "csrf_token": csrf}).status_code for i in range(6)]
+        right = client.post("/app/login", data={"email": "owner@maple.example", "password": PASSWORD, "csrf_token": csrf})
+    assert codes == [401] * 5 + [429]
+    assert right.status_code == 429 and "Too many sign-in attempts" in right.text
+
+
+def test_login_without_a_csrf_token_is_refused(api, shop):
+    with httpx.Client(base_url=api.url) as client:
+        client.get("/app/login")
+        response = client.post("/app/login", data={"email": "owner@maple.example", "password": PASSWORD})
+    assert response.status_code == 403 and "pt_session" not in response.headers.get("set-cookie", "")
+
+
+def test_sign_out_everywhere_ends_other_sessions(api, shop):
+    laptop, phone = signed_in(api), signed_in(api)
+    assert phone.get("/app/packages").status_code == 200
+    laptop.post("/app/logout", data={"csrf_token": token(laptop, "/app/settings"), "everywhere": "1"})
+    assert phone.get("/app/packages").status_code == 303
+
+
+def test_one_shop_never_sees_another_shops_package(api, shop, engine):
+    other = make_parcels(engine, name="Other shop")
+    create_staff(UnitOfWork(engine), other.shop_id, "them@other.example", PASSWORD)
+    client = signed_in(api)
+    assert client.get(f"/app/packages/{other.ids['delivered']}").status_code == 404
+    note = client.post(f"/app/packages/{other.ids['delivered']}/notes",
+                       data={"body": "hello", "csrf_token": token(client, "/app/packages")})
+    assert note.status_code == 404
+    listed = client.get("/app/packages").text
+    assert other.ids["delivered"] not in listed and shop.ids["delivered"] in listed
+
+
+def test_search_pages_by_cursor_and_staff_cannot_create_keys(api, shop):
+    client = signed_in(api)
+    csrf = token(client, "/app/packages")
+    first = client.post("/app/packages", data={"csrf_token": csrf, "sort": "oldest"}).text
+    assert first.count("/app/packages/pkg_") == 3
+    found = client.post("/app/packages", data={"csrf_token": csrf, "q": "mm-del-1042"}).text
+    assert found.count("/app/packages/pkg_") == 1 and shop.ids["delivered"] in found
+    bad = client.post("/app/packages", data={"csrf_token": csrf, "cursor": "not-a-cursor"})
+    assert bad.status_code == 422 and "follow the page" in bad.text
+    packer = signed_in(api, "packer@maple.example")
+    refused = packer.post("/app/settings/keys", data={"csrf_token": token(packer, "/app/settings")})
+    assert refused.status_code == 403 and "pt_" not in refused.text
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "updated"])
+def test_cursor_paging_visits_every_package_once_in_each_sort(uow, shop, sort):
+    from parceltrail.services.dashboard import find_packages
+
+    seen, cursor = [], None
+    while True:
+        page = find_packages(uow, shop.shop_id, sort=sort, cursor=cursor, limit=2)
+        seen += [p.id for p in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(shop.ids.values()) and len(seen) == 3
+    if sort == "oldest":
+        assert seen == sorted(seen)
