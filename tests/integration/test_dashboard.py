@@ -138,3 +138,35 @@ def test_cursor_paging_visits_every_package_once_in_each_sort(uow, shop, sort):
     assert sorted(seen) == sorted(shop.ids.values()) and len(seen) == 3
     if sort == "oldest":
         assert seen == sorted(seen)
+
+
+def test_orders_link_in_search_by_buyer_name_the_package_page_and_the_buyers_page(api, shop, engine):
+    from datetime import UTC, datetime
+
+    from parceltrail.core import Address
+    from parceltrail.core.orders import Buyer, Deadlines, Order, OrderPackage, OrderStatus
+    from parceltrail.services.orders import upsert_orders
+
+    placed = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    order = Order(shop.shop_id, "576461413038785752", OrderStatus.IN_TRANSIT, placed, placed,
+                  buyer=Buyer("Ana Gómez", Address(postal_code="80202", country="US", city="Denver")),
+                  packages=(OrderPackage("1152921", "1Z999AA10123456700", "ups"),),
+                  deadlines=Deadlines(ship_by=datetime(2026, 11, 22, 23, 0, tzinfo=UTC)))
+    upsert_orders(UnitOfWork(engine), shop.shop_id, [order], source="api")
+    client = signed_in(api)
+    csrf = token(client, "/app/packages")
+    found = client.post("/app/packages", data={"csrf_token": csrf, "q": "gómez"}).text
+    assert found.count("/app/packages/pkg_") == 1 and "1Z999AA10123456700" in found
+    assert client.post("/app/packages", data={"csrf_token": csrf, "q": "576461413038785752"}).text.count(
+        "/app/packages/pkg_") == 1
+    package_id = re.search(r"/app/packages/(pkg_\w+)", found).group(1)
+    detail = client.get(f"/app/packages/{package_id}").text
+    assert "tiktok order 576461413038785752" in detail and "Ana Gómez" in detail and "Ship by" in detail
+    with httpx.Client(base_url=api.url) as buyer:
+        page = buyer.get("/track/1Z999AA10123456700").text
+        assert "Ana" not in page and "Gómez" not in page
+        proof = buyer.post("/track/1Z999AA10123456700/verify",
+                           data={"postal_code": "80202", "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)})
+        assert proof.status_code == 303
+        proved = buyer.get("/track/1Z999AA10123456700").text
+    assert "for Ana" in proved and "Gómez" not in proved

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from parceltrail.carriers.registry import CARRIERS
-from parceltrail.core import Package, Status, TrackingEvent
+from parceltrail.core import Address, Package, Status, TrackingEvent
 from parceltrail.eta.history import distance_km, lane_length
 from parceltrail.geo import us_zip
 from parceltrail.numbers import tracking_url
@@ -97,6 +97,7 @@ class BuyerPage:
     order_ref: str | None = None
     origin: Scan | None = None
     destination_point: tuple[float, float] | None = None
+    buyer_first_name: str | None = None
 
     @property
     def problem(self) -> bool:
@@ -136,6 +137,20 @@ def same_postal_code(package: Package, given: str) -> bool:
     if (package.destination.country or "US") == "US":
         return want[:5] == have.replace("-", "")[:5] and len(have.replace("-", "")) in (5, 9)
     return want == have
+
+
+def matching(uow: UnitOfWork, packages: list[Package], given: str) -> list[Package]:
+    """The packages ``given`` proves: by the package's destination, or the linked order's buyer postal code."""
+    with uow.read():
+        orders = uow.orders.for_packages([p.id for p in packages if not (p.destination and p.destination.postal_code)])
+    out = []
+    for package in packages:
+        codes = [package] + [replace(package, destination=Address(postal_code=o.order.buyer.address.postal_code,
+                                                                  country=o.order.buyer.address.country))
+                             for o in orders.get(package.id, []) if o.order.buyer.address.postal_code]
+        if any(same_postal_code(c, given) for c in codes):
+            out.append(package)
+    return out
 
 
 def choose(packages: list[Package], proven: set[str], shop_hint: str | None) -> tuple[Package, bool]:
@@ -183,7 +198,10 @@ def build_page(uow: UnitOfWork, packages: list[Package], proven: set[str], shop_
     )
     if not verified:
         return page
-    return _with_private(page, package, scans)
+    with uow.read():
+        orders = uow.orders.for_packages([package.id]).get(package.id, [])
+    first_name = next((o.order.buyer.masked()["first_name"] for o in orders if o.order.buyer.name), None)
+    return replace(_with_private(page, package, scans), buyer_first_name=first_name)
 
 
 def _with_private(page: BuyerPage, package: Package, scans: list[Scan]) -> BuyerPage:

@@ -1,7 +1,7 @@
 """What the seller dashboard's pages show: a searchable page of packages, one package with its notes.
 
-Search is by tracking number (any prefix, spaces and dashes ignored) or exact order reference; buyer
-names join in when orders carry them (issue 18). Paging is by cursor over the chosen sort order.
+Search is by tracking number (any prefix, spaces and dashes ignored), exact order reference or platform
+order id, or part of the buyer's name on a linked order. Paging is by cursor over the chosen sort order.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from parceltrail.services.staff import package_notes
 from parceltrail.store import UnitOfWork
 from parceltrail.store.dashboard import SORTS, Search
 from parceltrail.store.estimates import StoredEstimate
+from parceltrail.store.orders import StoredOrder
 from parceltrail.store.staff import Note
 
 PAGE = 25
@@ -71,8 +72,13 @@ def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status
 class PackageView:
     detail: PackageDetail
     notes: list[Note]
+    orders: list[StoredOrder]
+    """The platform orders this package serves (buyer, status, deadlines); empty for a bare package."""
 
 
 def package_view(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageView:
-    """One of the shop's packages (NotFound for another shop's) with its timeline, estimates and notes."""
-    return PackageView(get_package(uow, shop_id, package_id), package_notes(uow, shop_id, package_id))
+    """One of the shop's packages (NotFound for another shop's) with its timeline, estimates, notes, orders."""
+    detail = get_package(uow, shop_id, package_id)
+    with uow.read():
+        linked = [o for o in uow.orders.for_packages([package_id]).get(package_id, []) if o.order.shop_id == shop_id]
+    return PackageView(detail, package_notes(uow, shop_id, package_id), linked)

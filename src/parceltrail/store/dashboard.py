@@ -1,5 +1,6 @@
-"""The dashboard's package search: text (tracking number prefix or order reference), filters, three sort
-orders, keyset paging on the sort key (stable while packages keep changing, no OFFSET scans)."""
+"""The dashboard's package search: text (tracking number prefix, order reference, the platform order id or
+part of the buyer's name from a linked order), filters, three sort orders, keyset paging on the sort key
+(stable while packages keep changing, no OFFSET scans)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, func, or_, select
 
 from parceltrail.core import Package
+from parceltrail.store.orders import order_packages, orders
 from parceltrail.store.packages import _to_package
 from parceltrail.store.tables import packages
 
@@ -33,8 +35,15 @@ class DashboardRepository:
         query = select(packages).where(packages.c.shop_id == shop_id)
         if search.text:
             number = "".join(search.text.split()).upper().replace("-", "")
+            text = search.text.strip()
+            linked = (select(order_packages.c.package_id)
+                      .join(orders, orders.c.id == order_packages.c.order_id)
+                      .where(orders.c.shop_id == shop_id, order_packages.c.package_id.is_not(None),
+                             or_(orders.c.external_id == text,
+                                 func.lower(orders.c.buyer_name).contains(text.lower(), autoescape=True))))
             query = query.where(or_(packages.c.tracking_number.startswith(number, autoescape=True),
-                                    func.lower(packages.c.order_ref) == search.text.strip().lower()))
+                                    func.lower(packages.c.order_ref) == text.lower(),
+                                    packages.c.id.in_(linked)))
         if search.status:
             query = query.where(packages.c.status == search.status)
         if search.carrier:

@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from parceltrail.services import InvalidInput
 from parceltrail.services.branding import shop_logo
-from parceltrail.services.buyer_page import STEPS, build_page, find_packages, same_postal_code
+from parceltrail.services.buyer_page import STEPS, build_page, find_packages, matching
 from parceltrail.services.throttle import Limit, count_attempt, forget_attempts, over_limit
 from parceltrail.store import UnitOfWork
 from parceltrail.web import csrf, route_map
@@ -118,7 +118,7 @@ def _verify(request: Request, number: str, packages, postal_code: str) -> Respon
     buckets = [f"track:{number}", f"track-client:{client}"]
     if over_limit(uow, buckets[:1], PER_NUMBER) or over_limit(uow, buckets[1:], PER_CLIENT):
         return _show(request, packages, verify_error="error.too_many", status=429)
-    matched = [p for p in packages if same_postal_code(p, postal_code)]
+    matched = matching(uow, packages, postal_code)
     if not matched:
         count_attempt(uow, buckets)
         return _show(request, packages, verify_error="error.wrong_postal_code", status=200)
