@@ -26,12 +26,14 @@ from sqlalchemy import Engine
 from parceltrail.core import Address
 from parceltrail.services import create_api_key, create_shop, register_package
 from parceltrail.services.clock import AcceleratedClock, set_clock
+from parceltrail.services.staff import demo_owner
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
 
 log = logging.getLogger("parceltrail.demo")
 
 DEMO_SHOP = "Demo shop (sandbox carrier)"
+DEMO_OWNER = "demo@parceltrail.invalid"
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Demo:
     pusher: object | None = None
     tiktok: object | None = None
     after_tick_hooks: list = field(default_factory=list)
+    dashboard_password: str = ""
     shipped: int = 0
     _next_ship_at: datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -140,6 +143,7 @@ def start_demo(settings: Settings, engine: Engine, host: str, port: int,
     secret_key = settings.secret_key or SecretStr(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     settings = settings.model_copy(update={**tiktok_settings, "secret_key": secret_key})
     demo = Demo(settings, shop_id, api_key, network, clock, f"http://{host}:{port}", config, engine, tiktok=tiktok)
+    demo.dashboard_password = demo_owner(uow, shop_id, DEMO_OWNER)
     return demo, settings
 
 
@@ -178,6 +182,7 @@ def banner(demo: Demo) -> str:
         f"  TikTok orders  curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/orders",
         f"                 a local TikTok Shop at {url}/tiktok-shop sends them by webhook; the worker syncs each minute",
         f"  API docs       {url}/docs",
+        f"  dashboard      {url}/app   sign in as {DEMO_OWNER} / {demo.dashboard_password}",
         f"  buyer page     {url}/track   (any demo number from `packages list`; ZIP shows the route)",
         "  switch it off  make run DEMO=0",
         "",

@@ -170,3 +170,14 @@ def test_orders_link_in_search_by_buyer_name_the_package_page_and_the_buyers_pag
         assert proof.status_code == 303
         proved = buyer.get("/track/1Z999AA10123456700").text
     assert "for Ana" in proved and "Gómez" not in proved
+
+
+def test_the_demo_owner_gets_a_fresh_password_each_start_and_the_old_one_stops_working(uow, shop):
+    from parceltrail.services.staff import demo_owner, sign_in
+
+    first = demo_owner(uow, shop.shop_id, "demo@parceltrail.invalid")
+    second = demo_owner(uow, shop.shop_id, "demo@parceltrail.invalid")
+    assert first != second and len(second) >= 10
+    assert sign_in(uow, "demo@parceltrail.invalid", first) is None
+    member = sign_in(uow, "demo@parceltrail.invalid", second)
+    assert member is not None and member.role == "owner" and member.shop_id == shop.shop_id

@@ -52,6 +52,33 @@ def create_staff(uow: UnitOfWork, shop_id: str, email: str, password: str, role:
     return member
 
 
+def set_password(uow: UnitOfWork, staff_id: str, password: str) -> None:
+    """Replace a password (and end the account's sessions, as any password change should)."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("password is too short", [FieldError("password", f"expected at least {MIN_PASSWORD} characters")])
+    now = utcnow()
+    with uow:
+        if uow.staff.get(staff_id) is None:
+            raise NotFound("staff", staff_id)
+        uow.staff.set_password_hash(staff_id, _HASHER.hash(password))
+        uow.staff.end_sessions(staff_id, now)
+        uow.commit()
+
+
+def demo_owner(uow: UnitOfWork, shop_id: str, email: str) -> str:
+    """The demo shop's owner account with a fresh random password each start; returns the password."""
+    import secrets
+
+    password = secrets.token_urlsafe(12)
+    with uow.read():
+        found = uow.staff.by_email(email)
+    if found is None:
+        create_staff(uow, shop_id, email, password, "owner")
+    else:
+        set_password(uow, found[0].id, password)
+    return password
+
+
 def sign_in(uow: UnitOfWork, email: str, password: str) -> Staff | None:
     """The staff member whose e-mail and password these are, or None (and the same work either way)."""
     try:

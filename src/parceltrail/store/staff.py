@@ -104,6 +104,9 @@ class StaffRepository:
     def count_for_shop(self, shop_id: str) -> int:
         return self._c.execute(select(func.count()).select_from(staff).where(staff.c.shop_id == shop_id)).scalar_one()
 
+    def set_password_hash(self, staff_id: str, password_hash: str) -> None:
+        self._c.execute(update(staff).where(staff.c.id == staff_id).values(password_hash=password_hash))
+
     def logged_in(self, staff_id: str, at: datetime, new_hash: str | None) -> None:
         values = {"last_login_at": at} | ({"password_hash": new_hash} if new_hash else {})
         self._c.execute(update(staff).where(staff.c.id == staff_id).values(**values))

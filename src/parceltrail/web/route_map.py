@@ -8,9 +8,9 @@ travel order, so a parcel scanned three times in one hub is one stop.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-WIDTH, HEIGHT, PAD = 640, 360, 36
+WIDTH, HEIGHT, PAD = 640, 360, 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +19,13 @@ class Stop:
     y: float
     label: str
     kind: str  # origin | hub | current | destination
+    labelled: bool = True
+    """False when its label would overlap a more important one (the map's title still names every stop)."""
 
     @property
     def anchor(self) -> str:
         """Labels near an edge grow inwards, so no label is cut off by the drawing's border."""
-        return "start" if self.x < WIDTH * 0.25 else ("end" if self.x > WIDTH * 0.75 else "middle")
+        return "start" if self.x < WIDTH * 0.3 else ("end" if self.x > WIDTH * 0.7 else "middle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,31 @@ def draw(places: list[tuple[float, float, str]], destination: tuple[float, float
         drawn.append(end)
     elif delivered and drawn:
         drawn[-1] = Stop(drawn[-1].x, drawn[-1].y, drawn[-1].label, "destination")
-    return RouteMap(WIDTH, HEIGHT, drawn, travelled, ahead, _grid(xy, lats, lons, scale))
+    return RouteMap(WIDTH, HEIGHT, _declutter(drawn), travelled, ahead, _grid(xy, lats, lons, scale))
+
+
+LABEL_EM = 30.0  # the labels' largest font size in map units (phones), so boxes are never underestimated
+_FIRST = {"destination": 0, "current": 1, "origin": 2, "hub": 3}
+
+
+def _box(stop: Stop) -> tuple[float, float, float, float]:
+    width = len(stop.label) * LABEL_EM * 0.55
+    left = stop.x if stop.anchor == "start" else stop.x - width if stop.anchor == "end" else stop.x - width / 2
+    top = stop.y - 22 - LABEL_EM if stop.y > 60 else stop.y + 44 - LABEL_EM
+    return left, top, left + width, top + LABEL_EM
+
+
+def _declutter(stops: list[Stop]) -> list[Stop]:
+    """Label the destination, where the parcel is now and where it started first, then hubs that fit."""
+    placed: list[tuple[float, float, float, float]] = []
+    keep: dict[int, bool] = {}
+    for i in sorted(range(len(stops)), key=lambda i: _FIRST[stops[i].kind]):
+        box = _box(stops[i])
+        free = all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in placed)
+        keep[i] = free
+        if free:
+            placed.append(box)
+    return [replace(s, labelled=keep[i]) for i, s in enumerate(stops)]
 
 
 def _grid(xy, lats: list[float], lons: list[float], scale: float) -> list[tuple[float, float, float, float]]:

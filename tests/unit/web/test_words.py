@@ -51,3 +51,11 @@ def test_route_map_merges_repeated_places_and_draws_the_leg_ahead():
     assert west.x < east.x and west.anchor == "start" and east.anchor == "end"
     assert all(0 <= s.x <= drawn.width and 0 <= s.y <= drawn.height for s in drawn.stops)
     assert drawn.ahead and draw([], None, delivered=False) is None
+
+
+def test_route_map_labels_only_stops_whose_labels_do_not_collide():
+    places = [(40.75, -73.99, "New York, NY"), (39.96, -83.0, "Columbus, OH"), (41.87, -87.66, "Chicago, IL"),
+              (39.75, -104.99, "Denver, CO")]
+    drawn = draw(places, None, delivered=True)
+    labelled = {s.label for s in drawn.stops if s.labelled}
+    assert {"Denver, CO", "New York, NY"} <= labelled and len(labelled) < 4
