@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO   ?= 1
 
-.PHONY: run test bench install clean chromium
+.PHONY: run test bench install clean chromium screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ chromium:
 test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	scripts/with-postgres $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Refresh the screenshots docs/web.md shows (the browser tests take them; by default into build/screenshots).
+screenshots: $(VENV)/.installed-test chromium
+	PARCELTRAIL_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q -m browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -23,7 +23,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# Screenshots go to build/screenshots (ignored by git) so a test run leaves the work tree clean;
+# `make screenshots` runs the browser tests with PARCELTRAIL_SCREENSHOTS=docs/img to refresh the committed ones.
+SCREENSHOTS = Path(os.environ.get("PARCELTRAIL_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "build" / "screenshots")
 MOBILE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -45,6 +47,7 @@ def chromium():
         pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium (as root)")
     from playwright.sync_api import sync_playwright
 
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield browser

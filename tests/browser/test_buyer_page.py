@@ -35,7 +35,6 @@ def test_lookup_with_the_right_zip_shows_the_journey_and_map(site, parcels, guar
     expect(page.get_by_role("heading", name="Delivered but you can't find it?")).to_be_visible()
     expect(page.locator(".progress li[aria-current=step]")).to_have_text("Delivered")
     assert serious_violations(page) == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "buyer-delivered-mobile.png", full_page=True)
 
 

@@ -41,7 +41,6 @@ def test_sign_in_refuses_a_wrong_password_then_lets_the_owner_in(site, shop, gua
     expect(rows).to_have_count(3)
     expect(page.get_by_role("link", name=DELIVERED)).to_be_visible()
     assert serious_violations(page) == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "dashboard-packages.png", full_page=True)
 
 
