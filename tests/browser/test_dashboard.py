@@ -92,3 +92,27 @@ def test_staff_cannot_change_settings_and_the_owner_can_create_a_key(site, shop,
     expect(owner.get_by_role("heading", level=1)).to_have_text("Sign in")
     owner.goto(f"{site.url}/app/packages")
     expect(owner.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_csv_import_shows_progress_then_the_report_and_the_imported_packages(site, shop, guarded, tmp_path):
+    from tests.integration.orders.test_orders_import import GOOD_AND_BAD
+
+    export = tmp_path / "seller-center-orders.csv"
+    export.write_text(GOOD_AND_BAD)
+    page = guarded(DESKTOP).page()
+    sign_in(page, site)
+    page.get_by_role("link", name="Import orders").click()
+    page.get_by_label("Seller Center export (CSV)").set_input_files(export)
+    page.get_by_label("Time zone of the export's times").select_option("America/Los_Angeles")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("progressbar", name="Import progress")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Done — 9 of 9 rows", timeout=20_000)
+    expect(page.get_by_text("4 problems (those orders were left out whole)")).to_be_visible()
+    expect(page.locator("table.packages tbody tr").first).to_contain_text("Created Time")
+    assert serious_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "dashboard-import.png", full_page=True)
+    page.get_by_role("link", name="Packages").click()
+    page.get_by_label("Search").fill("576461413038785752")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("table.packages tbody tr")).to_have_count(1)
+    expect(page.locator("table.packages tbody tr")).to_contain_text("1Z5R89390357567127")

@@ -181,3 +181,35 @@ def test_the_demo_owner_gets_a_fresh_password_each_start_and_the_old_one_stops_w
     assert sign_in(uow, "demo@parceltrail.invalid", first) is None
     member = sign_in(uow, "demo@parceltrail.invalid", second)
     assert member is not None and member.role == "owner" and member.shop_id == shop.shop_id
+
+
+def test_csv_import_runs_with_progress_is_private_to_the_shop_and_refuses_a_file_that_is_no_export(api, shop, engine):
+    import time
+
+    from tests.integration.orders.test_orders_import import GOOD_AND_BAD
+
+    client = signed_in(api)
+    csrf = token(client, "/app/import")
+    started = client.post("/app/import", data={"csrf_token": csrf, "timezone": "America/Los_Angeles"},
+                          files={"file": ("orders.csv", GOOD_AND_BAD.encode(), "text/csv")})
+    assert started.status_code == 303 and started.headers["location"].startswith("/app/import/imp_")
+    job_url = started.headers["location"]
+    deadline = time.monotonic() + 30
+    while "Done —" not in (page := client.get(job_url).text):
+        assert time.monotonic() < deadline, page
+        assert 'http-equiv="refresh"' in page  # a running import's page reloads itself, no script needed
+        time.sleep(0.2)
+    assert "9 of 9 rows" in page and "3 new, 0 updated" in page and 'http-equiv="refresh"' not in page
+    assert "&#39;two&#39; is not a whole number of items" in page
+    other = make_parcels(engine, name="Nosy shop")
+    create_staff(UnitOfWork(engine), other.shop_id, "nosy@other.example", PASSWORD)
+    assert signed_in(api, "nosy@other.example").get(job_url).status_code == 404
+    refused = client.post("/app/import", data={"csrf_token": csrf},
+                          files={"file": ("notes.csv", b"hello,world\n1,2\n", "text/csv")})
+    deadline = time.monotonic() + 30
+    while "Refused" not in (failed := client.get(refused.headers["location"]).text):
+        assert time.monotonic() < deadline, failed
+        time.sleep(0.2)
+    assert 'role="alert"' in failed
+    no_token = client.post("/app/import", files={"file": ("orders.csv", GOOD_AND_BAD.encode(), "text/csv")})
+    assert no_token.status_code == 403

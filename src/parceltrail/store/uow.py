@@ -20,6 +20,7 @@ from parceltrail.store.events import EventRepository
 from parceltrail.store.history import HistoryRepository
 from parceltrail.store.hooks import HookInboxRepository
 from parceltrail.store.notifications import NotificationRepository
+from parceltrail.store.imports import ImportRepository
 from parceltrail.store.orders import OrderRepository
 from parceltrail.store.outbox import OutboxRepository
 from parceltrail.store.packages import PackageRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
     buyers: BuyerRepository
     staff: StaffRepository
     dashboard: DashboardRepository
+    imports: ImportRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -87,6 +89,7 @@ class UnitOfWork:
         self.buyers = BuyerRepository(self._connection)
         self.staff = StaffRepository(self._connection)
         self.dashboard = DashboardRepository(self._connection)
+        self.imports = ImportRepository(self._connection)
         return self
 
     def __exit__(

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from parceltrail.web import dashboard, docs, session, track
+from parceltrail.web import dashboard, docs, imports, session, track
 from parceltrail.web.render import page
 from parceltrail.web.security import SecurityHeaders
 
@@ -22,6 +22,7 @@ def install(app: FastAPI) -> None:
     app.include_router(docs.router)  # before the mounts: it serves one rewritten asset under them
     app.include_router(track.router)
     app.include_router(dashboard.router)
+    app.include_router(imports.router)
     app.add_exception_handler(session.SignInNeeded, _sign_in)
     app.add_exception_handler(session.OwnerOnly, _owner_only)
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
