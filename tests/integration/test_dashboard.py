@@ -213,3 +213,22 @@ def test_csv_import_runs_with_progress_is_private_to_the_shop_and_refuses_a_file
     assert 'role="alert"' in failed
     no_token = client.post("/app/import", files={"file": ("orders.csv", GOOD_AND_BAD.encode(), "text/csv")})
     assert no_token.status_code == 403
+
+
+def test_owner_sets_branding_from_settings_and_a_bad_colour_is_named(api, shop):
+    client = signed_in(api)
+    csrf = token(client, "/app/settings")
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    saved = client.post("/app/settings/branding", files={"logo": ("logo.png", png, "image/png")},
+                        data={"csrf_token": csrf, "display_name": "Maple Home", "colour": "#112233",
+                              "support_email": "care@maple.example"})
+    assert saved.status_code == 200 and "Saved." in saved.text
+    bad = client.post("/app/settings/branding", data={"csrf_token": csrf, "colour": "blue"})
+    assert bad.status_code == 422 and "colour: expected a hex colour like #1a73e8" in bad.text
+    with httpx.Client(base_url=api.url) as buyer:
+        page = buyer.get(f"/track/{DELIVERED}").text
+        assert "Maple Home" in page and "--brand: #112233" in page and "mailto:care@maple.example" in page
+        assert buyer.get(f"/track/logo/{shop.shop_id}").content == png
+    packer = signed_in(api, "packer@maple.example")
+    refused = packer.post("/app/settings/branding", data={"csrf_token": token(packer, "/app/settings"), "colour": "#000000"})
+    assert refused.status_code == 403
