@@ -7,6 +7,7 @@ import re
 import httpx
 import pytest
 
+from parceltrail.store import UnitOfWork
 from tests.parcels import DELIVERED, DEST_ZIP, EXCEPTION, LATE, make_parcels
 
 PRIVATE = ("Denver", "Columbus", "New York", "80202", "MM-DEL-1042", "Chicago")
@@ -148,3 +149,23 @@ def test_shop_brand_command_sets_what_buyers_see_and_refuses_a_bad_logo(api, par
         logo = client.get(f"/track/logo/{parcels.shop_id}")
     assert "Maple Home" in page.text and "--brand: #ffcc00; --on-brand: #000000" in page.text
     assert logo.headers["content-type"] == "image/png" and logo.content == png.read_bytes()
+
+
+def test_a_number_two_shops_follow_names_neither_shop_until_the_link_or_the_proof_says_which(api, parcels, engine):
+    from parceltrail.core import Address
+    from parceltrail.services import create_shop, register_package
+    from parceltrail.services.branding import set_branding
+
+    other = create_shop(UnitOfWork(engine), "Rival Goods")
+    set_branding(UnitOfWork(engine), other.shop.id, display_name="Rival Goods")
+    register_package(UnitOfWork(engine), other.shop.id, DELIVERED, "ups",
+                     destination=Address(postal_code="30301", country="US"))
+    with httpx.Client(base_url=api.url) as client:
+        neutral = open_page(client, DELIVERED).text
+        linked = open_page(client, DELIVERED, shop=parcels.shop_id).text
+        token = csrf_of(neutral)
+        client.post(f"/track/{DELIVERED}/verify", data={"postal_code": "30301", "csrf_token": token})
+        proved = open_page(client, DELIVERED).text
+    assert "Maple &amp; Moss" not in neutral and "Rival Goods" not in neutral
+    assert "Maple &amp; Moss" in linked and "Rival Goods" not in linked
+    assert "Rival Goods" in proved and "Atlanta, GA 30301" in proved
