@@ -169,3 +169,41 @@ def test_a_number_two_shops_follow_names_neither_shop_until_the_link_or_the_proo
     assert "Maple &amp; Moss" not in neutral and "Rival Goods" not in neutral
     assert "Maple &amp; Moss" in linked and "Rival Goods" not in linked
     assert "Rival Goods" in proved and "Atlanta, GA 30301" in proved
+
+
+def test_how_sure_quotes_the_shops_own_record_on_lanes_of_this_length_once_it_has_fifty(api, engine):
+    """55 deliveries 1,500+ km long, 1 in 10 after its order-time window: a new order on such a lane says 9 in 10."""
+    from datetime import UTC, datetime, timedelta
+
+    from parceltrail.core import Address, Location, TrackingEvent
+    from parceltrail.services import create_shop, record_scans, register_package
+    from parceltrail.services.buyer_page import _RECORDS
+    from parceltrail.services.clock import ManualClock, WallClock, set_clock
+
+    uow = UnitOfWork(engine)
+    start = datetime.now(UTC) - timedelta(days=20)
+    set_clock(ManualClock(start))
+    try:
+        shop = create_shop(uow, "Steady Co")
+        lane = {"destination": Address(postal_code="80202", country="US"), "origin": Address(postal_code="10001", country="US")}
+        ids = [register_package(uow, shop.shop.id, f"1Z999AA1{i:010d}", "ups", **lane).package.id for i in range(55)]
+        pickup = TrackingEvent.create(start + timedelta(hours=20), "in_transit", "picked_up", "", None,
+                                      Location("New York", "NY", "10001", "US"))
+        record_scans(uow, shop.shop.id, {i: [pickup] for i in ids}, source="api", now=start + timedelta(hours=21))
+        batches = {}
+        for n, package_id in enumerate(ids):
+            with uow.read():
+                told = uow.estimates.history(package_id)[0]  # what the buyer was told at order time
+            day = told.likely if n % 10 else told.latest + timedelta(days=2)  # 1 in 10 arrives after the window
+            at = datetime(day.year, day.month, day.day, 18, 0, tzinfo=UTC)
+            batches[package_id] = [TrackingEvent.create(at, "delivered", "delivered", "", None,
+                                                        Location("Denver", "CO", "80202", "US"))]
+        record_scans(uow, shop.shop.id, batches, source="api", now=start + timedelta(days=12))
+        set_clock(ManualClock(start + timedelta(days=19)))
+        register_package(uow, shop.shop.id, "1Z999AA19999999999", "ups", **lane)  # just ordered: a "placed" window
+    finally:
+        set_clock(WallClock())
+    _RECORDS.clear()
+    with httpx.Client(base_url=api.url) as client:
+        page = client.get("/track/1Z999AA19999999999").text
+    assert "9 in 10 of Steady Co&#39;s parcels on routes like this arrived within their window (last 30 days, 55 parcels)" in page
