@@ -232,3 +232,29 @@ def test_owner_sets_branding_from_settings_and_a_bad_colour_is_named(api, shop):
     packer = signed_in(api, "packer@maple.example")
     refused = packer.post("/app/settings/branding", data={"csrf_token": token(packer, "/app/settings"), "colour": "#000000"})
     assert refused.status_code == 403
+
+
+def test_owner_adds_and_removes_a_webhook_endpoint_and_sees_its_secret_once(settings, engine, shop):
+    from pydantic import SecretStr
+
+    from parceltrail.api import create_app
+    from tests.conftest import LiveServer
+
+    served = settings.model_copy(update={"secret_key": SecretStr("k" * 32), "webhooks_allow_private": True})
+    with LiveServer(create_app(served, engine)) as site:
+        client = signed_in(site)
+        csrf = token(client, "/app/settings/webhooks")
+        made = client.post("/app/settings/webhooks", data={"csrf_token": csrf, "url": "http://127.0.0.1:9/hook",
+                                                           "description": "ERP", "events": ["package.delivered"]})
+        assert made.status_code == 200, made.text
+        secret = re.search(r'<code class="mono">(whsec_[^<]+)</code>', made.text).group(1)
+        listed = client.get("/app/settings/webhooks").text
+        assert "http://127.0.0.1:9/hook" in listed and "package.delivered" in listed and secret not in listed
+        bad = client.post("/app/settings/webhooks", data={"csrf_token": csrf, "url": "ftp://example.com/x"})
+        assert bad.status_code == 422 and "url" in bad.text
+        endpoint_id = re.search(r"/app/settings/webhooks/(ep_\w+)/delete", listed).group(1)
+        packer = signed_in(site, "packer@maple.example")
+        assert packer.post(f"/app/settings/webhooks/{endpoint_id}/delete",
+                           data={"csrf_token": token(packer, "/app/settings")}).status_code == 403
+        gone = client.post(f"/app/settings/webhooks/{endpoint_id}/delete", data={"csrf_token": csrf})
+        assert gone.status_code == 303 and "No endpoints yet." in client.get("/app/settings/webhooks").text
