@@ -258,3 +258,48 @@ def test_owner_adds_and_removes_a_webhook_endpoint_and_sees_its_secret_once(sett
                            data={"csrf_token": token(packer, "/app/settings")}).status_code == 403
         gone = client.post(f"/app/settings/webhooks/{endpoint_id}/delete", data={"csrf_token": csrf})
         assert gone.status_code == 303 and "No endpoints yet." in client.get("/app/settings/webhooks").text
+
+
+def test_an_endpoints_deliveries_show_the_failed_attempt_and_send_again_retries(settings, engine, shop):
+    from datetime import UTC, datetime, timedelta
+
+    from pydantic import SecretStr
+
+    from parceltrail.api import create_app
+    from parceltrail.outbound import guarded_client
+    from parceltrail.services import register_package
+    from parceltrail.services.clock import ManualClock, WallClock, set_clock
+    from parceltrail.services.sender import Sender
+    from tests.conftest import LiveServer
+    from tests.integration.notify.conftest import SECRET_KEY, run_until_quiet
+    from tests.receivers import Receiver
+
+    served = settings.model_copy(update={"secret_key": SecretStr(SECRET_KEY), "webhooks_allow_private": True})
+    clock = ManualClock(datetime.now(UTC))
+    set_clock(clock)
+    try:
+        with Receiver() as receiver, guarded_client(allow_private=True, timeout=2) as http, \
+                LiveServer(create_app(served, engine)) as site:
+            receiver.script = [503]
+            client = signed_in(site)
+            csrf = token(client, "/app/settings/webhooks")
+            client.post("/app/settings/webhooks", data={"csrf_token": csrf, "url": receiver.url,
+                                                        "events": ["package.created"]})
+            register_package(UnitOfWork(engine), shop.shop_id, "PT0000000000000101", "ups")
+            sender = Sender(http, SECRET_KEY, concurrency=1)
+            run_until_quiet(engine, sender)
+            endpoint_id = re.search(r"/app/settings/webhooks/(ep_\w+)", client.get("/app/settings/webhooks").text).group(1)
+            page = client.get(f"/app/settings/webhooks/{endpoint_id}").text
+            assert "package.created" in page and "503" in page and "retry 1 of 7" in page
+            delivery_id = re.search(r"/deliveries/(\w+)/retry", page).group(1)
+            again = client.post(f"/app/settings/webhooks/{endpoint_id}/deliveries/{delivery_id}/retry", data={"csrf_token": csrf})
+            assert again.status_code == 200 and "Queued to send again" in again.text
+            clock.advance(timedelta(seconds=5))
+            run_until_quiet(engine, sender)
+            assert [r.headers["webhook-id"] for r in receiver.requests].count(delivery_id) >= 2  # same webhook-id again
+            assert ">sent<" in client.get(f"/app/settings/webhooks/{endpoint_id}").text
+            packer = signed_in(site, "packer@maple.example")
+            assert packer.post(f"/app/settings/webhooks/{endpoint_id}/deliveries/{delivery_id}/retry",
+                               data={"csrf_token": token(packer, "/app/settings")}).status_code == 403
+    finally:
+        set_clock(WallClock())

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from parceltrail.notify.plan import WEBHOOK_TYPES
 from parceltrail.services import InvalidInput, NotFound
 from parceltrail.services import webhook_endpoints as endpoints
+from parceltrail.services.errors import Conflict
 from parceltrail.store import UnitOfWork
 from parceltrail.web.dashboard import Owner, StaffMember, _checked
 from parceltrail.web.render import page
@@ -52,6 +53,37 @@ async def webhook_create(request: Request, member: Owner, csrf_token: Annotated[
     except InvalidInput as problem:
         return _page(request, member, error=str(problem), code=422)
     return _page(request, member, new=made)
+
+
+def _deliveries(request: Request, member, endpoint_id: str, notice: str | None = None, code: int = 200) -> Response:
+    uow = _uow(request)
+    try:
+        endpoint = endpoints.get_endpoint(uow, member.shop_id, endpoint_id)
+        sent = endpoints.list_deliveries(uow, member.shop_id, endpoint_id, None, None, 50)
+    except NotFound:
+        return page(request, "error.html", status=404, title_key="app.not_found", detail=endpoint_id)
+    return page(request, "app/webhook_deliveries.html", status=code, member=member, section="settings",
+                endpoint=endpoint, deliveries=sent, notice=notice)
+
+
+@router.get("/{endpoint_id}", response_class=HTMLResponse)
+def webhook_deliveries(request: Request, member: StaffMember, endpoint_id: str) -> Response:
+    return _deliveries(request, member, endpoint_id)
+
+
+@router.post("/{endpoint_id}/deliveries/{delivery_id}/retry", response_class=HTMLResponse)
+def webhook_retry(request: Request, member: Owner, endpoint_id: str, delivery_id: str,
+                  csrf_token: Annotated[str, Form()] = "") -> Response:
+    refused = _checked(request, csrf_token)
+    if refused:
+        return refused
+    try:
+        endpoints.retry_delivery(_uow(request), member.shop_id, endpoint_id, delivery_id)
+    except NotFound:
+        return page(request, "error.html", status=404, title_key="app.not_found", detail=delivery_id)
+    except Conflict as busy:
+        return _deliveries(request, member, endpoint_id, notice=str(busy), code=409)
+    return _deliveries(request, member, endpoint_id, notice="app.webhook_requeued")
 
 
 @router.post("/{endpoint_id}/delete", response_class=HTMLResponse)

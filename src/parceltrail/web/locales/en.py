@@ -266,4 +266,11 @@ WORDS: dict[str, str] = {
     "app.webhook_description": "Description",
     "app.webhook_events": "Events (none ticked: all)",
     "app.webhook_create": "Add endpoint",
+    "app.webhook_deliveries": "Deliveries",
+    "app.webhook_event": "Event",
+    "app.webhook_attempts": "Attempts (HTTP status)",
+    "app.webhook_retry": "Send again",
+    "app.webhook_retry_named": "Send {id} again",
+    "app.webhook_requeued": "Queued to send again under the same webhook-id.",
+    "app.webhook_no_deliveries": "Nothing sent to this endpoint yet.",
 }

@@ -259,4 +259,11 @@ WORDS: dict[str, str] = {
     "app.webhook_description": "Descripción",
     "app.webhook_events": "Eventos (ninguno marcado: todos)",
     "app.webhook_create": "Añadir endpoint",
+    "app.webhook_deliveries": "Envíos",
+    "app.webhook_event": "Evento",
+    "app.webhook_attempts": "Intentos (estado HTTP)",
+    "app.webhook_retry": "Enviar de nuevo",
+    "app.webhook_retry_named": "Enviar {id} de nuevo",
+    "app.webhook_requeued": "En cola para enviarse de nuevo con el mismo webhook-id.",
+    "app.webhook_no_deliveries": "Aún no se ha enviado nada a este endpoint.",
 }
