@@ -34,6 +34,7 @@ chromium:
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (scripts/with-postgres).
 # Browser tests (tests/browser, marker `browser`) run once, in the SQLite pass.
 test: $(VENV)/.installed-test chromium
+	scripts/need-poppler
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	scripts/with-postgres $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
