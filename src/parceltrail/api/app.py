@@ -14,11 +14,13 @@ from parceltrail.api import problems
 from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.deps import Uow
 from parceltrail.api.hooks import router as hooks_router
+from parceltrail.api.labels import router as labels_router
 from parceltrail.api.limits import BodyLimit
 from parceltrail.api.notifications import router as notifications_router
 from parceltrail.api.numbers import router as numbers_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
+from parceltrail.api.scorecards import router as scorecards_router
 from parceltrail.api.schemas import HealthOut
 from parceltrail.api.tiktok import router as tiktok_router
 from parceltrail.api.webhooks import router as webhooks_router
@@ -68,5 +70,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(orders_router)
     app.include_router(webhooks_router)
     app.include_router(notifications_router)
+    app.include_router(scorecards_router)
+    app.include_router(labels_router)
     install_pages(app)
     return app

@@ -13,6 +13,7 @@ CARRIERS: dict[str, Carrier] = {
     dhl.CARRIER.code: dhl.CARRIER,
     tiktok.CARRIER.code: tiktok.CARRIER,
     sandbox.CARRIER.code: sandbox.CARRIER,
+    **sandbox.SIMULATED,  # the sandbox network's simulated carriers (sandbox_swift, ...), same adapter
 }
 
 
@@ -29,5 +30,6 @@ def tables_markdown(carriers: list[Carrier] | None = None) -> str:
     from parceltrail.carriers.mapping import render_markdown
 
     return "\n".join(
-        f"### {c.name} (`{c.code}`)\n\n{render_markdown(c.classifier)}" for c in carriers or CARRIERS.values()
+        f"### {c.name} (`{c.code}`)\n\n{render_markdown(c.classifier)}"
+        for c in carriers or [c for c in CARRIERS.values() if c.code not in sandbox.SIMULATED]
     )

@@ -22,6 +22,8 @@ from parceltrail.store.hooks import HookInboxRepository
 from parceltrail.store.notifications import NotificationRepository
 from parceltrail.store.imports import ImportRepository
 from parceltrail.store.orders import OrderRepository
+from parceltrail.store.labels import LabelRepository
+from parceltrail.store.scorecards import ScorecardRepository
 from parceltrail.store.outbox import OutboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
@@ -52,6 +54,8 @@ class UnitOfWork:
     staff: StaffRepository
     dashboard: DashboardRepository
     imports: ImportRepository
+    labels: LabelRepository
+    scorecards: ScorecardRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -90,6 +94,8 @@ class UnitOfWork:
         self.staff = StaffRepository(self._connection)
         self.dashboard = DashboardRepository(self._connection)
         self.imports = ImportRepository(self._connection)
+        self.labels = LabelRepository(self._connection)
+        self.scorecards = ScorecardRepository(self._connection)
         return self
 
     def __exit__(

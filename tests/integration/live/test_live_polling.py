@@ -31,6 +31,7 @@ EXPECTED = {
     Scenario.LOST: {Status.EXCEPTION},
     Scenario.RETURN_TO_SENDER: {Status.RETURNED},
     Scenario.STALE: {Status.EXPIRED},
+    Scenario.DAMAGED: {Status.DELIVERED},
 }
 # The event each exception kind must leave in the timeline.
 EXCEPTION_EVENT = {
@@ -39,6 +40,7 @@ EXCEPTION_EVENT = {
     Scenario.FAILED_ATTEMPT_THEN_SUCCESS: Status.DELIVERY_FAILED,
     Scenario.LOST: Substatus.LOST,
     Scenario.RETURN_TO_SENDER: Status.RETURNING,
+    Scenario.DAMAGED: Substatus.DAMAGED,
 }
 
 

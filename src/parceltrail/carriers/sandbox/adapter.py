@@ -137,3 +137,18 @@ CARRIER = Carrier(
     api="simulated network, GET /track?number=..., signed push; no account",
     supports=frozenset({"locations", "estimated_delivery", "proof_of_delivery"}),
 )
+
+
+def _simulated() -> dict[str, Carrier]:
+    """The network's other carriers (``lines``): tracked exactly like the sandbox carrier, by this adapter."""
+    from dataclasses import replace
+
+    from parceltrail.carriers.mapping import Classifier
+    from parceltrail.carriers.sandbox.codes import CODES
+    from parceltrail.carriers.sandbox.lines import LINES
+
+    return {line.code: replace(CARRIER, code=line.code, name=line.name, classifier=Classifier(line.code, codes=CODES))
+            for line in LINES.values() if line.code != CODE}
+
+
+SIMULATED: dict[str, Carrier] = _simulated()

@@ -157,3 +157,20 @@ def line_haul(origin_hub: Place, destination_hub: Place, express: bool) -> tuple
     )
     via = distance_km(origin_hub, middle) + distance_km(middle, destination_hub)
     return (middle,) if via <= 1.15 * direct else ()
+
+
+@lru_cache(maxsize=65536)
+def place_of(postal_code: str) -> Place:
+    """Any routable US ZIP as a place: the pool's, or (a PO box or a single-firm ZIP) its own centroid.
+
+    ``KeyError`` names ZIPs the network cannot reach by truck (Alaska, Hawaii, territories, unknown)."""
+    found = _by_zip().get(postal_code)
+    if found is not None:
+        return found
+    import zipcodes
+
+    rows = [r for r in zipcodes.matching(postal_code) if r.get("lat") and r.get("timezone")] if postal_code.isdigit() else []
+    if not rows or rows[0]["state"] in OFFSHORE:
+        raise KeyError(f"ZIP {postal_code}, which the sandbox network does not serve (48 states and DC by truck)")
+    r = rows[0]
+    return Place(r["zip_code"], r["city"], r["state"], float(r["lat"]), float(r["long"]), r["timezone"])

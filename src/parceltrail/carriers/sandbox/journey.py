@@ -17,8 +17,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from parceltrail.carriers.sandbox.codes import DESCRIPTIONS, canonical
-from parceltrail.carriers.sandbox.geography import Place, distance_km, line_haul, nearest_hub, zip_pool
-from parceltrail.carriers.sandbox.numbering import SandboxNumber, Scenario, Service, decode
+from parceltrail.carriers.sandbox.geography import Place, distance_km, line_haul, nearest_hub, place_of, zip_pool
+from parceltrail.carriers.sandbox.lines import LINES, Line
+from parceltrail.carriers.sandbox.numbering import NotASandboxNumber, SandboxNumber, Scenario, Service, decode
 from parceltrail.carriers.sandbox.timing import (
     Dice,
     at_local,
@@ -128,11 +129,11 @@ def _local_leg(a: Place, b: Place) -> timedelta:
     return timedelta(hours=distance_km(a, b) / LOCAL_KMH + 0.75)
 
 
-def _trunk_leg(a: Place, b: Place, service: Service) -> timedelta:
+def _trunk_leg(a: Place, b: Place, service: Service, haul: float = 1.0) -> timedelta:
     km = distance_km(a, b)
     if service is Service.EXPRESS and km >= 900:
         return timedelta(hours=km / FLIGHT_KMH + 1.0)
-    return timedelta(hours=km / TRUCK_KMH[service] + LEG_HANDLING_H[service])
+    return timedelta(hours=(km / TRUCK_KMH[service] + LEG_HANDLING_H[service]) * haul)
 
 
 class _Build:
@@ -144,6 +145,9 @@ class _Build:
         self.shipped_at, (self.origin, self.destination), self.route = number.shipped_at, ends, route
         self.t = _Timeline()
         self.stopped = False
+        line: Line = LINES[number.line]
+        home = line.home(self.origin.region, self.destination.region)
+        self.haul, self.miss = (line.haul, line.miss) if home else (line.haul_away, line.miss_away)
         # Express is a next-business-day product (Saturday delivery is an add-on the sandbox does not sell).
         self.delivers_on = is_business_day if self.service is Service.EXPRESS else is_delivery_day
 
@@ -158,7 +162,7 @@ class _Build:
         previous = self.origin
         special = self.dice.index("hub of the event", len(route))
         for i, hub in enumerate(route):
-            leg = _local_leg(previous, hub) if i == 0 else _trunk_leg(previous, hub, self.service)
+            leg = _local_leg(previous, hub) if i == 0 else _trunk_leg(previous, hub, self.service, self.haul)
             arrived = t.add(departed + leg, "AR", hub)
             departed = self._leave_hub(i, hub, arrived, special)
             if self.stopped:
@@ -177,8 +181,13 @@ class _Build:
         if i == special and scenario is Scenario.WEATHER_DELAY:
             held = t.add(arrived + timedelta(hours=dice.uniform("weather notice", 1.0, 3.0)), "EX-WX", hub)
             ready = held + timedelta(hours=dice.uniform("weather hold", 24.0, 60.0))
+        if i == special and scenario is Scenario.DAMAGED:
+            damaged = t.add(arrived + timedelta(hours=dice.uniform("damage found", 0.5, 2.0)), "EX-DMG", hub)
+            ready = damaged + timedelta(hours=dice.uniform("repack", 18.0, 30.0))
         low, high = SORT_H[self.service]
         leave = ready + timedelta(hours=dice.uniform(f"sort {i}", low, high))
+        if dice.chance(f"missed trailer {i}", self.miss):
+            leave += timedelta(days=1)
         if self.service is Service.EXPRESS and i == 0:
             leave = self._night_wave(hub, leave)
         departed = t.add(leave, "DP", hub)
@@ -259,7 +268,17 @@ class _Build:
         t.add(on_or_after(arrived, dice.uniform("returned hour", 10.0, 16.0), self.origin), "RD", self.origin)
 
 
-def _endpoints(seed: int) -> tuple[Place, Place]:
+def _endpoints(number: SandboxNumber) -> tuple[Place, Place]:
+    """A label's own ZIPs, or for a plain number origin and destination drawn from the seed alone."""
+    if number.labelled:
+        try:
+            return place_of(number.origin_zip), place_of(number.destination_zip)  # type: ignore[arg-type]
+        except KeyError as error:
+            raise NotASandboxNumber(f"{number.text()} names {error.args[0]}") from None
+    return _seed_endpoints(number.seed)
+
+
+def _seed_endpoints(seed: int) -> tuple[Place, Place]:
     """Origin and destination ZIPs drawn from the seed alone (different ZIPs, always)."""
     pool = zip_pool()
     dice = Dice(f"seed:{seed}")
@@ -279,7 +298,7 @@ def _route(origin: Place, destination: Place, service: Service) -> tuple[Place, 
 def journey(number: str) -> Journey:
     """The journey a sandbox number encodes. ``NotASandboxNumber`` for anything that is not one."""
     fields_ = decode(number)
-    ends = _endpoints(fields_.seed)
+    ends = _endpoints(fields_)
     origin, destination = ends
     route = _route(origin, destination, fields_.service)
     dice = Dice(fields_.serial())

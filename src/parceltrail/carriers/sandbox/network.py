@@ -17,11 +17,13 @@ from enum import IntEnum
 from typing import Any, Protocol, TypeVar
 
 from parceltrail.carriers.sandbox.body import tracking_body
-from parceltrail.carriers.sandbox.geography import zip_pool
+from parceltrail.carriers.sandbox.geography import place_of, zip_pool
 from parceltrail.carriers.sandbox.journey import Journey, journey
-from parceltrail.carriers.sandbox.numbering import Scenario, Service, encode, random_seed
+from parceltrail.carriers.sandbox.lines import line_of
+from parceltrail.carriers.sandbox.numbering import LABEL_SEED_MAX, Scenario, Service, encode, encode_label, random_seed
 
-EXCEPTIONS = tuple(s for s in Scenario if s is not Scenario.NORMAL)
+EXCEPTIONS = tuple(s for s in Scenario if s not in (Scenario.NORMAL, Scenario.DAMAGED))
+"""What ``ship`` draws from; damage is drawn only for labels, by each carrier's own mix (``lines``)."""
 SERVICE_MIX = {Service.GROUND: 0.60, Service.ECONOMY: 0.25, Service.EXPRESS: 0.15}
 """How a seller's parcels split over services when ``ship`` is not told (ground first, as on TikTok Shop)."""
 
@@ -50,6 +52,34 @@ def scenario_of(value: Scenario | str | int) -> Scenario:
 
 def service_of(value: Service | str | int) -> Service:
     return _member(Service, value, "service")
+
+
+def mint_label(carrier: str, service: Service | str, origin_zip: str, destination_zip: str, at: datetime,
+               rng: random.Random, scenario: Scenario | str | None = None) -> str:
+    """A label number of one of the network's carriers for a parcel from ``origin_zip`` to ``destination_zip``.
+
+    What happens on the way is drawn from that carrier's exception mix unless ``scenario`` says.
+    ``ValueError`` names a carrier, service or ZIP the network does not serve."""
+    try:
+        line = line_of(carrier)
+        origin, destination = place_of(origin_zip[:5]), place_of(destination_zip[:5])
+    except KeyError as error:
+        raise ValueError(error.args[0]) from None
+    chosen = service_of(service)
+    if chosen not in line.services:
+        names = ", ".join(s.name.lower() for s in line.services)
+        raise ValueError(f"{line.name} has no {chosen.name.lower()} service; it offers {names}")
+    if scenario is not None:
+        drawn = scenario_of(scenario)
+    else:
+        draw, drawn = rng.random(), Scenario.NORMAL
+        for kind, share in line.scenarios.items():
+            if draw < share:
+                drawn = kind
+                break
+            draw -= share
+    return encode_label(at, chosen, drawn, line.digit, origin.postal_code, destination.postal_code,
+                        rng.randint(0, LABEL_SEED_MAX))
 
 
 class SandboxNetwork:
@@ -120,6 +150,17 @@ class SandboxNetwork:
             shipped_at = self.clock.now()
             while True:
                 number = encode(shipped_at, chosen_service, chosen_scenario, random_seed(self.rng))
+                if number not in self._shipments:
+                    break
+            self._shipments[number] = None
+            return number
+
+    def ship_label(self, carrier: str, service: Service | str, origin_zip: str, destination_zip: str,
+                   scenario: Scenario | str | None = None) -> str:
+        """Buy a label now from one of the network's carriers (``lines``); remembered for pushing."""
+        with self._lock:
+            while True:
+                number = mint_label(carrier, service, origin_zip, destination_zip, self.clock.now(), self.rng, scenario)
                 if number not in self._shipments:
                     break
             self._shipments[number] = None

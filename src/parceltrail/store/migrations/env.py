@@ -6,6 +6,7 @@ from alembic import context
 
 import parceltrail.store.orders
 import parceltrail.store.tiktok  # noqa: F401 - registers the TikTok tables
+import parceltrail.store.labels  # noqa: F401  (its tables join the metadata)
 from parceltrail.store.tables import metadata
 
 config = context.config

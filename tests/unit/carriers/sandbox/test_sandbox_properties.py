@@ -20,6 +20,7 @@ EXPECTED_END = {
     Scenario.LOST: {Status.EXCEPTION},
     Scenario.RETURN_TO_SENDER: {Status.RETURNED},
     Scenario.STALE: {Status.IN_TRANSIT},
+    Scenario.DAMAGED: {Status.DELIVERED},
 }
 ON_THE_DOORSTEP = (Status.OUT_FOR_DELIVERY, Status.DELIVERED, Status.DELIVERY_FAILED)
 

@@ -1,0 +1,187 @@
+"""Creating a label: check the addresses and the parcel, get a tracking number, store the label and
+register the package for tracking, linked to its order, in one transaction.
+
+Where the number comes from: the sandbox network's carriers mint one (a label number whose journey
+goes from the ship-from ZIP to the ship-to ZIP); a number the seller already bought can be printed
+(``tracking_number``; its format and check digit must fit the carrier). Creating a label never
+uploads tracking to TikTok: that goes through the trust checks of the orders flow.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from parceltrail.carriers.sandbox.journey import journey
+from parceltrail.carriers.sandbox.lines import by_code as sandbox_lines
+from parceltrail.carriers.sandbox.network import mint_label
+from parceltrail.core import Address, Package, PackageState
+from parceltrail.core.address import PostalAddress
+from parceltrail.core.parcel import billable_weight, carrier_family, over_limits
+from parceltrail.labels import LabelSpec, render_pdf, render_zpl
+from parceltrail.numbers import detect
+from parceltrail.services.adapters import can_poll
+from parceltrail.services.clock import utcnow
+from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.services.estimates import revise_estimates
+from parceltrail.services.packages import normalize_carrier, normalize_tracking_number
+from parceltrail.services.shipping import Lane, address_of, get_settings, parcel_of, price, promised_by, services_of
+from parceltrail.store import UnitOfWork
+from parceltrail.store.ids import new_id
+from parceltrail.store.labels import StoredLabel
+
+_RNG = random.SystemRandom()
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRequest:
+    """What a seller asks for. ``carrier``/``service`` may be left out when ``assignment`` chose them."""
+
+    ship_to: dict[str, Any]
+    weight: str
+    carrier: str | None = None
+    service: str | None = None
+    size: str | None = None
+    preset: str | None = None
+    ship_from: dict[str, Any] | None = None
+    order_id: str | None = None
+    deliver_by: date | None = None
+    tracking_number: str | None = None
+    assignment: dict[str, Any] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedLabel:
+    label: StoredLabel
+    package: Package
+
+
+def _service_name(carrier: str, service: str) -> str:
+    line = sandbox_lines().get(carrier)
+    brand = line.name.removesuffix(" (simulated)") if line else carrier.upper()
+    return f"{brand} {service.replace('_', ' ')}".upper()
+
+
+def spec_of(label: StoredLabel) -> LabelSpec:
+    """The printable label a stored row describes (PDF and ZPL are rendered from it, always the same)."""
+    return LabelSpec(label.carrier, label.service, _service_name(label.carrier, label.service), label.tracking_number,
+                     PostalAddress(**label.ship_from), PostalAddress(**label.ship_to), label.weight_lb,
+                     label.billable_lb, label.created_at.date(), label.order_ref,
+                     tuple(label.sides_in) if label.sides_in else None, label.id)  # type: ignore[arg-type]
+
+
+def _number(request: LabelRequest, carrier: str, service: str, lane: Lane) -> tuple[str, str]:
+    """(tracking number, source) for the label."""
+    if request.tracking_number:
+        number = normalize_tracking_number(request.tracking_number)
+        found = detect(number)
+        if not found.valid or carrier_family(carrier) not in {found.carrier, *(c.carrier for c in found.candidates)}:
+            raise InvalidInput("tracking number does not fit the carrier", [FieldError(
+                "tracking_number", f"{number} is not a valid {carrier} tracking number (format or check digit)")])
+        return number, "seller"
+    if carrier in sandbox_lines():
+        try:
+            return mint_label(carrier, service, lane.origin.postal_code or "", lane.destination.postal_code or "",
+                              utcnow(), _RNG), "sandbox"
+        except ValueError as error:
+            raise InvalidInput("the sandbox network cannot take this label", [FieldError("carrier", str(error))]) from None
+    raise InvalidInput(f"parceltrail cannot buy {carrier} labels for this shop yet", [FieldError(
+        "tracking_number", f"buy the label from {carrier} and pass its tracking number to print it here, or "
+                           "use a sandbox network carrier (sandbox, sandbox_swift, sandbox_thrift, sandbox_west)")])
+
+
+def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> CreatedLabel:
+    """Check everything, then store the label and its package together; refuse whole on any problem."""
+    settings = get_settings(uow, shop_id)
+    carrier = normalize_carrier(request.carrier)
+    if carrier is None or not request.service:
+        raise InvalidInput("carrier and service are required", [FieldError("carrier", "e.g. sandbox, usps, ups"),
+                                                                FieldError("service", "e.g. ground")])
+    service = request.service.strip().lower()
+    known = services_of(carrier)
+    if known and service not in known:
+        raise InvalidInput("unknown service", [FieldError("service", f"{carrier} services: {', '.join(known)}")])
+    ship_to = address_of(request.ship_to, "ship_to")
+    ship_from = address_of(request.ship_from or settings.ship_from, "ship_from")
+    parcel = parcel_of(settings, request.weight, request.size, request.preset)
+    refused = over_limits(parcel, carrier, service)
+    if refused:
+        raise InvalidInput(f"{carrier} {service} will not take this parcel",
+                           [FieldError("size" if "in" in r.split(";")[0] else "weight", f"the parcel {r}") for r in refused])
+    lane = Lane(ship_from, ship_to)
+    billed = billable_weight(parcel, carrier)
+    number, source = _number(request, carrier, service, lane)
+    now = utcnow()
+    promised = journey(number).promised if carrier in sandbox_lines() else promised_by(carrier, service, lane, now)
+    label = StoredLabel(
+        id=new_id("lbl"), shop_id=shop_id, package_id="", order_ref=request.order_id, carrier=carrier, service=service,
+        tracking_number=number, ship_from=ship_from.to_dict(), ship_to=ship_to.to_dict(), weight_lb=parcel.weight_lb,
+        sides_in=list(parcel.sides_in) if parcel.sides_in else None, billable_lb=billed.billable_lb,
+        price=price(settings, carrier, service, billed.billable_lb, lane), currency="USD", promised_on=promised,
+        deliver_by=request.deliver_by, source=source, assignment=request.assignment, created_at=now,
+    )
+    with uow:
+        package = uow.packages.find(shop_id, number, carrier)
+        if package is not None:
+            raise InvalidInput("this tracking number already has a package", [FieldError(
+                "tracking_number", f"{number} is tracked as {package.id}; one label per tracking number")])
+        package = Package(
+            id=new_id("pkg"), shop_id=shop_id, tracking_number=number, carrier=carrier, created_at=now, updated_at=now,
+            order_ref=request.order_id, destination=_address(ship_to), state=PackageState(), origin=_address(ship_from),
+            service=service,
+        )
+        uow.packages.add(package, next_check_at=now if can_poll(carrier) else None)
+        label = replace(label, package_id=package.id)
+        uow.labels.add(label)
+        uow.commit()
+    revise_estimates(uow, [package.id], now)
+    return CreatedLabel(label, package)
+
+
+def _address(address: PostalAddress) -> Address:
+    return Address(postal_code=address.postal_code, country=address.country, line1=address.line1,
+                   line2=address.line2, city=address.city, region=address.region)
+
+
+def get_label(uow: UnitOfWork, shop_id: str, label_id: str) -> StoredLabel:
+    with uow.read():
+        found = uow.labels.get(shop_id, label_id)
+    if found is None:
+        raise NotFound("label", label_id)
+    return found
+
+
+def list_labels(uow: UnitOfWork, shop_id: str, order_id: str | None = None, limit: int = 50) -> list[StoredLabel]:
+    with uow.read():
+        return uow.labels.page(shop_id, order_id, limit)
+
+
+def print_labels(uow: UnitOfWork, shop_id: str, label_ids: list[str], fmt: str = "pdf") -> bytes:
+    """Many labels in one document, in the order asked (a batch for the printer); unknown ids refuse it whole."""
+    if fmt not in ("pdf", "zpl"):
+        raise InvalidInput("unknown label format", [FieldError("format", "expected pdf or zpl")])
+    if not label_ids:
+        raise InvalidInput("no labels to print", [FieldError("ids", "one or more label ids")])
+    with uow.read():
+        found = uow.labels.many(shop_id, list(dict.fromkeys(label_ids)))
+    missing = [i for i in label_ids if i not in found]
+    if missing:
+        raise NotFound("label", ", ".join(missing))
+    specs = [spec_of(found[i]) for i in label_ids]
+    return render_pdf(specs) if fmt == "pdf" else render_zpl(specs).encode()
+
+
+def label_dict(label: StoredLabel) -> dict[str, Any]:
+    """The label as the API and ``--json`` show it (times in UTC with a Z)."""
+    return {
+        "id": label.id, "package_id": label.package_id, "order_id": label.order_ref, "carrier": label.carrier,
+        "service": label.service, "tracking_number": label.tracking_number, "ship_from": label.ship_from,
+        "ship_to": label.ship_to, "weight_lb": round(label.weight_lb, 3), "sides_in": label.sides_in,
+        "billable_lb": label.billable_lb, "price": label.price, "currency": label.currency,
+        "promised_on": label.promised_on.isoformat() if label.promised_on else None,
+        "deliver_by": label.deliver_by.isoformat() if label.deliver_by else None, "source": label.source,
+        "assignment": label.assignment, "created_at": label.created_at.isoformat().replace("+00:00", "Z"),
+        "voided_at": label.voided_at.isoformat().replace("+00:00", "Z") if label.voided_at else None,
+    }
