@@ -36,7 +36,7 @@ class AddressBody(Strict):
 
 
 class LabelBody(Strict):
-    ship_to: AddressBody
+    ship_to: AddressBody | None = Field(None, description="Omitted: the stored order's buyer address")
     weight: str = Field(examples=["2.5 lb"], max_length=32)
     size: str | None = Field(None, examples=["12x10x8 in"], max_length=64)
     preset: str | None = Field(None, max_length=64, description="A packaging preset of the shop")
@@ -81,7 +81,7 @@ def create_label(order_id: str, body: LabelBody, shop_id: ShopId, uow: Uow) -> L
     """A label for one parcel of the order: addresses and parcel checked, number minted or printed,
     package registered and linked to the order. Without ``carrier`` the shop's rule picks and explains."""
     request = label_service.LabelRequest(
-        ship_to=body.ship_to.model_dump(), weight=body.weight, carrier=body.carrier, service=body.service,
+        ship_to=body.ship_to.model_dump() if body.ship_to else None, weight=body.weight, carrier=body.carrier, service=body.service,
         size=body.size, preset=body.preset, ship_from=body.ship_from.model_dump() if body.ship_from else None,
         order_id=order_id, deliver_by=body.deliver_by, tracking_number=body.tracking_number)
     if body.carrier is None:

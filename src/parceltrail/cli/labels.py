@@ -70,7 +70,7 @@ def create_command(
     except ValueError:
         raise UserError(f"--deliver-by {deliver_by!r} is not a date; expected YYYY-MM-DD") from None
     ship_to = _address("to", to_name, to_company, to_line1, to_line2, to_city, to_state, to_zip, to_country, to_phone)
-    request = LabelRequest(ship_to=ship_to or {}, weight=weight, carrier=carrier, service=service, size=size,
+    request = LabelRequest(ship_to=ship_to, weight=weight, carrier=carrier, service=service, size=size,
                            preset=preset, order_id=order, deliver_by=by, tracking_number=tracking_number)
     uow = UnitOfWork(open_database())
     try:

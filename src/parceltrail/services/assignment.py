@@ -33,7 +33,7 @@ from parceltrail.services.adapters import MissingCredentials, env_credentials
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import _PRIOR, place_of, shop_model, zone_of
-from parceltrail.services.labels import LabelRequest
+from parceltrail.services.labels import LabelRequest, with_order
 from parceltrail.services.scorecards import Scorecard, group, lane_of, shipped_parcels, summarise
 from parceltrail.services.shipping import (
     Lane,
@@ -190,6 +190,7 @@ def decide(uow: UnitOfWork, shop_id: str, ship_from: PostalAddress, ship_to: Pos
 def assign_request(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> Assigned:
     """Fill in a label request's carrier and service by the shop's rule; refuses when nothing can take it."""
     settings = get_settings(uow, shop_id)
+    request, _ = with_order(uow, shop_id, request)
     ship_to = address_of(request.ship_to, "ship_to")
     ship_from = address_of(request.ship_from or settings.ship_from, "ship_from")
     parcel = parcel_of(settings, request.weight, request.size, request.preset)

@@ -18,6 +18,7 @@ from parceltrail.carriers.sandbox.journey import journey
 from parceltrail.carriers.sandbox.lines import by_code as sandbox_lines
 from parceltrail.carriers.sandbox.network import mint_label
 from parceltrail.core import Address, Package, PackageState
+from parceltrail.core.orders import OrderPackage
 from parceltrail.core.address import PostalAddress
 from parceltrail.core.parcel import billable_weight, carrier_family, over_limits
 from parceltrail.labels import LabelSpec, render_pdf, render_zpl
@@ -25,12 +26,13 @@ from parceltrail.numbers import detect
 from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
-from parceltrail.services.estimates import revise_estimates
+from parceltrail.services.estimates import revise_estimates, zone_of
 from parceltrail.services.packages import normalize_carrier, normalize_tracking_number
 from parceltrail.services.shipping import Lane, address_of, get_settings, parcel_of, price, promised_by, services_of
 from parceltrail.store import UnitOfWork
 from parceltrail.store.ids import new_id
 from parceltrail.store.labels import StoredLabel
+from parceltrail.store.orders import StoredOrder
 
 _RNG = random.SystemRandom()
 
@@ -39,7 +41,8 @@ _RNG = random.SystemRandom()
 class LabelRequest:
     """What a seller asks for. ``carrier``/``service`` may be left out when ``assignment`` chose them."""
 
-    ship_to: dict[str, Any]
+    ship_to: dict[str, Any] | None
+    """None: the stored order's buyer address."""
     weight: str
     carrier: str | None = None
     service: str | None = None
@@ -92,9 +95,43 @@ def _number(request: LabelRequest, carrier: str, service: str, lane: Lane) -> tu
                            "use a sandbox network carrier (sandbox, sandbox_swift, sandbox_thrift, sandbox_west)")])
 
 
+def with_order(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> tuple[LabelRequest, StoredOrder | None]:
+    """Fill the ship-to and deliver-by from the stored order (when ``order_id`` names one and they are not
+    given); an order TikTok ships is refused, because its label is TikTok's."""
+    if not request.order_id:
+        return request, None
+    with uow.read():
+        stored = uow.orders.get(shop_id, request.order_id)
+    if stored is None:
+        return request, None
+    order = stored.order
+    if (order.shipping_type or "").upper() == "TIKTOK":
+        raise InvalidInput("this order ships with TikTok Shipping", [FieldError(
+            "order_id", "its label is TikTok's shipping document, printed from TikTok Seller Center; parceltrail "
+                        "does not fetch TikTok shipping documents yet")])
+    ship_to = request.ship_to
+    if not ship_to:
+        a = order.buyer.address
+        ship_to = {"name": order.buyer.name, "line1": a.line1, "line2": a.line2, "city": a.city, "region": a.region,
+                   "postal_code": a.postal_code, "country": a.country or "US"}
+    deliver_by = request.deliver_by
+    if deliver_by is None and order.deadlines.deliver_by is not None:
+        zone = zone_of(Address(postal_code=ship_to.get("postal_code"), country=ship_to.get("country") or "US"))
+        deliver_by = order.deadlines.deliver_by.astimezone(zone).date()
+    return replace(request, ship_to=ship_to, deliver_by=deliver_by, order_id=order.external_id), stored
+
+
+def _order_package(stored: StoredOrder, number: str, carrier: str) -> OrderPackage:
+    """The order's parcel this label is for: the one parcel still without a number, else a new one."""
+    waiting = [p for p in stored.order.packages if p.external_id and not p.tracking_number]
+    external = waiting[0].external_id if len(waiting) == 1 else None
+    return OrderPackage(external, number, carrier)
+
+
 def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> CreatedLabel:
     """Check everything, then store the label and its package together; refuse whole on any problem."""
     settings = get_settings(uow, shop_id)
+    request, stored_order = with_order(uow, shop_id, request)
     carrier = normalize_carrier(request.carrier)
     if carrier is None or not request.service:
         raise InvalidInput("carrier and service are required", [FieldError("carrier", "e.g. sandbox, usps, ups"),
@@ -135,6 +172,8 @@ def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> Create
         uow.packages.add(package, next_check_at=now if can_poll(carrier) else None)
         label = replace(label, package_id=package.id)
         uow.labels.add(label)
+        if stored_order is not None:
+            uow.orders.link_package(stored_order.id, _order_package(stored_order, number, carrier), package.id, now)
         uow.commit()
     revise_estimates(uow, [package.id], now)
     return CreatedLabel(label, package)

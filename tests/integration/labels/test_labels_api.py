@@ -129,3 +129,46 @@ def test_assignment_learns_the_lane_from_scorecards(uow, clock):
     assert thrift.price < swift.price and cheapest_on_time.chosen.carrier != "sandbox_thrift"
     between_two = choose([thrift, swift], confidence=0.8, deliver_by=deliver_by)
     assert between_two.chosen is swift and "on time over 30 parcels on 981 -> NY" in between_two.explanation
+
+
+def tiktok_order(shop_id, external_id, shipping_type, deliver_by):
+    from datetime import UTC, datetime
+
+    from parceltrail.core import Address
+    from parceltrail.core.orders import Buyer, Deadlines, Order, OrderPackage, OrderStatus
+
+    placed = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    return Order(shop_id, external_id, OrderStatus.AWAITING_SHIPMENT, placed, placed,
+                 buyer=Buyer("Avery Chen", Address(postal_code="97209", country="US", line1="1 N Broadway",
+                                                  city="Portland", region="OR")),
+                 packages=(OrderPackage("1153132168123859001"),), deadlines=Deadlines(deliver_by=deliver_by),
+                 shipping_type=shipping_type)
+
+
+def test_a_stored_order_gives_the_address_and_deadline_and_gets_the_package(api, uow, keyed):
+    from datetime import UTC, datetime
+
+    from parceltrail.services import authenticate
+    from parceltrail.services.orders import upsert_orders
+
+    headers, _ = keyed
+    shop_id = authenticate(uow, headers["Authorization"].removeprefix("Bearer "))
+    deadline = datetime(2026, 12, 9, 7, 59, tzinfo=UTC)  # 23:59 on Dec 8 in Portland
+    upsert_orders(uow, shop_id, [tiktok_order(shop_id, "576461413038785752", "SELLER", deadline),
+                                 tiktok_order(shop_id, "576461413038785753", "TIKTOK", deadline)], source="test")
+    with httpx.Client(base_url=api.url, headers=headers, timeout=30) as http:
+        http.put("/v1/shipping", json={"ship_from": SEATTLE})
+        made = http.post("/v1/orders/576461413038785752/labels", json={
+            "weight": "1 lb", "carrier": "sandbox_west", "service": "ground"})
+        assert made.status_code == 201, made.text
+        label = made.json()
+        assert label["ship_to"]["line1"] == "1 N BROADWAY" and label["ship_to"]["postal_code"] == "97209"
+        assert label["deliver_by"] == "2026-12-08" and label["order_id"] == "576461413038785752"
+        tiktok = http.post("/v1/orders/576461413038785753/labels", json={"weight": "1 lb", "carrier": "sandbox",
+                                                                         "service": "ground"})
+        assert tiktok.status_code == 422 and "TikTok Shipping" in tiktok.text
+    with uow.read():
+        linked = uow.orders.for_packages([label["package_id"]])[label["package_id"]]
+    [order] = linked
+    assert order.order.external_id == "576461413038785752"
+    assert order.package_ids == {"1153132168123859001": label["package_id"]}
