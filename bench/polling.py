@@ -69,7 +69,7 @@ RELOOK_AFTER = timedelta(hours=6)
 STOPPED_SHARE = 0.3
 WARM_UP = 100
 SERVICES = [Service.GROUND] * 12 + [Service.ECONOMY] * 5 + [Service.EXPRESS] * 3
-SCENARIOS = [Scenario.NORMAL] * 9 + [s for s in Scenario if s not in (Scenario.NORMAL, Scenario.DAMAGED)]
+SCENARIOS = [Scenario.NORMAL] * 9 + [s for s in Scenario if s is not Scenario.NORMAL]
 
 
 class Moment:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from parceltrail.api.deps import ShopId, Uow
+from parceltrail.api.deps import AppSettings, ShopId, Uow
 from parceltrail.services import labels as label_service
 from parceltrail.services.shipping import get_settings, update_settings
 
@@ -77,7 +77,7 @@ def label_out(label) -> LabelOut:
 
 
 @router.post("/v1/orders/{order_id}/labels", status_code=201, response_model=LabelOut)
-def create_label(order_id: str, body: LabelBody, shop_id: ShopId, uow: Uow) -> LabelOut:
+def create_label(order_id: str, body: LabelBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> LabelOut:
     """A label for one parcel of the order: addresses and parcel checked, number minted or printed,
     package registered and linked to the order. Without ``carrier`` the shop's rule picks and explains."""
     request = label_service.LabelRequest(
@@ -88,7 +88,11 @@ def create_label(order_id: str, body: LabelBody, shop_id: ShopId, uow: Uow) -> L
         from parceltrail.services.assignment import assign_request
 
         request = assign_request(uow, shop_id, request).request
-    return label_out(label_service.create_label(uow, shop_id, request).label)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    from parceltrail.carriers.transport import CarrierClient
+
+    with CarrierClient(timeout=settings.carrier_timeout_seconds) as client:
+        return label_out(label_service.create_label(uow, shop_id, request, secret_key=secret, client=client).label)
 
 
 @router.get("/v1/labels", response_model=list[LabelOut])
@@ -134,11 +138,12 @@ class ShippingBody(Strict):
         None, examples=[{"usps/ground_advantage": {"base": 5.1, "per_lb": 0.4, "per_zone": 0.35}}])
     presets: dict[str, dict[str, Any]] | None = Field(None, examples=[{"small box": {"size": "12x10x8 in",
                                                                                     "tare_lb": 0.4}}])
+    accounts: dict[str, str] | None = Field(None, description="Shipper account numbers, e.g. {\"ups\": \"A1B2C3\"}")
 
 
 def _settings_out(settings) -> dict[str, Any]:
     return {"ship_from": settings.ship_from, "rule": settings.rule, "confidence": settings.confidence,
-            "rates": settings.rates, "presets": settings.presets}
+            "rates": settings.rates, "presets": settings.presets, "accounts": settings.accounts}
 
 
 @router.get("/v1/shipping")
@@ -152,7 +157,7 @@ def put_shipping(body: ShippingBody, shop_id: ShopId, uow: Uow) -> dict[str, Any
     """Change the given settings, keep the rest; refused whole when any value is wrong."""
     return _settings_out(update_settings(
         uow, shop_id, ship_from=body.ship_from.model_dump() if body.ship_from else None, rule=body.rule,
-        confidence=body.confidence, rates=body.rates, presets=body.presets))
+        confidence=body.confidence, rates=body.rates, presets=body.presets, accounts=body.accounts))
 
 
 class AssignmentBody(Strict):

@@ -80,7 +80,10 @@ def create_command(
             decision = assign_request(uow, shop, request)
             request = decision.request
             typer.echo(decision.explanation, err=True)
-        created = create_label(uow, shop, request)
+        from parceltrail.settings import get_settings
+
+        key = get_settings().secret_key
+        created = create_label(uow, shop, request, secret_key=key.get_secret_value() if key else None)
         document = print_labels(uow, shop, [created.label.id], fmt)
     except (InvalidInput, NotFound) as error:
         raise _fail(error) from None
@@ -139,6 +142,7 @@ def shipping_set(
     confidence: Annotated[float | None, Opt("--confidence", help="On-time confidence the rule needs, e.g. 0.95")] = None,
     rates: Annotated[Path | None, Opt("--rates", help='JSON file: {"usps/ground_advantage": {"base": 5.1, ...}}')] = None,
     presets: Annotated[Path | None, Opt("--presets", help='JSON file: {"small box": {"size": "12x10x8 in", "tare_lb": 0.4}}')] = None,
+    accounts: Annotated[str | None, Opt("--accounts", help='Shipper account numbers as JSON: {"ups": "A1B2C3"}')] = None,
 ) -> None:
     """Set the shop's ship-from address, assignment rule, rate table and packaging presets."""
     from parceltrail.services.shipping import update_settings
@@ -147,13 +151,15 @@ def shipping_set(
         settings = update_settings(
             UnitOfWork(open_database()), shop, ship_from=json.loads(from_json) if from_json else None, rule=rule,
             confidence=confidence, rates=json.loads(rates.read_text()) if rates else None,
-            presets=json.loads(presets.read_text()) if presets else None)
+            presets=json.loads(presets.read_text()) if presets else None,
+            accounts=json.loads(accounts) if accounts else None)
     except (InvalidInput, NotFound) as error:
         raise _fail(error) from None
     except (ValueError, OSError) as error:
         raise UserError(f"cannot read the settings: {error}") from None
     typer.echo(json.dumps({"rule": settings.rule, "confidence": settings.confidence, "ship_from": settings.ship_from,
-                           "rates": settings.rates, "presets": settings.presets}, indent=1))
+                           "rates": settings.rates, "presets": settings.presets, "accounts": settings.accounts},
+                          indent=1))
 
 
 def register(app: typer.Typer) -> None:

@@ -24,17 +24,38 @@ MODULE = 0.015 * inch
 
 def render_pdf(specs: Sequence[LabelSpec]) -> bytes:
     """One PDF, one 4x6 page per label, in the order given."""
-    if not specs:
+    return render_pages([(spec, None) for spec in specs])
+
+
+def render_pages(pages: Sequence[tuple[LabelSpec | None, bytes | None]]) -> bytes:
+    """A batch mixing our labels (a spec) and carriers' label images (GIF or PNG bytes, fitted to the page,
+    turned upright when the carrier sent it landscape, as UPS does)."""
+    if not pages:
         raise ValueError("no labels to print")
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=(WIDTH, HEIGHT), pageCompression=1)
-    canvas.setTitle(f"{len(specs)} shipping label{'s' if len(specs) != 1 else ''}")
+    canvas.setTitle(f"{len(pages)} shipping label{'s' if len(pages) != 1 else ''}")
     canvas.setAuthor("parceltrail")
-    for spec in specs:
-        _draw(canvas, spec)
+    for spec, image in pages:
+        if spec is not None:
+            _draw(canvas, spec)
+        else:
+            _image(canvas, image or b"")
         canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def _image(canvas: Canvas, data: bytes) -> None:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    picture = Image.open(io.BytesIO(data))
+    if picture.width > picture.height:
+        picture = picture.rotate(90, expand=True)
+    scale = min(WIDTH / picture.width, HEIGHT / picture.height)
+    w, h = picture.width * scale, picture.height * scale
+    canvas.drawImage(ImageReader(picture.convert("RGB")), (WIDTH - w) / 2, (HEIGHT - h) / 2, w, h)
 
 
 def _text_block(canvas: Canvas, x: float, y: float, lines: Sequence[str], size: float, leading: float) -> float:

@@ -21,14 +21,25 @@ from parceltrail.core import Address, Package, PackageState
 from parceltrail.core.orders import OrderPackage
 from parceltrail.core.address import PostalAddress
 from parceltrail.core.parcel import billable_weight, carrier_family, over_limits
+from parceltrail.carriers.ship import PurchasedLabel
 from parceltrail.labels import LabelSpec, render_pdf, render_zpl
+from parceltrail.labels.pdf import render_pages
 from parceltrail.numbers import detect
 from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import revise_estimates, zone_of
 from parceltrail.services.packages import normalize_carrier, normalize_tracking_number
-from parceltrail.services.shipping import Lane, address_of, get_settings, parcel_of, price, promised_by, services_of
+from parceltrail.services.shipping import (
+    BUYABLE,
+    Lane,
+    address_of,
+    get_settings,
+    parcel_of,
+    price,
+    promised_by,
+    services_of,
+)
 from parceltrail.store import UnitOfWork
 from parceltrail.store.ids import new_id
 from parceltrail.store.labels import StoredLabel
@@ -75,6 +86,37 @@ def spec_of(label: StoredLabel) -> LabelSpec:
                      tuple(label.sides_in) if label.sides_in else None, label.id)  # type: ignore[arg-type]
 
 
+def _buy(uow: UnitOfWork, shop_id: str, settings, carrier: str, service: str, lane: Lane, parcel, reference,
+         secret_key: str | None, client) -> PurchasedLabel:
+    """Buy the label from the carrier's shipping API with the shop's account (``carriers.ship``)."""
+    import importlib
+
+    from parceltrail.carriers.base import CarrierFetchError
+    from parceltrail.carriers.ship import LabelPurchase, PurchaseError
+    from parceltrail.services.accounts import shop_credentials
+    from parceltrail.services.adapters import MissingCredentials
+
+    account = settings.accounts.get(carrier)
+    if not account:
+        raise InvalidInput(f"no {carrier} shipper account number for this shop", [FieldError(
+            "carrier", f'set it: parceltrail shipping set --accounts \'{{"{carrier}": "..."}}\' (or PUT /v1/shipping)')])
+    try:
+        credentials = shop_credentials(uow, shop_id, carrier, secret_key)
+        purchase = LabelPurchase(account, service, lane.origin, lane.destination, parcel.weight_lb, parcel.sides_in,
+                                 reference, "GIF")
+        module = importlib.import_module(f"parceltrail.carriers.ship.{carrier}")
+        if client is None:
+            from parceltrail.carriers.transport import CarrierClient
+
+            with CarrierClient() as own:
+                return module.buy(purchase, credentials, own)
+        return module.buy(purchase, credentials, client)
+    except MissingCredentials as error:
+        raise InvalidInput(f"no {carrier} account to buy the label with", [FieldError("carrier", str(error))]) from None
+    except (PurchaseError, CarrierFetchError) as error:
+        raise InvalidInput(f"{carrier} did not sell the label", [FieldError("carrier", str(error))]) from None
+
+
 def _number(request: LabelRequest, carrier: str, service: str, lane: Lane) -> tuple[str, str]:
     """(tracking number, source) for the label."""
     if request.tracking_number:
@@ -90,7 +132,7 @@ def _number(request: LabelRequest, carrier: str, service: str, lane: Lane) -> tu
                               utcnow(), _RNG), "sandbox"
         except ValueError as error:
             raise InvalidInput("the sandbox network cannot take this label", [FieldError("carrier", str(error))]) from None
-    raise InvalidInput(f"parceltrail cannot buy {carrier} labels for this shop yet", [FieldError(
+    raise InvalidInput(f"parceltrail cannot buy {carrier} labels yet", [FieldError(
         "tracking_number", f"buy the label from {carrier} and pass its tracking number to print it here, or "
                            "use a sandbox network carrier (sandbox, sandbox_swift, sandbox_thrift, sandbox_west)")])
 
@@ -128,7 +170,8 @@ def _order_package(stored: StoredOrder, number: str, carrier: str) -> OrderPacka
     return OrderPackage(external, number, carrier)
 
 
-def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> CreatedLabel:
+def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest, *, secret_key: str | None = None,
+                 client=None) -> CreatedLabel:
     """Check everything, then store the label and its package together; refuse whole on any problem."""
     settings = get_settings(uow, shop_id)
     request, stored_order = with_order(uow, shop_id, request)
@@ -149,15 +192,23 @@ def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> Create
                            [FieldError("size" if "in" in r.split(";")[0] else "weight", f"the parcel {r}") for r in refused])
     lane = Lane(ship_from, ship_to)
     billed = billable_weight(parcel, carrier)
-    number, source = _number(request, carrier, service, lane)
+    bought = None
+    if carrier in BUYABLE and not request.tracking_number:
+        bought = _buy(uow, shop_id, settings, carrier, service, lane, parcel, request.order_id, secret_key, client)
+        number, source = bought.tracking_number, "carrier"
+    else:
+        number, source = _number(request, carrier, service, lane)
     now = utcnow()
     promised = journey(number).promised if carrier in sandbox_lines() else promised_by(carrier, service, lane, now)
     label = StoredLabel(
         id=new_id("lbl"), shop_id=shop_id, package_id="", order_ref=request.order_id, carrier=carrier, service=service,
         tracking_number=number, ship_from=ship_from.to_dict(), ship_to=ship_to.to_dict(), weight_lb=parcel.weight_lb,
         sides_in=list(parcel.sides_in) if parcel.sides_in else None, billable_lb=billed.billable_lb,
-        price=price(settings, carrier, service, billed.billable_lb, lane), currency="USD", promised_on=promised,
+        price=bought.price if bought and bought.price is not None else price(settings, carrier, service,
+                                                                              billed.billable_lb, lane),
+        currency=(bought.currency if bought and bought.price is not None else None) or "USD", promised_on=promised,
         deliver_by=request.deliver_by, source=source, assignment=request.assignment, created_at=now,
+        document_type=bought.document_type if bought else None,
     )
     with uow:
         package = uow.packages.find(shop_id, number, carrier)
@@ -171,7 +222,7 @@ def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> Create
         )
         uow.packages.add(package, next_check_at=now if can_poll(carrier) else None)
         label = replace(label, package_id=package.id)
-        uow.labels.add(label)
+        uow.labels.add(label, bought.document if bought else None)
         if stored_order is not None:
             uow.orders.link_package(stored_order.id, _order_package(stored_order, number, carrier), package.id, now)
         uow.commit()
@@ -208,8 +259,16 @@ def print_labels(uow: UnitOfWork, shop_id: str, label_ids: list[str], fmt: str =
     missing = [i for i in label_ids if i not in found]
     if missing:
         raise NotFound("label", ", ".join(missing))
-    specs = [spec_of(found[i]) for i in label_ids]
-    return render_pdf(specs) if fmt == "pdf" else render_zpl(specs).encode()
+    bought = [i for i in dict.fromkeys(label_ids) if found[i].document_type]
+    if not bought:
+        specs = [spec_of(found[i]) for i in label_ids]
+        return render_pdf(specs) if fmt == "pdf" else render_zpl(specs).encode()
+    if fmt == "zpl":
+        raise InvalidInput("a carrier's label image cannot be sent as ZPL", [FieldError(
+            "format", f"print {', '.join(bought)} as pdf: the carrier sold it as an image")])
+    with uow.read():
+        documents = {i: uow.labels.document(shop_id, i) for i in bought}
+    return render_pages([(None, documents[i]) if i in documents else (spec_of(found[i]), None) for i in label_ids])
 
 
 def label_dict(label: StoredLabel) -> dict[str, Any]:

@@ -11,6 +11,7 @@ counted in business days from the ship day.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,8 @@ from parceltrail.store import UnitOfWork
 from parceltrail.store.labels import ShippingSettings
 
 RULES = ("cheapest_on_time", "cheapest", "fastest", "most_reliable")
+BUYABLE = ("ups",)
+"""Carriers whose labels parceltrail buys through their shipping API (``carriers.ship``)."""
 DEFAULT_RULE, DEFAULT_CONFIDENCE = "cheapest_on_time", 0.95
 
 
@@ -65,7 +68,8 @@ def address_of(raw: dict[str, Any] | None, field: str) -> PostalAddress:
 def update_settings(uow: UnitOfWork, shop_id: str, *, ship_from: dict[str, Any] | None = None,
                     rule: str | None = None, confidence: float | None = None,
                     rates: dict[str, dict[str, float]] | None = None,
-                    presets: dict[str, dict[str, Any]] | None = None) -> ShippingSettings:
+                    presets: dict[str, dict[str, Any]] | None = None,
+                    accounts: dict[str, str] | None = None) -> ShippingSettings:
     """Change what is given, keep the rest; every value is checked before anything is stored."""
     current = get_settings(uow, shop_id)
     errors: list[FieldError] = []
@@ -83,6 +87,10 @@ def update_settings(uow: UnitOfWork, shop_id: str, *, ship_from: dict[str, Any] 
             parse_size(str(preset.get("size", "")))
         except ParcelError as error:
             errors.append(FieldError(f"presets.{name}.size", error.message))
+    for carrier, number in (accounts or {}).items():
+        if carrier not in BUYABLE or not isinstance(number, str) or not re.fullmatch(r"[A-Z0-9]{6,10}", number):
+            errors.append(FieldError(f"accounts.{carrier}", f"expected a shipper account number (6 to 10 capitals and "
+                                                            f"digits) for one of: {', '.join(BUYABLE)}"))
     if errors:
         raise InvalidInput("shipping settings are not valid", errors)
     new = replace(
@@ -90,6 +98,7 @@ def update_settings(uow: UnitOfWork, shop_id: str, *, ship_from: dict[str, Any] 
         ship_from=address_of(ship_from, "ship_from").to_dict() if ship_from is not None else current.ship_from,
         rule=rule or current.rule, confidence=confidence or current.confidence,
         rates={**current.rates, **(rates or {})}, presets={**current.presets, **(presets or {})},
+        accounts={**current.accounts, **(accounts or {})},
     )
     with uow:
         uow.labels.put_settings(new, utcnow())

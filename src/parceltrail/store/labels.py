@@ -8,7 +8,7 @@ bought; our own PDF and ZPL are re-rendered from the row, byte for byte the same
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -70,6 +70,7 @@ shop_shipping = Table(
     Column("confidence", Float, nullable=False),
     Column("rates", Text, nullable=True),  # JSON: {"carrier/service": {"base", "per_lb", "per_zone"}}
     Column("presets", Text, nullable=True),  # JSON: {"name": {"sides_in": [...], "tare_lb": x}}
+    Column("accounts", Text, nullable=True),  # JSON: {"ups": "A1B2C3"}: shipper account numbers (not secrets)
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
@@ -107,6 +108,7 @@ class ShippingSettings:
     confidence: float
     rates: dict[str, dict[str, float]]
     presets: dict[str, dict[str, Any]]
+    accounts: dict[str, str] = field(default_factory=dict)
 
 
 _JSON = ("ship_from", "ship_to", "sides_in", "assignment")
@@ -164,12 +166,13 @@ class LabelRepository:
         if row is None:
             return None
         return ShippingSettings(row.shop_id, json.loads(row.ship_from) if row.ship_from else None, row.rule,
-                                row.confidence, json.loads(row.rates or "{}"), json.loads(row.presets or "{}"))
+                                row.confidence, json.loads(row.rates or "{}"), json.loads(row.presets or "{}"),
+                                json.loads(row.accounts or "{}"))
 
     def put_settings(self, settings: ShippingSettings, at: datetime) -> None:
         values = {"ship_from": json.dumps(settings.ship_from) if settings.ship_from else None, "rule": settings.rule,
                   "confidence": settings.confidence, "rates": json.dumps(settings.rates),
-                  "presets": json.dumps(settings.presets), "updated_at": at}
+                  "presets": json.dumps(settings.presets), "accounts": json.dumps(settings.accounts), "updated_at": at}
         changed = self._c.execute(update(shop_shipping).where(shop_shipping.c.shop_id == settings.shop_id)
                                   .values(**values)).rowcount
         if not changed:

@@ -65,7 +65,7 @@ MISTAKES = [
     (["labels", "create", *TO[:-2], "--to-zip", "1011", "--weight", "2 lb", "--carrier", "sandbox", "--service", "ground"],
      "ship_to.postal_code: '1011' is not a ZIP code"),
     (["labels", "create", *TO, "--weight", "heavy", "--carrier", "sandbox", "--service", "ground"], "weight: 'heavy'"),
-    (["labels", "create", *TO, "--weight", "2 lb", "--carrier", "ups", "--service", "ground"], "cannot buy ups labels"),
+    (["labels", "create", *TO, "--weight", "2 lb", "--carrier", "ups", "--service", "ground"], "no ups shipper account number"),
     (["labels", "create", *TO, "--weight", "2 lb", "--deliver-by", "soon"], "--deliver-by 'soon' is not a date"),
     (["assign", "pkg_nope"], "no package or order with id 'pkg_nope'"),
     (["scorecards", "--by", "planet"], "by: expected one of: lane, service, carrier"),

@@ -22,8 +22,7 @@ from parceltrail.carriers.sandbox.journey import Journey, journey
 from parceltrail.carriers.sandbox.lines import line_of
 from parceltrail.carriers.sandbox.numbering import LABEL_SEED_MAX, Scenario, Service, encode, encode_label, random_seed
 
-EXCEPTIONS = tuple(s for s in Scenario if s not in (Scenario.NORMAL, Scenario.DAMAGED))
-"""What ``ship`` draws from; damage is drawn only for labels, by each carrier's own mix (``lines``)."""
+EXCEPTIONS = tuple(s for s in Scenario if s is not Scenario.NORMAL)
 SERVICE_MIX = {Service.GROUND: 0.60, Service.ECONOMY: 0.25, Service.EXPRESS: 0.15}
 """How a seller's parcels split over services when ``ship`` is not told (ground first, as on TikTok Shop)."""
 

@@ -49,7 +49,7 @@ class Scenario(IntEnum):
     RETURN_TO_SENDER = 5
     STALE = 6
     DAMAGED = 7
-    """Damaged in handling, repacked and delivered a day late; drawn only by the label network's carriers."""
+    """Damaged in handling, repacked and delivered a day late."""
 
 
 class NotASandboxNumber(ValueError):

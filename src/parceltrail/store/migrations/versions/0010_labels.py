@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("confidence", sa.Float(), nullable=False),
         sa.Column("rates", sa.Text(), nullable=True),
         sa.Column("presets", sa.Text(), nullable=True),
+        sa.Column("accounts", sa.Text(), nullable=True),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name="fk_shop_shipping_shop_id_shops", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("shop_id", name="pk_shop_shipping"),
