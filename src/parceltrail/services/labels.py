@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from parceltrail.carriers.sandbox.journey import journey
@@ -163,11 +163,20 @@ def with_order(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> tuple[La
     return replace(request, ship_to=ship_to, deliver_by=deliver_by, order_id=order.external_id), stored
 
 
-def _order_package(stored: StoredOrder, number: str, carrier: str) -> OrderPackage:
-    """The order's parcel this label is for: the one parcel still without a number, else a new one."""
+def _link(uow: UnitOfWork, shop_id: str, order_id: str, number: str, carrier: str, package_id: str,
+          now: datetime) -> None:
+    """Link the new package to the order, inside the label's transaction, keeping the order's other links:
+    the order's one parcel still without a number takes it, else it is a new parcel of the order."""
+    stored = uow.orders.get(shop_id, order_id)
+    if stored is None:
+        return
     waiting = [p for p in stored.order.packages if p.external_id and not p.tracking_number]
-    external = waiting[0].external_id if len(waiting) == 1 else None
-    return OrderPackage(external, number, carrier)
+    parcel = OrderPackage(waiting[0].external_id if len(waiting) == 1 else None, number, carrier)
+    links = [(stored.id, parcel if p.key == parcel.key else p,
+              package_id if p.key == parcel.key else stored.package_ids.get(p.key)) for p in stored.order.packages]
+    if all(p.key != parcel.key for p in stored.order.packages):
+        links.append((stored.id, parcel, package_id))
+    uow.orders.set_links(links, [stored.id], now)
 
 
 def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest, *, secret_key: str | None = None,
@@ -224,7 +233,7 @@ def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest, *, secret
         label = replace(label, package_id=package.id)
         uow.labels.add(label, bought.document if bought else None)
         if stored_order is not None:
-            uow.orders.link_package(stored_order.id, _order_package(stored_order, number, carrier), package.id, now)
+            _link(uow, shop_id, stored_order.id, number, carrier, package.id, now)
         uow.commit()
     revise_estimates(uow, [package.id], now)
     return CreatedLabel(label, package)
