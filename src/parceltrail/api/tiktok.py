@@ -20,7 +20,7 @@ from parceltrail.api import problems
 from parceltrail.api.deps import AppSettings, ShopId, Uow
 from parceltrail.api.hooks import raw_body
 from parceltrail.platforms.tiktok.errors import TikTokShopError
-from parceltrail.services import FieldError, InvalidInput, NotFound
+from parceltrail.services import FieldError, InvalidInput
 from parceltrail.services.tiktok import (
     TikTokNotSetUp,
     authorization_url,
@@ -28,6 +28,7 @@ from parceltrail.services.tiktok import (
     connection_of,
     shop_for_state,
     tiktok_app,
+    webhook_counts,
 )
 from parceltrail.services.tiktok_hooks import WebhookRefused, receive_notification
 
@@ -48,14 +49,16 @@ class ConnectionOut(BaseModel):
     last_sync_at: str | None
     synced_through: str | None
     last_sync_error: str | None
+    webhooks: dict[str, int] | None = None
+    """This shop's TikTok notifications by state: pending, done, failed (given up after five tries)."""
 
     @classmethod
-    def of(cls, c) -> ConnectionOut:
+    def of(cls, c, webhooks: dict[str, int] | None = None) -> ConnectionOut:
         iso = lambda v: v.isoformat() if v else None  # noqa: E731
         return cls(shop_id=c.shop_id, tiktok_shop_id=c.tiktok_shop_id, shop_name=c.shop_name, region=c.region,
                    state=c.state, state_detail=c.state_detail, access_token_expires_at=iso(c.access_expires_at),
                    refresh_token_expires_at=iso(c.refresh_expires_at), last_sync_at=iso(c.last_sync_at),
-                   synced_through=iso(c.synced_through), last_sync_error=c.last_sync_error)
+                   synced_through=iso(c.synced_through), last_sync_error=c.last_sync_error, webhooks=webhooks)
 
 
 class NotificationOut(BaseModel):
@@ -116,10 +119,8 @@ def callback(request: Request, uow: Uow, settings: AppSettings, code: str = "", 
 @router.get("/v1/tiktok/status", response_model=ConnectionOut)
 def status(shop_id: ShopId, uow: Uow) -> ConnectionOut:
     """This shop's TikTok Shop connection: state, token expiry (never the tokens) and the last sync."""
-    try:
-        return ConnectionOut.of(connection_of(uow, shop_id))
-    except NotFound:
-        raise NotFound("TikTok Shop connection", shop_id) from None
+    connection = connection_of(uow, shop_id)
+    return ConnectionOut.of(connection, webhook_counts(uow, connection.tiktok_shop_id))
 
 
 def _drain_trigger(app: FastAPI):

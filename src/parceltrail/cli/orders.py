@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -29,7 +30,7 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array")] = False,
 ) -> None:
-    """Orders oldest first, with status, dispatch deadline and parcels."""
+    """Orders oldest first, with status, dispatch deadline and parcels (`show` and --json have every deadline)."""
     from parceltrail.services import InvalidInput
     from parceltrail.services.orders_read import list_orders, order_json
 
@@ -49,15 +50,21 @@ def list_command(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(items)} orders", title_justify="left")
-    for column in ("order id", "status", "ship by (UTC)", "deliver by (UTC)", "buyer", "parcels"):
-        table.add_column(column)
+    table = Table(title=f"{len(items)} orders (times UTC)", title_justify="left")
+    table.add_column("order id", no_wrap=True)
+    table.add_column("status", min_width=11)
+    table.add_column("ship by", no_wrap=True)
+    table.add_column("parcels", no_wrap=True)
+
+    def short(value: str | None) -> str:
+        return datetime.fromisoformat(value).strftime("%m-%d %H:%M") if value else "-"
+
     for o in items:
         d = o["deadlines"]
-        parcels = ", ".join(f"{p['tracking_number'] or '(no label)'} {p['status'] or ''}".strip() for p in o["packages"])
-        status_text = o["status"] + (" (on hold)" if o["on_hold"] and o["status"] != "ON_HOLD" else "")
-        table.add_row(o["order_id"], status_text, (d["ship_by"] or "-")[:16], (d["deliver_by"] or "-")[:16],
-                      f"{o['buyer']['first_name'] or '?'}, {o['buyer']['postal_code'] or '?'}", parcels or "-")
+        parcels = "\n".join(f"{p['tracking_number'] or '(no label yet)'}" + (f"\n  {p['status']}" if p["status"] else "")
+                            for p in o["packages"])
+        status_text = o["status"].lower().replace("_", " ") + (" (on hold)" if o["on_hold"] and o["status"] != "ON_HOLD" else "")
+        table.add_row(o["order_id"], status_text, short(d["ship_by"]), parcels or "-")
     Console().print(table)
 
 

@@ -56,7 +56,7 @@ def connect(
     _print(connection, as_json)
 
 
-def _status_json(connection) -> dict:
+def _status_json(connection, webhooks: dict[str, int] | None = None) -> dict:
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -64,11 +64,12 @@ def _status_json(connection) -> dict:
             "shop_name": connection.shop_name, "region": connection.region, "state": connection.state,
             "state_detail": connection.state_detail, "access_token_expires_at": iso(connection.access_expires_at),
             "refresh_token_expires_at": iso(connection.refresh_expires_at), "last_sync_at": iso(connection.last_sync_at),
-            "synced_through": iso(connection.synced_through), "last_sync_error": connection.last_sync_error}
+            "synced_through": iso(connection.synced_through), "last_sync_error": connection.last_sync_error,
+            "webhooks": webhooks}
 
 
-def _print(connection, as_json: bool) -> None:
-    data = _status_json(connection)
+def _print(connection, as_json: bool, webhooks: dict[str, int] | None = None) -> None:
+    data = _status_json(connection, webhooks)
     if as_json:
         typer.echo(json.dumps(data, indent=1))
         return
@@ -83,15 +84,16 @@ def status(
 ) -> None:
     """The connection, when the tokens expire, and how the last sync went (no secret is shown)."""
     from parceltrail.services import NotFound
-    from parceltrail.services.tiktok import connection_of
+    from parceltrail.services.tiktok import connection_of, webhook_counts
     from parceltrail.store import UnitOfWork
 
+    uow = UnitOfWork(open_database())
     try:
-        connection = connection_of(UnitOfWork(open_database()), shop)
+        connection = connection_of(uow, shop)
     except NotFound as error:
         raise UserError(f"{error}: connect it with `parceltrail tiktok connect --shop {shop} --auth-code CODE`") \
             from None
-    _print(connection, as_json)
+    _print(connection, as_json, webhook_counts(uow, connection.tiktok_shop_id))
 
 
 @tiktok_app_.command("sync")

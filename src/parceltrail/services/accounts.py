@@ -18,23 +18,13 @@ from parceltrail.services import secrets as vault
 from parceltrail.services.adapters import MissingCredentials, env_credentials
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
-from parceltrail.services.secrets import SecretUnreadable, fernet, require_key
+from parceltrail.services.secrets import SecretUnreadable, require_key
 from parceltrail.store import UnitOfWork
 from parceltrail.store.accounts import CarrierAccount
 from parceltrail.store.ids import new_id
 
 _PREFIX = re.compile(r"[A-Z][A-Z0-9_]{1,100}_")
 _PURPOSE = "carrier credentials"
-
-
-def seal(secret_key: str, text: str) -> str:
-    """``text`` encrypted under ``PARCELTRAIL_SECRET_KEY`` (the same Fernet key as carrier credentials)."""
-    return fernet(secret_key, _PURPOSE).encrypt(text.encode()).decode()
-
-
-def unseal(secret_key: str, token: str) -> str:
-    """The text ``seal`` encrypted; ``InvalidToken`` when the key is not the one it was sealed with."""
-    return fernet(secret_key, _PURPOSE).decrypt(token.encode()).decode()
 
 
 def _kind(carrier: str) -> type:
@@ -76,7 +66,7 @@ def set_account(
             raise InvalidInput("missing credential fields",
                                [FieldError(f"credentials.{m}", "this field is required") for m in missing]) from None
         key = require_key(secret_key, "credentials", "secrets", "send env_prefix")
-        ciphertext = seal(key, json.dumps(credentials))
+        ciphertext = vault.seal(key, _PURPOSE, json.dumps(credentials))
     elif not _PREFIX.fullmatch(env_prefix or ""):
         raise InvalidInput("env_prefix is not valid",
                            [FieldError("env_prefix", "expected upper-case letters, digits and _, ending in _")])

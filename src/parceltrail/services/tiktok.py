@@ -1,6 +1,7 @@
 """Connecting a shop to TikTok Shop and keeping its tokens fresh.
 
-Tokens are stored encrypted with ``PARCELTRAIL_SECRET_KEY`` (``services.accounts.seal``) and decrypted
+Tokens are stored encrypted with ``PARCELTRAIL_SECRET_KEY`` (``services.secrets``, purpose "tiktok tokens")
+and decrypted
 only for a call. An access token is refreshed ten minutes before the expiry TikTok gave (never a
 lifetime we assume), and again when TikTok answers that it expired; a refresh token TikTok refuses
 marks the connection ``deauthorized`` and the seller must connect again. Token times are real time
@@ -18,11 +19,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from urllib.parse import urlencode
 
-from cryptography.fernet import InvalidToken
-
 from parceltrail.platforms.tiktok.client import TikTokShopClient, Tokens
 from parceltrail.platforms.tiktok.errors import AccessTokenExpired, AuthorizationLost, BadSignature
-from parceltrail.services.accounts import seal, unseal
+from parceltrail.services.secrets import SecretUnreadable, seal, unseal
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.settings import Settings
@@ -31,6 +30,7 @@ from parceltrail.store.tiktok import TikTokConnection
 
 log = logging.getLogger("parceltrail.tiktok")
 REFRESH_AHEAD = timedelta(minutes=10)
+PURPOSE = "tiktok tokens"
 STATE_LIFETIME = timedelta(minutes=15)
 T = TypeVar("T")
 
@@ -92,8 +92,8 @@ def connect_shop(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient, shop
         connection = TikTokConnection(
             shop_id=shop_id, tiktok_shop_id=chosen.id, shop_cipher=chosen.cipher, shop_name=chosen.name,
             region=chosen.region or tokens.region, seller_name=tokens.seller_name,
-            access_token=seal(app.secret_key, tokens.access_token),
-            refresh_token=seal(app.secret_key, tokens.refresh_token), access_expires_at=tokens.access_expires_at,
+            access_token=seal(app.secret_key, PURPOSE, tokens.access_token),
+            refresh_token=seal(app.secret_key, PURPOSE, tokens.refresh_token), access_expires_at=tokens.access_expires_at,
             refresh_expires_at=tokens.refresh_expires_at, state="connected", state_detail=None,
             synced_through=existing.synced_through if existing and existing.tiktok_shop_id == chosen.id else None,
             last_sync_at=existing.last_sync_at if existing else None, last_sync_error=None,
@@ -110,6 +110,12 @@ def connection_of(uow: UnitOfWork, shop_id: str) -> TikTokConnection:
     if connection is None:
         raise NotFound("TikTok Shop connection", shop_id)
     return connection
+
+
+def webhook_counts(uow: UnitOfWork, tiktok_shop_id: str) -> dict[str, int]:
+    """How many of this TikTok shop's notifications are pending, applied or failed (given up after 5 tries)."""
+    with uow.read():
+        return {"pending": 0, "done": 0, "failed": 0, **uow.tiktok.notification_counts(tiktok_shop_id)}
 
 
 def _hash_state(state: str) -> str:
@@ -146,9 +152,9 @@ class ShopSession:
         if self.connection.state == "deauthorized":
             raise AuthorizationLost("the seller removed the authorization; connect the shop again")
         try:
-            self._access = unseal(app.secret_key, self.connection.access_token)
-            self._refresh = unseal(app.secret_key, self.connection.refresh_token)
-        except InvalidToken:
+            self._access = unseal(app.secret_key, PURPOSE, self.connection.access_token)
+            self._refresh = unseal(app.secret_key, PURPOSE, self.connection.refresh_token)
+        except SecretUnreadable:
             raise TikTokNotSetUp("the stored TikTok tokens cannot be decrypted with this PARCELTRAIL_SECRET_KEY "
                                  "(was it changed?); connect the shop again") from None
         self.refreshes = 0
@@ -168,8 +174,8 @@ class ShopSession:
     def _store(self, tokens: Tokens) -> None:
         self._access, self._refresh = tokens.access_token, tokens.refresh_token
         self.refreshes += 1
-        values = {"access_token": seal(self.app.secret_key, tokens.access_token),
-                  "refresh_token": seal(self.app.secret_key, tokens.refresh_token),
+        values = {"access_token": seal(self.app.secret_key, PURPOSE, tokens.access_token),
+                  "refresh_token": seal(self.app.secret_key, PURPOSE, tokens.refresh_token),
                   "access_expires_at": tokens.access_expires_at, "refresh_expires_at": tokens.refresh_expires_at,
                   "updated_at": utcnow()}
         with self.uow:

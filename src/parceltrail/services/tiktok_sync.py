@@ -20,7 +20,7 @@ from parceltrail.platforms.tiktok.errors import TikTokShopError
 from parceltrail.platforms.tiktok.orders import parse_order
 from parceltrail.services.clock import utcnow
 from parceltrail.services.orders import UpsertReport, upsert_orders
-from parceltrail.services.tiktok import ShopSession, TikTokApp, real_now
+from parceltrail.services.tiktok import ShopSession, TikTokApp, TikTokNotSetUp, real_now
 from parceltrail.store import UnitOfWork
 
 log = logging.getLogger("parceltrail.tiktok")
@@ -128,6 +128,6 @@ def sync_all(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient) -> dict[
     for shop_id in shops:
         try:
             reports[shop_id] = sync_shop(uow, app, client, shop_id)
-        except TikTokShopError as error:
+        except (TikTokShopError, TikTokNotSetUp) as error:
             log.warning("TikTok sync of %s could not start: %s", shop_id, error)
     return reports

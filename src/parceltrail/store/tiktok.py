@@ -191,6 +191,8 @@ class TikTokRepository:
             state="failed" if error else "done", processed_at=at, error=(error or None) and error[:1000],
             attempts=tiktok_inbox.c.attempts + 1))
 
-    def notification_counts(self) -> dict[str, int]:
-        rows = self._c.execute(select(tiktok_inbox.c.state, func.count()).group_by(tiktok_inbox.c.state)).all()
+    def notification_counts(self, tiktok_shop_id: str) -> dict[str, int]:
+        rows = self._c.execute(select(tiktok_inbox.c.state, func.count())
+                               .where(tiktok_inbox.c.tiktok_shop_id == tiktok_shop_id)
+                               .group_by(tiktok_inbox.c.state)).all()
         return {state: count for state, count in rows}

@@ -86,6 +86,7 @@ def test_deauthorization_and_upcoming_expiry_mark_the_connection(uow, tiktok, ap
                        headers={"Authorization": f"Bearer {connected_key(uow, shop_id)}"}).json()
     assert status["state"] == "deauthorized" and "connect the shop again" in status["state_detail"]
     assert "access_token" not in status
+    assert status["webhooks"] == {"pending": 0, "done": 2, "failed": 0}
 
 
 def connected_key(uow, shop_id: str) -> str:
