@@ -64,7 +64,7 @@ def test_a_ups_label_is_bought_tracked_and_printed(api, uow, ups, tmp_path):
         batch = http.post("/v1/labels/print", json={"ids": [label["id"], ours["id"]]})
         assert batch.status_code == 200
         (tmp_path / "b.pdf").write_bytes(batch.content)
-        subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "b.pdf"), str(tmp_path / "p")], check=True)
+        subprocess.run(["pdftoppm", "-r", "300", "-png", str(tmp_path / "b.pdf"), str(tmp_path / "p")], check=True)
         from PIL import Image
 
         pages = [{r.text for r in zxingcpp.read_barcodes(Image.open(p))} for p in sorted(tmp_path.glob("p-*.png"))]
