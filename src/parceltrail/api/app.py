@@ -13,6 +13,7 @@ import parceltrail
 from parceltrail.api import problems
 from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.deps import Uow
+from parceltrail.api.disputes import router as disputes_router
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.labels import router as labels_router
 from parceltrail.api.limits import BodyLimit
@@ -72,5 +73,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(notifications_router)
     app.include_router(scorecards_router)
     app.include_router(labels_router)
+    app.include_router(disputes_router)
     install_pages(app)
     return app

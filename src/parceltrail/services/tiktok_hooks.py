@@ -20,6 +20,7 @@ from parceltrail.platforms.tiktok.client import TikTokShopClient
 from parceltrail.platforms.tiktok.errors import TikTokShopError
 from parceltrail.platforms.tiktok.signing import webhook_is_genuine
 from parceltrail.services.clock import utcnow
+from parceltrail.services.dispute_sources import disputes_from_tiktok
 from parceltrail.services.orders import UpsertReport
 from parceltrail.services.tiktok import ShopSession, TikTokApp
 from parceltrail.services.tiktok_sync import apply_orders, fetch_details
@@ -77,6 +78,7 @@ class DrainReport:
     done: int = 0
     failed: int = 0
     applied: UpsertReport = field(default_factory=UpsertReport)
+    disputes_opened: int = 0
 
 
 def drain_notifications(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient, batch: int = 200) -> DrainReport:
@@ -132,6 +134,7 @@ def _apply(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient, tiktok_sho
         apply_orders(uow, connection.shop_id, fetch_details(session, order_ids), "webhook", report.applied)
     except TikTokShopError as error:
         return f"{type(error).__name__} (code {error.code}): {error.message}"
+    report.disputes_opened += disputes_from_tiktok(uow, connection.shop_id, notes)
     return None
 
 

@@ -15,6 +15,7 @@ from parceltrail.store.accounts import AccountRepository
 from parceltrail.store.branding import BrandingRepository
 from parceltrail.store.buyers import BuyerRepository
 from parceltrail.store.dashboard import DashboardRepository
+from parceltrail.store.disputes import DisputeRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.history import HistoryRepository
@@ -56,6 +57,7 @@ class UnitOfWork:
     imports: ImportRepository
     labels: LabelRepository
     scorecards: ScorecardRepository
+    disputes: DisputeRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -96,6 +98,7 @@ class UnitOfWork:
         self.imports = ImportRepository(self._connection)
         self.labels = LabelRepository(self._connection)
         self.scorecards = ScorecardRepository(self._connection)
+        self.disputes = DisputeRepository(self._connection)
         return self
 
     def __exit__(

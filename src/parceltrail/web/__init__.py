@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from parceltrail.web import dashboard, docs, endpoints, imports, session, track
+from parceltrail.web import dashboard, docs, endpoints, imports, report, session, track
 from parceltrail.web.render import page
 from parceltrail.web.security import SecurityHeaders
 
@@ -21,6 +21,7 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SecurityHeaders)
     app.include_router(docs.router)  # before the mounts: it serves one rewritten asset under them
     app.include_router(track.router)
+    app.include_router(report.router)
     app.include_router(dashboard.router)
     app.include_router(imports.router)
     app.include_router(endpoints.router)

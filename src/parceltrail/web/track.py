@@ -18,7 +18,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from parceltrail.services import InvalidInput
 from parceltrail.services.branding import shop_logo
-from parceltrail.services.buyer_page import STEPS, build_page, find_packages, matching
+from parceltrail.services.buyer_page import STEPS, build_page, choose, find_packages, matching
+from parceltrail.services.disputes import buyer_report
 from parceltrail.services.throttle import Limit, count_attempt, forget_attempts, over_limit
 from parceltrail.store import UnitOfWork
 from parceltrail.web import csrf, route_map
@@ -33,6 +34,7 @@ PROOF = "pt_proof"
 PROOF_DAYS = 30
 PER_NUMBER = Limit(10, timedelta(hours=1))
 PER_CLIENT = Limit(60, timedelta(hours=1))
+REPORT_KINDS = ("not_received", "damaged", "wrong_item", "late")
 
 
 def _uow(request: Request) -> UnitOfWork:
@@ -130,8 +132,12 @@ def _verify(request: Request, number: str, packages, postal_code: str) -> Respon
     return response
 
 
-def _show(request: Request, packages, verify_error: str | None, status: int = 200) -> HTMLResponse:
-    view = build_page(_uow(request), packages, set(_proven(request)), request.query_params.get("shop"))
+def _show(request: Request, packages, verify_error: str | None, status: int = 200,
+          report_error: str | None = None) -> HTMLResponse:
+    proven = set(_proven(request))
+    view = build_page(_uow(request), packages, proven, request.query_params.get("shop"))
+    chosen, _ = choose(packages, proven, request.query_params.get("shop"))
+    reported = buyer_report(_uow(request), chosen.id) if view.verified else None
     drawing = None
     if view.verified:
         places = [(s.lat, s.lon, s.place) for s in reversed(view.scans) if s.lat is not None]
@@ -143,7 +149,8 @@ def _show(request: Request, packages, verify_error: str | None, status: int = 20
     advice_values = {k: fmt.value(v) for k, v in view.advice.values.items()}
     return page(request, "track/package.html", status=status, view=view, steps=STEPS, route=drawing,
                 advice_values=advice_values,
-                verify_error=verify_error, lang_links=_lang_links(request),
+                verify_error=verify_error, lang_links=_lang_links(request), reported=reported,
+                report_error=report_error, report_kinds=REPORT_KINDS,
                 brand_text=_text_on(view.shop.colour) if view.shop.colour else None)
 
 

@@ -273,4 +273,18 @@ WORDS: dict[str, str] = {
     "app.webhook_retry_named": "Send {id} again",
     "app.webhook_requeued": "Queued to send again under the same webhook-id.",
     "app.webhook_no_deliveries": "Nothing sent to this endpoint yet.",
+    # the buyer's report of a problem
+    "report.heading": "Report a problem",
+    "report.help": "Tell {shop} if the parcel didn't come, came damaged, had the wrong item or is late. The shop gets the carrier's proof and deadlines with your report.",
+    "report.kind_legend": "What went wrong?",
+    "report.kind.not_received": "I didn't receive it",
+    "report.kind.damaged": "It arrived damaged",
+    "report.kind.wrong_item": "I got the wrong item",
+    "report.kind.late": "It's late",
+    "report.details": "What happened",
+    "report.submit": "Send report",
+    "report.done": "You reported “{kind}” on {when}. {shop} has your report and will get back to you.",
+    "report.pick_kind": "Choose what went wrong, then send the report.",
+    "report.too_long": "That's too long: keep it under 2,000 characters.",
+    "report.not_proven": "Enter the delivery ZIP code first",
 }

@@ -266,4 +266,18 @@ WORDS: dict[str, str] = {
     "app.webhook_retry_named": "Enviar {id} de nuevo",
     "app.webhook_requeued": "En cola para enviarse de nuevo con el mismo webhook-id.",
     "app.webhook_no_deliveries": "Aún no se ha enviado nada a este endpoint.",
+    # the buyer's report of a problem
+    "report.heading": "Informar de un problema",
+    "report.help": "Avisa a {shop} si el paquete no llegó, llegó dañado, traía un artículo equivocado o va con retraso. La tienda recibe tu aviso con la prueba del transportista y los plazos.",
+    "report.kind_legend": "¿Qué salió mal?",
+    "report.kind.not_received": "No lo he recibido",
+    "report.kind.damaged": "Llegó dañado",
+    "report.kind.wrong_item": "Recibí un artículo equivocado",
+    "report.kind.late": "Va con retraso",
+    "report.details": "Qué pasó",
+    "report.submit": "Enviar aviso",
+    "report.done": "Informaste «{kind}» el {when}. {shop} tiene tu aviso y te responderá.",
+    "report.pick_kind": "Elige qué salió mal y envía el aviso.",
+    "report.too_long": "Es demasiado largo: usa menos de 2.000 caracteres.",
+    "report.not_proven": "Primero escribe el código postal de entrega",
 }

@@ -1,0 +1,53 @@
+"""The buyer's "report a problem" form on ``/track/{number}``: a claim (not received, damaged, wrong item,
+late) opened as a dispute for the shop, only for a parcel the buyer proved (the ``pt_proof`` cookie).
+
+Same protections as the page's other form: CSRF token and Origin check, throttled per parcel and per
+client address. A buyer who already has an open report sees it instead of a second form.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from parceltrail.services import InvalidInput
+from parceltrail.services.buyer_page import choose
+from parceltrail.services.disputes import report_problem
+from parceltrail.services.throttle import Limit, count_attempt, over_limit
+from parceltrail.store import UnitOfWork
+from parceltrail.web.render import page
+from parceltrail.web.track import REPORT_KINDS, _lookup, _proven, _show, _track_url
+
+router = APIRouter(include_in_schema=False)
+
+KINDS = REPORT_KINDS
+PER_PARCEL = Limit(5, timedelta(days=1))
+PER_CLIENT = Limit(20, timedelta(days=1))
+
+
+@router.post("/track/{tracking_number}/report", response_class=HTMLResponse)
+def report(request: Request, tracking_number: str, kind: Annotated[str, Form()] = "",
+           details: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    found = _lookup(request, tracking_number, csrf_token, bad_status=404)
+    if isinstance(found, Response):
+        return found
+    number, packages = found
+    chosen, verified = choose(packages, set(_proven(request)), request.query_params.get("shop"))
+    if not verified:
+        return page(request, "error.html", status=403, title_key="report.not_proven", detail="")
+    uow = UnitOfWork(request.app.state.engine)
+    client = request.client.host if request.client else "unknown"
+    buckets = [f"report:{chosen.id}", f"report-client:{client}"]
+    if over_limit(uow, buckets[:1], PER_PARCEL) or over_limit(uow, buckets[1:], PER_CLIENT):
+        return _show(request, packages, verify_error=None, status=429, report_error="error.too_many")
+    if kind not in KINDS:
+        return _show(request, packages, verify_error=None, status=422, report_error="report.pick_kind")
+    try:
+        report_problem(uow, chosen, kind, details)
+    except InvalidInput:
+        return _show(request, packages, verify_error=None, status=422, report_error="report.too_long")
+    count_attempt(uow, buckets)
+    return RedirectResponse(_track_url(request, number) + "#report", status_code=303)
