@@ -92,8 +92,14 @@ def _figures(c: Candidate, deliver_by: date | None) -> str:
     if c.on_time_record is not None and c.record_parcels:
         parts.append(f"{c.on_time_record:.0%} on time over {c.record_parcels} parcels on {c.record_lane}")
     elif c.standard_days:
-        parts.append(f"published standard {c.standard_days[0]}-{c.standard_days[1]} business days")
+        parts.append(f"published standard {_business_days(*c.standard_days)}")
     return "; ".join(parts)
+
+
+def _business_days(low: int, high: int) -> str:
+    """``1 business day``, ``3 business days``, ``2-3 business days``: a one-day range is one figure."""
+    days = str(low) if low == high else f"{low}-{high}"
+    return f"{days} business day{'' if (low, high) == (1, 1) else 's'}"
 
 
 def choose(candidates: list[Candidate], rule: str = "cheapest_on_time", confidence: float = 0.95,

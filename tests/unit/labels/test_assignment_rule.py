@@ -60,3 +60,14 @@ def test_nothing_can_take_the_parcel():
 def test_unknown_rule_is_refused():
     with pytest.raises(ValueError, match="unknown rule 'random'"):
         choose(CANDIDATES, "random")
+
+
+@pytest.mark.parametrize(("days", "words"), [
+    ((1, 1), "published standard 1 business day"), ((3, 3), "published standard 3 business days"),
+    ((2, 3), "published standard 2-3 business days"),
+])
+def test_a_published_standard_reads_as_english(days, words):
+    lone = Candidate("ups", "ground", 9.0, days, date(2026, 12, 9), date(2026, 12, 7), date(2026, 12, 8),
+                     date(2026, 12, 9), date(2026, 12, 10), None, 0, None, None, None)
+    sentence = choose([lone], deliver_by=None).explanation
+    assert words in sentence and "1-1" not in sentence
