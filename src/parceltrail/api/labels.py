@@ -45,6 +45,9 @@ class LabelBody(Strict):
     ship_from: AddressBody | None = Field(None, description="Omitted: the shop's ship-from address")
     deliver_by: date | None = Field(None, description="The platform's deadline (TikTok's deliver-by)")
     tracking_number: str | None = Field(None, max_length=64, description="Print a number bought elsewhere")
+    label_format: str = Field("pdf", pattern="^(pdf|zpl)$", description=(
+        "What a label bought from a carrier is for: pdf (office printers; the carrier's PDF or image) or zpl "
+        "(thermal printers; the carrier's own ZPL)"))
 
 
 class LabelOut(BaseModel):
@@ -83,7 +86,8 @@ def create_label(order_id: str, body: LabelBody, shop_id: ShopId, uow: Uow, sett
     request = label_service.LabelRequest(
         ship_to=body.ship_to.model_dump() if body.ship_to else None, weight=body.weight, carrier=body.carrier, service=body.service,
         size=body.size, preset=body.preset, ship_from=body.ship_from.model_dump() if body.ship_from else None,
-        order_id=order_id, deliver_by=body.deliver_by, tracking_number=body.tracking_number)
+        order_id=order_id, deliver_by=body.deliver_by, tracking_number=body.tracking_number,
+        label_format=body.label_format)
     if body.carrier is None:
         from parceltrail.services.assignment import assign_request
 
@@ -138,7 +142,11 @@ class ShippingBody(Strict):
         None, examples=[{"usps/ground_advantage": {"base": 5.1, "per_lb": 0.4, "per_zone": 0.35}}])
     presets: dict[str, dict[str, Any]] | None = Field(None, examples=[{"small box": {"size": "12x10x8 in",
                                                                                     "tare_lb": 0.4}}])
-    accounts: dict[str, str] | None = Field(None, description="Shipper account numbers, e.g. {\"ups\": \"A1B2C3\"}")
+    accounts: dict[str, str | dict[str, str] | None] | None = Field(
+        None, description="Shipper account numbers per carrier (not secrets; null removes one)",
+        examples=[{"ups": "A1B2C3", "fedex": "740561073", "usps": {"account_number": "1000123456", "crid": "56982563",
+                                                               "mid": "902712345"},
+                   "dhl": {"pickup": "5320037", "distribution_center": "USMCO1"}}])
 
 
 def _settings_out(settings) -> dict[str, Any]:

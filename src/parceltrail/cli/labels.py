@@ -59,7 +59,7 @@ def create_command(
     order: Annotated[str | None, Opt("--order", help="The order id the parcel ships")] = None,
     deliver_by: Annotated[str | None, Opt("--deliver-by", help="The platform's deadline, YYYY-MM-DD")] = None,
     tracking_number: Annotated[str | None, Opt("--tracking-number", help="Print a number bought elsewhere")] = None,
-    fmt: Annotated[str, Opt("--format", help="pdf or zpl")] = "pdf",
+    fmt: Annotated[str, Opt("--format", help="pdf or zpl (a bought label is bought in that format)")] = "pdf",
     as_json: Annotated[bool, Opt("--json", help="Print the label as JSON")] = False,
 ) -> None:
     """Create a label, register its package for tracking, and write the printable label."""
@@ -71,7 +71,8 @@ def create_command(
         raise UserError(f"--deliver-by {deliver_by!r} is not a date; expected YYYY-MM-DD") from None
     ship_to = _address("to", to_name, to_company, to_line1, to_line2, to_city, to_state, to_zip, to_country, to_phone)
     request = LabelRequest(ship_to=ship_to, weight=weight, carrier=carrier, service=service, size=size,
-                           preset=preset, order_id=order, deliver_by=by, tracking_number=tracking_number)
+                           preset=preset, order_id=order, deliver_by=by, tracking_number=tracking_number,
+                           label_format=fmt)
     uow = UnitOfWork(open_database())
     try:
         if carrier is None:
@@ -142,7 +143,8 @@ def shipping_set(
     confidence: Annotated[float | None, Opt("--confidence", help="On-time confidence the rule needs, e.g. 0.95")] = None,
     rates: Annotated[Path | None, Opt("--rates", help='JSON file: {"usps/ground_advantage": {"base": 5.1, ...}}')] = None,
     presets: Annotated[Path | None, Opt("--presets", help='JSON file: {"small box": {"size": "12x10x8 in", "tare_lb": 0.4}}')] = None,
-    accounts: Annotated[str | None, Opt("--accounts", help='Shipper account numbers as JSON: {"ups": "A1B2C3"}')] = None,
+    accounts: Annotated[str | None, Opt("--accounts", help='Shipper account numbers as JSON: {"ups": "A1B2C3", '
+                                                          '"dhl": {"pickup": ..., "distribution_center": ...}}')] = None,
 ) -> None:
     """Set the shop's ship-from address, assignment rule, rate table and packaging presets."""
     from parceltrail.services.shipping import update_settings

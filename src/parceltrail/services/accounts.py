@@ -13,9 +13,8 @@ import os
 import re
 from dataclasses import MISSING, fields
 
-from parceltrail.carriers.registry import CARRIERS
 from parceltrail.services import secrets as vault
-from parceltrail.services.adapters import MissingCredentials, env_credentials
+from parceltrail.services.adapters import MissingCredentials, credentials_type, env_credentials
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.secrets import SecretUnreadable, require_key
@@ -28,9 +27,10 @@ _PURPOSE = "carrier credentials"
 
 
 def _kind(carrier: str) -> type:
-    if carrier not in CARRIERS:
+    kind = credentials_type(carrier)
+    if kind is None:
         raise NotFound("carrier", carrier)
-    return CARRIERS[carrier].credentials_type
+    return kind
 
 
 def _field_names(kind: type) -> list[str]:

@@ -65,9 +65,19 @@ class MissingCredentials(Exception):
     """The carrier needs an account and none is configured (message names the settings to set)."""
 
 
+def credentials_type(code: str) -> type | None:
+    """The credentials a carrier account of ``code`` holds: a tracking carrier's, or a label-buying
+    account's (``dhl_ecommerce``); None for an unknown code."""
+    from parceltrail.carriers.ship import PURCHASE_ACCOUNTS
+
+    return CARRIERS[code].credentials_type if code in CARRIERS else PURCHASE_ACCOUNTS.get(code)
+
+
 def env_credentials(code: str):
     """Credentials from ``PARCELTRAIL_<CARRIER>_*``; carriers that need none get their empty type."""
-    kind = CARRIERS[code].credentials_type
+    kind = credentials_type(code)
+    if kind is None:
+        raise MissingCredentials(f"unknown carrier account {code!r}")
     required = [f.name for f in fields(kind) if f.name not in ("base_url", "shop_cipher")]
     if not required:
         return kind()

@@ -21,13 +21,14 @@ from parceltrail.core import Address, Package, PackageState
 from parceltrail.core.orders import OrderPackage
 from parceltrail.core.address import PostalAddress
 from parceltrail.core.parcel import billable_weight, carrier_family, over_limits
-from parceltrail.carriers.ship import PurchasedLabel
-from parceltrail.labels import LabelSpec, render_pdf, render_zpl
-from parceltrail.labels.pdf import render_pages
+from parceltrail.carriers.ship import LABEL_FORMATS
+from parceltrail.labels import LabelSpec
+from parceltrail.labels.batch import CarrierDocument, NotPrintable, batch_pdf, batch_zpl
 from parceltrail.numbers import detect
 from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.services.label_purchase import buy_label
 from parceltrail.services.estimates import revise_estimates, zone_of
 from parceltrail.services.packages import normalize_carrier, normalize_tracking_number
 from parceltrail.services.shipping import (
@@ -64,6 +65,8 @@ class LabelRequest:
     deliver_by: date | None = None
     tracking_number: str | None = None
     assignment: dict[str, Any] | None = field(default=None, compare=False)
+    label_format: str = "pdf"
+    """What a bought label is for: ``pdf`` (office printers) or ``zpl`` (the carrier's ZPL, thermal printers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,37 +89,6 @@ def spec_of(label: StoredLabel) -> LabelSpec:
                      tuple(label.sides_in) if label.sides_in else None, label.id)  # type: ignore[arg-type]
 
 
-def _buy(uow: UnitOfWork, shop_id: str, settings, carrier: str, service: str, lane: Lane, parcel, reference,
-         secret_key: str | None, client) -> PurchasedLabel:
-    """Buy the label from the carrier's shipping API with the shop's account (``carriers.ship``)."""
-    import importlib
-
-    from parceltrail.carriers.base import CarrierFetchError
-    from parceltrail.carriers.ship import LabelPurchase, PurchaseError
-    from parceltrail.services.accounts import shop_credentials
-    from parceltrail.services.adapters import MissingCredentials
-
-    account = settings.accounts.get(carrier)
-    if not account:
-        raise InvalidInput(f"no {carrier} shipper account number for this shop", [FieldError(
-            "carrier", f'set it: parceltrail shipping set --accounts \'{{"{carrier}": "..."}}\' (or PUT /v1/shipping)')])
-    try:
-        credentials = shop_credentials(uow, shop_id, carrier, secret_key)
-        purchase = LabelPurchase(account, service, lane.origin, lane.destination, parcel.weight_lb, parcel.sides_in,
-                                 reference, "GIF")
-        module = importlib.import_module(f"parceltrail.carriers.ship.{carrier}")
-        if client is None:
-            from parceltrail.carriers.transport import CarrierClient
-
-            with CarrierClient() as own:
-                return module.buy(purchase, credentials, own)
-        return module.buy(purchase, credentials, client)
-    except MissingCredentials as error:
-        raise InvalidInput(f"no {carrier} account to buy the label with", [FieldError("carrier", str(error))]) from None
-    except (PurchaseError, CarrierFetchError) as error:
-        raise InvalidInput(f"{carrier} did not sell the label", [FieldError("carrier", str(error))]) from None
-
-
 def _number(request: LabelRequest, carrier: str, service: str, lane: Lane) -> tuple[str, str]:
     """(tracking number, source) for the label."""
     if request.tracking_number:
@@ -132,9 +104,10 @@ def _number(request: LabelRequest, carrier: str, service: str, lane: Lane) -> tu
                               utcnow(), _RNG), "sandbox"
         except ValueError as error:
             raise InvalidInput("the sandbox network cannot take this label", [FieldError("carrier", str(error))]) from None
-    raise InvalidInput(f"parceltrail cannot buy {carrier} labels yet", [FieldError(
-        "tracking_number", f"buy the label from {carrier} and pass its tracking number to print it here, or "
-                           "use a sandbox network carrier (sandbox, sandbox_swift, sandbox_thrift, sandbox_west)")])
+    raise InvalidInput(f"parceltrail cannot buy {carrier} labels", [FieldError(
+        "tracking_number", f"buy the label from {carrier} and pass its tracking number to print it here; "
+                           f"parceltrail buys {', '.join(BUYABLE)} labels and mints the sandbox network's "
+                           "(sandbox, sandbox_swift, sandbox_thrift, sandbox_west)")])
 
 
 def with_order(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> tuple[LabelRequest, StoredOrder | None]:
@@ -202,8 +175,11 @@ def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest, *, secret
     lane = Lane(ship_from, ship_to)
     billed = billable_weight(parcel, carrier)
     bought = None
+    if request.label_format not in LABEL_FORMATS:
+        raise InvalidInput("unknown label format", [FieldError("label_format", f"expected one of: {', '.join(LABEL_FORMATS)}")])
     if carrier in BUYABLE and not request.tracking_number:
-        bought = _buy(uow, shop_id, settings, carrier, service, lane, parcel, request.order_id, secret_key, client)
+        bought = buy_label(uow, shop_id, settings, carrier, service, lane, parcel, request.order_id,
+                           request.label_format, secret_key, client)
         number, source = bought.tracking_number, "carrier"
     else:
         number, source = _number(request, carrier, service, lane)
@@ -269,15 +245,14 @@ def print_labels(uow: UnitOfWork, shop_id: str, label_ids: list[str], fmt: str =
     if missing:
         raise NotFound("label", ", ".join(missing))
     bought = [i for i in dict.fromkeys(label_ids) if found[i].document_type]
-    if not bought:
-        specs = [spec_of(found[i]) for i in label_ids]
-        return render_pdf(specs) if fmt == "pdf" else render_zpl(specs).encode()
-    if fmt == "zpl":
-        raise InvalidInput("a carrier's label image cannot be sent as ZPL", [FieldError(
-            "format", f"print {', '.join(bought)} as pdf: the carrier sold it as an image")])
     with uow.read():
-        documents = {i: uow.labels.document(shop_id, i) for i in bought}
-    return render_pages([(None, documents[i]) if i in documents else (spec_of(found[i]), None) for i in label_ids])
+        documents = {i: CarrierDocument(uow.labels.document(shop_id, i) or b"", found[i].document_type or "", i)
+                     for i in bought}
+    items = [documents.get(i) or spec_of(found[i]) for i in label_ids]
+    try:
+        return batch_pdf(items) if fmt == "pdf" else batch_zpl(items).encode()
+    except NotPrintable as error:
+        raise InvalidInput(f"these labels cannot be printed as {fmt}", [FieldError("format", str(error))]) from None
 
 
 def label_dict(label: StoredLabel) -> dict[str, Any]:

@@ -11,12 +11,12 @@ counted in business days from the ship day.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from parceltrail.carriers.sandbox.lines import by_code as sandbox_lines
+from parceltrail.carriers.ship import sellers
 from parceltrail.carriers.sandbox.numbering import Service as SandboxService
 from parceltrail.core import Address
 from parceltrail.core.address import PostalAddress, check_address
@@ -30,7 +30,7 @@ from parceltrail.store import UnitOfWork
 from parceltrail.store.labels import ShippingSettings
 
 RULES = ("cheapest_on_time", "cheapest", "fastest", "most_reliable")
-BUYABLE = ("ups",)
+BUYABLE = tuple(sellers())
 """Carriers whose labels parceltrail buys through their shipping API (``carriers.ship``)."""
 DEFAULT_RULE, DEFAULT_CONFIDENCE = "cheapest_on_time", 0.95
 
@@ -69,7 +69,7 @@ def update_settings(uow: UnitOfWork, shop_id: str, *, ship_from: dict[str, Any] 
                     rule: str | None = None, confidence: float | None = None,
                     rates: dict[str, dict[str, float]] | None = None,
                     presets: dict[str, dict[str, Any]] | None = None,
-                    accounts: dict[str, str] | None = None) -> ShippingSettings:
+                    accounts: dict[str, Any] | None = None) -> ShippingSettings:
     """Change what is given, keep the rest; every value is checked before anything is stored."""
     current = get_settings(uow, shop_id)
     errors: list[FieldError] = []
@@ -87,10 +87,7 @@ def update_settings(uow: UnitOfWork, shop_id: str, *, ship_from: dict[str, Any] 
             parse_size(str(preset.get("size", "")))
         except ParcelError as error:
             errors.append(FieldError(f"presets.{name}.size", error.message))
-    for carrier, number in (accounts or {}).items():
-        if carrier not in BUYABLE or not isinstance(number, str) or not re.fullmatch(r"[A-Z0-9]{6,10}", number):
-            errors.append(FieldError(f"accounts.{carrier}", f"expected a shipper account number (6 to 10 capitals and "
-                                                            f"digits) for one of: {', '.join(BUYABLE)}"))
+    errors += _account_errors(accounts or {})
     if errors:
         raise InvalidInput("shipping settings are not valid", errors)
     new = replace(
@@ -98,12 +95,25 @@ def update_settings(uow: UnitOfWork, shop_id: str, *, ship_from: dict[str, Any] 
         ship_from=address_of(ship_from, "ship_from").to_dict() if ship_from is not None else current.ship_from,
         rule=rule or current.rule, confidence=confidence or current.confidence,
         rates={**current.rates, **(rates or {})}, presets={**current.presets, **(presets or {})},
-        accounts={**current.accounts, **(accounts or {})},
+        accounts={k: v for k, v in {**current.accounts, **(accounts or {})}.items() if v is not None},
     )
     with uow:
         uow.labels.put_settings(new, utcnow())
         uow.commit()
     return new
+
+
+def _account_errors(accounts: dict[str, Any]) -> list[FieldError]:
+    """Each account number checked against its carrier's shape (``null`` removes the carrier's numbers)."""
+    errors = []
+    for carrier, value in accounts.items():
+        seller = sellers().get(carrier)
+        if seller is None:
+            errors.append(FieldError(f"accounts.{carrier}", f"parceltrail buys labels from: {', '.join(BUYABLE)}"))
+        elif value is not None:
+            errors += [FieldError(f"accounts.{carrier}" + (f".{name}" if name else ""), message)
+                       for name, message in seller.account_of(value)[1]]
+    return errors
 
 
 def parcel_of(settings: ShippingSettings, weight: str | None, size: str | None, preset: str | None) -> Parcel:

@@ -108,7 +108,7 @@ class ShippingSettings:
     confidence: float
     rates: dict[str, dict[str, float]]
     presets: dict[str, dict[str, Any]]
-    accounts: dict[str, str] = field(default_factory=dict)
+    accounts: dict[str, Any] = field(default_factory=dict)
 
 
 _JSON = ("ship_from", "ship_to", "sides_in", "assignment")

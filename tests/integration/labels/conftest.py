@@ -56,3 +56,16 @@ def ship_and_track(uow, shop_id, clock, plan, seed=5, deliver_by_days=None):
     clock.advance(timedelta(days=40))
     ingest_many(uow, shop_id, {c.package.id: [s.event() for s in j.scans] for c, j in made}, source="carrier")
     return made
+
+
+def tiktok_order(shop_id, external_id, shipping_type, deliver_by, package_id="1153132168123859001"):
+    """An order as TikTok's sync stores it: awaiting shipment, to Portland, one package still without a number."""
+    from parceltrail.core import Address
+    from parceltrail.core.orders import Buyer, Deadlines, Order, OrderPackage, OrderStatus
+
+    placed = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    return Order(shop_id, external_id, OrderStatus.AWAITING_SHIPMENT, placed, placed,
+                 buyer=Buyer("Avery Chen", Address(postal_code="97209", country="US", line1="1 N Broadway",
+                                                  city="Portland", region="OR")),
+                 packages=(OrderPackage(package_id),), deadlines=Deadlines(deliver_by=deliver_by),
+                 shipping_type=shipping_type)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from parceltrail.services import create_shop
-from tests.integration.labels.conftest import DESTINATIONS, SEATTLE
+from tests.integration.labels.conftest import DESTINATIONS, SEATTLE, tiktok_order
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
@@ -129,20 +129,6 @@ def test_assignment_learns_the_lane_from_scorecards(uow, clock):
     assert thrift.price < swift.price and cheapest_on_time.chosen.carrier != "sandbox_thrift"
     between_two = choose([thrift, swift], confidence=0.8, deliver_by=deliver_by)
     assert between_two.chosen is swift and "on time over 30 parcels on 981 -> NY" in between_two.explanation
-
-
-def tiktok_order(shop_id, external_id, shipping_type, deliver_by):
-    from datetime import UTC, datetime
-
-    from parceltrail.core import Address
-    from parceltrail.core.orders import Buyer, Deadlines, Order, OrderPackage, OrderStatus
-
-    placed = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
-    return Order(shop_id, external_id, OrderStatus.AWAITING_SHIPMENT, placed, placed,
-                 buyer=Buyer("Avery Chen", Address(postal_code="97209", country="US", line1="1 N Broadway",
-                                                  city="Portland", region="OR")),
-                 packages=(OrderPackage("1153132168123859001"),), deadlines=Deadlines(deliver_by=deliver_by),
-                 shipping_type=shipping_type)
 
 
 def test_a_stored_order_gives_the_address_and_deadline_and_gets_the_package(api, uow, keyed):
