@@ -7,6 +7,7 @@ seller sees at a glance how the estimate moved as scans came in and whether it h
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -57,3 +58,74 @@ def estimate_history(estimates: list[StoredEstimate], delivered: date | None, la
     step = max(1, days // 6)
     ticks = [(x(first + timedelta(days=d)), day_label(first + timedelta(days=d))) for d in range(0, days, step)]
     return EstimateChart(WIDTH, int(bottom + BOTTOM), bars, ticks, x(delivered) if delivered else None, LEFT, bottom)
+
+
+# Horizontal bar charts (scorecards): each row is HTML text (the group and its figure, which wrap and read
+# at the page's own size on a phone or a desktop) over an SVG bar whose lengths are percentages of the row.
+
+
+@dataclass(frozen=True, slots=True)
+class BarRow:
+    """One group's figure: ``value`` on the chart's scale (None: nothing to draw yet), an optional
+    interval (``low``..``high``) and an optional second mark (a P90 beside a median)."""
+
+    label: str
+    value: float | None
+    text: str
+    low: float | None = None
+    high: float | None = None
+    mark: float | None = None
+    thin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnBar:
+    """A row with its positions as percentages of the bar's width."""
+
+    width: float
+    low: float | None
+    high: float | None
+    mark: float | None
+    label: str
+    text: str
+    thin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    bars: list[DrawnBar]
+    ticks: list[tuple[float, str]]
+
+
+def nice_top(largest: float) -> tuple[float, float]:
+    """The axis end and tick step for values up to ``largest``: 1, 2 or 5 times a power of ten, 3-6 ticks."""
+    if largest <= 0:
+        return 1.0, 0.25
+    step = 10 ** math.floor(math.log10(largest))
+    for factor in (0.1, 0.2, 0.5, 1, 2, 5, 10):
+        if largest / (step * factor) <= 5:
+            step *= factor
+            break
+    return step * math.ceil(largest / step - 1e-9), step
+
+
+def bar_chart(rows: list[BarRow], top: float, step: float, tick_label) -> BarChart:
+    """Rows drawn against an axis from 0 to ``top`` with a gridline every ``step``."""
+
+    def x(value: float | None) -> float | None:
+        return None if value is None else round(min(max(value, 0.0), top) / top * 100, 2)
+
+    bars = [DrawnBar(x(r.value) or 0.0, x(r.low), x(r.high), x(r.mark), r.label, r.text, r.thin) for r in rows]
+    count = int(round(top / step))
+    return BarChart(bars, [(x(k * step) or 0.0, tick_label(k * step)) for k in range(count + 1)])
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a share: honest for small groups and shares near 0 or 1, where the
+    normal approximation claims certainty it does not have."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)

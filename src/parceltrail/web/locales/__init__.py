@@ -1,6 +1,11 @@
-"""Catalogues of the pages' words, one module per locale; every locale has exactly English's keys."""
+"""Catalogues of the pages' words, one module per locale and part; every locale has exactly English's keys.
 
-from parceltrail.web.locales import en, es
+The buyer page and the first dashboard pages are in ``en``/``es``; the dashboard pages for other areas'
+features (scorecards, exceptions, metric guard, keys, notifications) in ``more_en``/``more_es``, so no
+catalogue grows past a screenful of scrolling.
+"""
+
+from parceltrail.web.locales import en, es, more_en, more_es
 
 DEFAULT = "en"
-CATALOGUES: dict[str, dict[str, str]] = {"en": en.WORDS, "es": es.WORDS}
+CATALOGUES: dict[str, dict[str, str]] = {"en": en.WORDS | more_en.WORDS, "es": es.WORDS | more_es.WORDS}

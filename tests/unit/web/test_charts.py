@@ -1,0 +1,34 @@
+"""The chart arithmetic the scorecards page draws: intervals that stay honest for small groups, axes that
+end on round numbers, bar positions as shares of the axis."""
+
+from __future__ import annotations
+
+import pytest
+
+from parceltrail.web.charts import BarRow, bar_chart, nice_top, wilson
+
+
+def test_wilson_interval_matches_published_values_and_widens_for_small_groups():
+    # Newcombe (1998), Statistics in Medicine 17:857, table I: 81 of 263 -> 0.2553 to 0.3662 (method 3)
+    low, high = wilson(81, 263)
+    assert (round(low, 4), round(high, 4)) == (0.2553, 0.3662)
+    # 3 of 3 is not certainty: the interval reaches down to 44%
+    low, high = wilson(3, 3)
+    assert round(low, 2) == 0.44 and high == 1.0
+    assert wilson(0, 0) == (0.0, 1.0)
+    assert wilson(30, 300)[1] - wilson(30, 300)[0] < wilson(3, 30)[1] - wilson(3, 30)[0]
+
+
+@pytest.mark.parametrize(("largest", "expected"), [(3.83, (4, 1)), (9.71, (10, 2)), (27.3, (30, 10)),
+                                                   (0.6, (0.6, 0.2)), (100, (100, 20)), (0, (1.0, 0.25))])
+def test_axes_end_on_round_numbers(largest, expected):
+    top, step = nice_top(largest)
+    assert (round(top, 6), round(step, 6)) == expected
+
+
+def test_bars_are_shares_of_the_axis_and_clamped_to_it():
+    chart = bar_chart([BarRow("a", 2.0, "2 d", mark=3.0), BarRow("b", None, "not yet"), BarRow("c", 9.0, "9", 1, 12)],
+                      top=4, step=1, tick_label=lambda v: f"{v:g}")
+    assert [b.width for b in chart.bars] == [50.0, 0.0, 100.0]
+    assert chart.bars[0].mark == 75.0 and chart.bars[2].low == 25.0 and chart.bars[2].high == 100.0
+    assert chart.ticks == [(0.0, "0"), (25.0, "1"), (50.0, "2"), (75.0, "3"), (100.0, "4")]
