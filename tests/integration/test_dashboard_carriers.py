@@ -44,12 +44,17 @@ def test_owner_stores_encrypted_credentials_that_polling_reads_and_the_page_neve
     env = client.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "fedex", "kept": "env",
                                                       "env_prefix": "MAPLE_FEDEX_"})
     assert "read from the server&#39;s environment: MAPLE_FEDEX_*" in env.text
-    assert {a.carrier: a.env_ref for a in list_accounts(uow, shop.shop_id)} == {"fedex": "MAPLE_FEDEX_", "ups": None}
+    labels_only = client.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "dhl_ecommerce",
+                                                              "kept": "env", "env_prefix": "MAPLE_DHLEC_"})
+    assert "DHL eCommerce (labels) account saved" in labels_only.text
+    assert {a.carrier: a.env_ref for a in list_accounts(uow, shop.shop_id)} == {
+        "fedex": "MAPLE_FEDEX_", "ups": None, "dhl_ecommerce": "MAPLE_DHLEC_"}
     bad = client.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "dhl", "kept": "env",
                                                       "env_prefix": "lower"})
     assert bad.status_code == 422 and "env_prefix: expected upper-case letters" in bad.text
     gone = client.post("/app/settings/carriers/ups/delete", data={"csrf_token": csrf})
-    assert gone.status_code == 303 and [a.carrier for a in list_accounts(uow, shop.shop_id)] == ["fedex"]
+    assert gone.status_code == 303 and sorted(a.carrier for a in list_accounts(uow, shop.shop_id)) == [
+        "dhl_ecommerce", "fedex"]
 
 
 def test_staff_see_accounts_but_cannot_change_them_and_forms_need_their_token(keyed_api, shop, uow):

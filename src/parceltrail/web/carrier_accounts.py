@@ -19,8 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from parceltrail.carriers.registry import CARRIERS
 from parceltrail.carriers.sandbox.adapter import SIMULATED
+from parceltrail.carriers.ship import PURCHASE_ACCOUNTS
 from parceltrail.services import InvalidInput, NotFound
 from parceltrail.services.accounts import list_accounts, remove_account, set_account
+from parceltrail.services.adapters import credentials_type
 from parceltrail.services.buyer_page import carrier_name
 from parceltrail.web.dashboard import Owner, StaffMember, _checked, _uow
 from parceltrail.web.endpoints import _secret_key
@@ -37,13 +39,21 @@ class CredentialField:
     required: bool
 
 
+PURCHASE_NAMES = {"dhl_ecommerce": "DHL eCommerce (labels)"}
+
+
 def carriers_with_accounts() -> list[str]:
-    """Carriers a shop can hold an account for: every real one (the sandbox network needs none)."""
-    return [code for code in CARRIERS if code != "sandbox" and code not in SIMULATED]
+    """Accounts a shop can hold: every real tracking carrier's (the sandbox network needs none) and the
+    accounts that only buy labels (``dhl_ecommerce``)."""
+    return [code for code in CARRIERS if code != "sandbox" and code not in SIMULATED] + list(PURCHASE_ACCOUNTS)
+
+
+def account_name(code: str) -> str:
+    return PURCHASE_NAMES.get(code) or carrier_name(code) or code
 
 
 def credential_fields(carrier: str) -> list[CredentialField]:
-    kind = CARRIERS[carrier].credentials_type
+    kind = credentials_type(carrier)
     return [CredentialField(f.name, not f.repr, f.default is MISSING and f.default_factory is MISSING)
             for f in fields(kind) if f.name not in NOT_ON_THE_PAGE]
 
@@ -53,7 +63,7 @@ def _page(request: Request, member, carrier: str = "", saved: str | None = None,
     chosen = carrier if carrier in carriers_with_accounts() else ""
     return page(request, "app/carrier_accounts.html", status=code, member=member, section="settings",
                 accounts=list_accounts(_uow(request), member.shop_id), carriers=carriers_with_accounts(),
-                chosen=chosen, fields=credential_fields(chosen) if chosen else [], carrier_name=carrier_name,
+                chosen=chosen, fields=credential_fields(chosen) if chosen else [], carrier_name=account_name,
                 saved=saved, error=error, stores_secrets=_secret_key(request) is not None)
 
 
