@@ -14,6 +14,7 @@ from parceltrail.core import (
     PackageState,
     Status,
     Substatus,
+    TimeBasis,
     TrackingEvent,
     check_country,
     check_pair,
@@ -92,6 +93,12 @@ class EventOut(BaseModel):
     description: str
     carrier_code: str | None
     location: LocationOut
+    time_basis: TimeBasis = Field(
+        description="exact when the carrier gave the time zone; otherwise how it was inferred: from the scan's "
+        "place, its neighbouring scans or the shipment's route (docs/carriers.md)")
+    unknown_code: bool = Field(
+        description="true when the carrier's code and words are in none of parceltrail's tables for that carrier: "
+        "the status is the carrier's coarse one, and the carrier's own words are in description")
 
     @classmethod
     def of(cls, event: TrackingEvent) -> EventOut:
@@ -100,6 +107,7 @@ class EventOut(BaseModel):
             occurred_at=event.occurred_at, status=event.status, substatus=event.substatus,
             description=event.description, carrier_code=event.carrier_code,
             location=LocationOut(city=loc.city, region=loc.region, postal_code=loc.postal_code, country=loc.country),
+            time_basis=event.time_basis, unknown_code=event.unknown_code,
         )
 
 

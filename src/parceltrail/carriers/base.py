@@ -118,6 +118,8 @@ def event_to_dict(event: TrackingEvent) -> dict[str, Any]:
             "postal_code": loc.postal_code,
             "country": loc.country,
         },
+        "time_basis": str(event.time_basis),
+        "unknown_code": event.unknown_code,
     }
 
 

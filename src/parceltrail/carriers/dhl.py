@@ -2,9 +2,12 @@
 
 The unified API gives each event only a coarse ``statusCode`` (pre-transit, transit, delivered,
 failure, unknown) plus free text, so events are classified by ordered phrase rules over the text and
-fall back on the coarse code (reported). Some DHL services send times without an offset: such a time
-is placed in the event's country only when every zone of that country agrees on the offset, else the
-event is dropped and reported. Several shipments in one answer (the number matched more than one DHL
+fall back on the coarse code (reported). DHL's parcel (``parcel-de``) and express services send times
+without an offset and often without a per-event ``countryCode``: ``carriers.zones`` places such a time
+by the event's place (its ``countryCode``, or the country and US state read from the locality text:
+"LOS ANGELES, CA - USA", "TOKYO - JAPAN", "Deutschland"), else its neighbours, else the shipment's
+origin/destination countries, and marks it as inferred; an event none of them places is dropped and
+reported. The locality text is read only to find the zone: the stored location stays as DHL sent it. Several shipments in one answer (the number matched more than one DHL
 service) give the first as the result and the rest in ``related``; express pieces are counted.
 """
 
@@ -15,18 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTracking
 from parceltrail.carriers.credentials import ApiKeyCredentials
-from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, phrase, record_unmapped, row
-from parceltrail.carriers.reading import (
-    event,
-    load_body,
-    local_in_country,
-    moment,
-    need,
-    place,
-    shape_guard,
-    window,
-)
+from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, phrase, row
+from parceltrail.carriers.reading import load_body, moment, need, place, shape_guard, wall_time, window
 from parceltrail.carriers.timeline import tracking, with_related
+from parceltrail.carriers.zones import draft, settle
+from parceltrail.core import Location
+from parceltrail.core.countries import country_named
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient
@@ -92,33 +89,28 @@ def parse(body: bytes | dict | list) -> CarrierTracking:
 def _shipment(shipment: Any, where: str) -> CarrierTracking:
     need(CODE, shipment, dict, where)
     number = str(need(CODE, shipment.get("id"), (str, int), f"{where}.id"))
-    events, unmapped = [], []
+    drafts, unmapped = [], []
     for i, raw in enumerate(need(CODE, shipment.get("events") or [], list, f"{where}.events")):
         at = f"{where}.events[{i}]"
         need(CODE, raw, dict, at)
         address = (raw.get("location") or {}).get("address") or {}
         text = raw.get("description") or raw.get("status") or ""
-        when = _when(raw.get("timestamp"), address.get("countryCode"), at)
-        if when is None:
-            record_unmapped(CODE, f"time without offset: {raw.get('timestamp')}")
-            unmapped.append(f"time without offset: {raw.get('timestamp')}")
-            continue
         canonical, missed = CLASSIFIER.classify((), text, raw.get("statusCode"))
         unmapped.append(missed)
-        events.append(
-            event(
-                when,
+        drafts.append(
+            draft(
+                _when(raw.get("timestamp"), at),
                 canonical,
                 text,
                 raw.get("statusCode"),
-                place(
-                    address.get("addressLocality"),
-                    None,
-                    address.get("postalCode"),
-                    address.get("countryCode"),
-                ),
+                place(address.get("addressLocality"), None, address.get("postalCode"), address.get("countryCode")),
+                unknown=missed is not None,
+                hint=_where(address),
             )
         )
+    events, dropped = settle(CODE, drafts, _where(_address(shipment, "origin")),
+                             _where(_address(shipment, "destination")))
+    unmapped.extend(dropped)
     details = shipment.get("details") or {}
     proof = details.get("proofOfDelivery") or {}
     signer = proof.get("signed") or {}
@@ -149,14 +141,34 @@ def _shipment(shipment: Any, where: str) -> CarrierTracking:
     )
 
 
-def _when(stamp: Any, country: Any, where: str) -> datetime | None:
+def _when(stamp: Any, where: str) -> datetime:
     if not isinstance(stamp, str) or not stamp:
         raise CarrierShapeError(CODE, f"{where}.timestamp is missing")
-    try:
-        value = datetime.fromisoformat(stamp)
-    except ValueError:
-        raise CarrierShapeError(CODE, f"{where}.timestamp {stamp!r} is not an ISO 8601 time") from None
-    return local_in_country(value, country if isinstance(country, str) else None)
+    return wall_time(CODE, stamp, f"{where}.timestamp")
+
+
+def _address(shipment: dict, end: str) -> dict:
+    found = (shipment.get(end) or {}).get("address")
+    return found if isinstance(found, dict) else {}
+
+
+def _where(address: dict) -> Location:
+    """The place DHL's address names, for finding a zone: ``countryCode``, else what the locality says.
+
+    Express writes "CITY - COUNTRY" or "CITY, ST - COUNTRY" ("LOS ANGELES, CA - USA"); parcel-de writes
+    just "Deutschland". A US state is kept (its zone may be known); other regions are not read.
+    """
+    locality = " ".join(str(address.get("addressLocality") or "").split())
+    country = str(address.get("countryCode") or "").strip().upper() or None
+    city, _, named = locality.rpartition(" - ") if " - " in locality else ("", "", locality)
+    region = None
+    if "," in city:
+        city, _, region = (part.strip() for part in city.rpartition(","))
+    if country is None and named:
+        country = country_named(named)
+        city = city if country else locality
+    us_state = region if country == "US" and region and len(region) == 2 else None
+    return place(city or None, us_state, address.get("postalCode"), country)
 
 
 def fetch(number: str, credentials: ApiKeyCredentials, client: CarrierClient) -> bytes:

@@ -2,29 +2,25 @@
 
 Scan events carry an ``eventType`` (PU, AR, DP, OD, DL, DE ...) and FedEx's coarser ``derivedStatusCode``;
 delivery exceptions add an ``exceptionCode`` that says *why* (refused, nobody in, bad address), so
-``DE/08`` is looked up before ``DE``. Scan times carry their offset. Multiple results: FedEx reuses
+``DE/08`` is looked up before ``DE``. Scan times carry their offset, except now and then (a ``PU`` scan
+at ``2024-08-15T00:00:00``): ``carriers.zones`` places those by the scan's ZIP, its neighbours or the
+shipper/recipient addresses, and marks them as inferred. Multiple results: FedEx reuses
 numbers, and returns one ``trackResult`` per shipment that used it; the one with the newest scan is
 the result and the rest come back in ``related``, as do further numbers in a multi-number request.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTracking
 from parceltrail.carriers.credentials import OAuthCredentials
 from parceltrail.carriers.mapping import Classifier, CodeTable, row
-from parceltrail.carriers.reading import (
-    aware,
-    event,
-    load_body,
-    moment,
-    need,
-    place,
-    shape_guard,
-    window,
-)
+from parceltrail.carriers.reading import load_body, moment, need, place, shape_guard, wall_time, window
 from parceltrail.carriers.timeline import tracking, with_related
+from parceltrail.carriers.zones import draft, settle
+from parceltrail.core import Location
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient
@@ -130,7 +126,7 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         if error.get("code") in NOT_FOUND:
             return tracking(CODE, number, [])
         raise CarrierShapeError(CODE, f"{where}.error {error.get('code')}: {error.get('message')}")
-    events, unmapped = [], []
+    drafts, unmapped = [], []
     for i, scan in enumerate(need(CODE, result.get("scanEvents") or [], list, f"{where}.scanEvents")):
         at = f"{where}.scanEvents[{i}]"
         need(CODE, scan, dict, at)
@@ -145,31 +141,28 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         text = scan.get("eventDescription") or ""
         if scan.get("exceptionDescription"):
             text = f"{text}: {scan['exceptionDescription']}"
-        loc = scan.get("scanLocation") or {}
-        events.append(
-            event(
-                aware(CODE, scan.get("date"), f"{at}.date"),
+        if not scan.get("date"):
+            raise CarrierShapeError(CODE, f"{at}.date is missing")
+        drafts.append(
+            draft(
+                wall_time(CODE, str(scan["date"]), f"{at}.date"),
                 canonical,
                 text,
                 kind,
-                place(
-                    loc.get("city"),
-                    loc.get("stateOrProvinceCode"),
-                    loc.get("postalCode"),
-                    loc.get("countryCode"),
-                ),
+                _address(scan.get("scanLocation")),
+                unknown=missed is not None,
             )
         )
+    events, dropped = settle(CODE, drafts, _end(result, "shipperInformation", "originLocation"),
+                             _end(result, "recipientInformation", "destinationLocation"))
+    unmapped.extend(dropped)
     details = result.get("deliveryDetails") or {}
     signed_by = details.get("receivedByName") or details.get("signedByName")
     times = {
         d.get("type"): d.get("dateTime") for d in result.get("dateAndTimes") or [] if isinstance(d, dict)
     }
-    delivered = (
-        aware(CODE, times["ACTUAL_DELIVERY"], f"{where}.ACTUAL_DELIVERY")
-        if times.get("ACTUAL_DELIVERY")
-        else None
-    )
+    delivered = moment(CODE, times["ACTUAL_DELIVERY"], f"{where}.ACTUAL_DELIVERY") if times.get("ACTUAL_DELIVERY") else None
+    delivered = delivered if isinstance(delivered, datetime) else None
     count = (result.get("packageDetails") or {}).get("count")
     return tracking(
         CODE,
@@ -182,6 +175,19 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         piece_count=int(count) if str(count or "").isdigit() else None,
         unmapped=unmapped,
     )
+
+
+def _address(loc: Any) -> Location:
+    loc = loc if isinstance(loc, dict) else {}
+    return place(loc.get("city"), loc.get("stateOrProvinceCode"), loc.get("postalCode"), loc.get("countryCode"))
+
+
+def _end(result: dict, party: str, location: str) -> Location | None:
+    """The shipper's or recipient's address, else FedEx's origin/destination location: a route end for zones."""
+    found = (result.get(party) or {}).get("address") or (
+        ((result.get(location) or {}).get("locationContactAndAddress") or {}).get("address")
+    )
+    return _address(found) if found else None
 
 
 def _estimate(result: dict, times: dict, where: str):

@@ -1,19 +1,17 @@
 """Reading helpers shared by the carrier parsers: JSON bodies, times with offsets, places, estimates.
 
 Times are the layer aggregators most often get wrong, so every parser goes through these few
-functions: a time is taken with the offset the carrier gave, or from its separate GMT fields, and a
-time with neither is refused (``CarrierShapeError``), never guessed.
+functions: a time is taken with the offset the carrier gave, or from its separate GMT fields; a time
+with neither stays a naive local time that ``carriers.zones.settle`` places (or drops and reports).
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import zoneinfo
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 from parceltrail.carriers.base import CarrierShapeError, EstimatedDelivery
@@ -42,16 +40,19 @@ def need(carrier: str, value: Any, kind: type | tuple[type, ...], where: str) ->
     return value
 
 
+_OFFSET = re.compile(r"([+-]?)(\d{1,2})(?::?(\d{2}))?")
+
+
 def parse_offset(carrier: str, text: str, where: str) -> timezone:
-    """'-05:00', '+0530', 'Z' -> a fixed offset."""
+    """'-05:00', '+0530', '-7:00' (USPS's documented form), '-7', 'Z' -> a fixed offset."""
     raw = text.strip()
     if raw in ("Z", "z", "+00:00", "-00:00", "UTC", "GMT"):
         return UTC
-    sign = -1 if raw.startswith("-") else 1
-    digits = raw.lstrip("+-").replace(":", "")
-    if len(digits) not in (2, 4) or not digits.isdigit():
+    match = _OFFSET.fullmatch(raw)
+    hours, minutes = (int(match[2]), int(match[3] or 0)) if match else (99, 0)
+    if hours > 14 or minutes > 59:
         raise CarrierShapeError(carrier, f"{where} {text!r} is not a UTC offset like -05:00")
-    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    sign = -1 if match and match[1] == "-" else 1
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
@@ -75,6 +76,14 @@ def moment(carrier: str, text: str, where: str) -> date | datetime:
     except ValueError:
         return parse_day(carrier, text, where)
     return value if value.tzinfo is not None else value.date()
+
+
+def wall_time(carrier: str, text: str, where: str) -> datetime:
+    """An ISO 8601 time as the carrier wrote it: aware when it carries an offset, else naive local time."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CarrierShapeError(carrier, f"{where} {text!r} is not an ISO 8601 time") from None
 
 
 def local_with_offset(carrier: str, local: str, offset: str, where: str) -> datetime:
@@ -121,11 +130,19 @@ def place(city: Any = None, region: Any = None, postal_code: Any = None, country
 
 
 def event(
-    occurred_at: datetime, canonical: tuple[Status, Any], description: Any, code: Any, location: Location
+    occurred_at: datetime,
+    canonical: tuple[Status, Any],
+    description: Any,
+    code: Any,
+    location: Location,
+    unknown: bool = False,
 ) -> TrackingEvent:
+    """An event keeping the carrier's words (whitespace squashed) and code; ``unknown`` when no table knew it."""
     status, substatus = canonical
     text = " ".join(str(description or "").split())
-    return TrackingEvent(occurred_at, status, substatus, text, str(code) if code else None, location)
+    return TrackingEvent(
+        occurred_at, status, substatus, text, str(code).strip() if code else None, location, unknown_code=unknown
+    )
 
 
 def window(earliest: date | datetime | None, latest: date | datetime | None) -> EstimatedDelivery | None:
@@ -136,39 +153,6 @@ def window(earliest: date | datetime | None, latest: date | datetime | None) -> 
     last = latest if latest is not None else earliest
     assert first is not None and last is not None
     return EstimatedDelivery(first, last)
-
-
-@cache
-def _zones_by_country() -> dict[str, tuple[str, ...]]:
-    """Country -> IANA zones, from the system tz database's zone.tab (empty if it is not installed)."""
-    out: dict[str, list[str]] = {}
-    for root in zoneinfo.TZPATH:
-        path = Path(root) / "zone.tab"
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    parts = line.split("\t")
-                    if len(parts) >= 3:
-                        out.setdefault(parts[0], []).append(parts[2])
-            break
-    return {country: tuple(zones) for country, zones in out.items()}
-
-
-def local_in_country(local: datetime, country: str | None) -> datetime | None:
-    """Attach the offset a zone-less local time must have had in ``country``, when that is not in doubt.
-
-    Only when every zone of the country gives the same offset at that wall time (Germany: yes; the US:
-    no). Otherwise ``None``: the caller drops the event and reports it rather than guess.
-    """
-    if local.tzinfo is not None:
-        return local
-    zones = _zones_by_country().get((country or "").upper())
-    if not zones:
-        return None
-    candidates = {local.replace(tzinfo=zoneinfo.ZoneInfo(z)).utcoffset() for z in zones}
-    if len(candidates) != 1:
-        return None
-    return local.replace(tzinfo=timezone(candidates.pop()))
 
 
 def shape_guard(carrier: str) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:

@@ -35,7 +35,7 @@ def on_return_leg(ordered: list[TrackingEvent]) -> tuple[TrackingEvent, ...]:
     for e in ordered:
         if returning and e.status in RETURN_LEG:
             status, substatus = RETURN_LEG[e.status]
-            e = TrackingEvent(e.occurred_at, status, substatus, e.description, e.carrier_code, e.location)
+            e = replace(e, status=status, substatus=substatus)
         returning = returning or e.status is Status.RETURNING
         out.append(e)
     return tuple(out)
@@ -74,15 +74,7 @@ def refine_delivered(
     if events[newest].substatus is not Substatus.DELIVERED:
         return events
     out = list(events)
-    target = out[newest]
-    out[newest] = TrackingEvent(
-        target.occurred_at,
-        target.status,
-        Substatus(detail),
-        target.description,
-        target.carrier_code,
-        target.location,
-    )
+    out[newest] = replace(out[newest], substatus=Substatus(detail))
     return out
 
 

@@ -1,7 +1,10 @@
 """UPS Track API v1 (``GET /api/track/v1/details/{inquiryNumber}``, OAuth client credentials).
 
 UPS lists activities newest first, each with a local date/time *and* ``gmtDate``/``gmtTime``/``gmtOffset``;
-we take the local time with its offset (falling back on the GMT pair), so no zone is ever guessed.
+we take the local time with its offset, else the GMT pair (``gmtTime`` as ``15:15:17`` or, as UPS's own
+OpenAPI example has it, ``74700``: HHMMSS with the leading zero dropped). The v1 API sent neither for a
+while in 2023 (UPS's Postman sample still has none): such an activity is placed by ``carriers.zones``
+in the zone of its city, its neighbours or the package's origin/destination, and marked as inferred.
 An activity's three-digit ``statusCode`` and two-letter scan ``code`` are looked up (see ``_keys`` for
 which goes first), its ``type`` (D/I/M/X ...) is the coarse fallback. Multi-piece: the package whose number was asked for
 is the result; its sibling pieces (and other shipments in the body) come back in ``related``.
@@ -17,7 +20,6 @@ from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTrackin
 from parceltrail.carriers.credentials import OAuthCredentials
 from parceltrail.carriers.mapping import Classifier, CodeTable, row
 from parceltrail.carriers.reading import (
-    event,
     load_body,
     local_with_offset,
     need,
@@ -27,6 +29,7 @@ from parceltrail.carriers.reading import (
     window,
 )
 from parceltrail.carriers.timeline import tracking, with_related
+from parceltrail.carriers.zones import draft, settle
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient
@@ -138,7 +141,7 @@ def parse(body: bytes | dict | list) -> CarrierTracking:
 def _package(package: Any, where: str, count: int) -> CarrierTracking:
     need(CODE, package, dict, where)
     number = str(need(CODE, package.get("trackingNumber"), str, f"{where}.trackingNumber"))
-    events, unmapped = [], []
+    drafts, unmapped = [], []
     for i, activity in enumerate(need(CODE, package.get("activity") or [], list, f"{where}.activity")):
         at = f"{where}.activity[{i}]"
         need(CODE, activity, dict, at)
@@ -146,20 +149,20 @@ def _package(package: Any, where: str, count: int) -> CarrierTracking:
         address = (activity.get("location") or {}).get("address") or {}
         canonical, missed = CLASSIFIER.classify(_keys(status), status.get("description"), status.get("type"))
         unmapped.append(missed)
-        events.append(
-            event(
+        drafts.append(
+            draft(
                 _when(activity, at),
                 canonical,
                 status.get("description"),
                 status.get("code") or status.get("statusCode"),
-                place(
-                    address.get("city"),
-                    address.get("stateProvince"),
-                    address.get("postalCode"),
-                    address.get("countryCode") or address.get("country"),
-                ),
+                _address(address),
+                unknown=missed is not None,
             )
         )
+    ends = {a.get("type"): _address(a.get("address") or {}) for a in package.get("packageAddress") or []
+            if isinstance(a, dict)}
+    events, dropped = settle(CODE, drafts, ends.get("ORIGIN"), ends.get("DESTINATION"))
+    unmapped.extend(dropped)
     info = package.get("deliveryInformation") or {}
     signed_by = str(info.get("receivedBy") or "").strip() or None
     return tracking(
@@ -174,6 +177,15 @@ def _package(package: Any, where: str, count: int) -> CarrierTracking:
     )
 
 
+def _address(address: dict):
+    return place(
+        address.get("city"),
+        address.get("stateProvince"),
+        address.get("postalCode"),
+        address.get("countryCode") or address.get("country"),
+    )
+
+
 def _keys(status: dict) -> tuple[str | None, str | None]:
     """Which code speaks first. "005" (plain In Transit) says less than the scan code (AR, DP ...);
     every other status code says more ("036" Returning to Sender beats a DP departure scan)."""
@@ -182,19 +194,27 @@ def _keys(status: dict) -> tuple[str | None, str | None]:
 
 
 def _when(activity: dict, where: str) -> datetime:
-    """Local date+time with ``gmtOffset``; else the GMT pair as UTC; else the body is not usable."""
-    date, time = str(activity.get("date") or ""), str(activity.get("time") or "").replace(":", "")
-    if len(date) == 8 and len(time) == 6 and activity.get("gmtOffset"):
-        local = f"{date[:4]}-{date[4:6]}-{date[6:]}T{time[:2]}:{time[2:4]}:{time[4:]}"
+    """Local date+time with ``gmtOffset``; else the GMT pair as UTC; else the local time, naive, for
+    ``carriers.zones`` to place. Times are HHMMSS, with or without colons, with or without a leading zero."""
+    local = _stamp(activity.get("date"), activity.get("time"))
+    if local and activity.get("gmtOffset"):
         return local_with_offset(CODE, local, str(activity["gmtOffset"]), f"{where}.date/time")
-    gmt_date, gmt_time = str(activity.get("gmtDate") or ""), str(activity.get("gmtTime") or "")
-    if len(gmt_date) == 8 and gmt_time:
-        return local_with_offset(
-            CODE, f"{gmt_date[:4]}-{gmt_date[4:6]}-{gmt_date[6:]}T{gmt_time}", "Z", f"{where}.gmtDate/gmtTime"
-        )
-    raise CarrierShapeError(
-        CODE, f"{where} has neither gmtOffset nor gmtDate/gmtTime; its time zone is unknown"
-    )
+    gmt = _stamp(activity.get("gmtDate"), activity.get("gmtTime"))
+    if gmt:
+        return local_with_offset(CODE, gmt, "Z", f"{where}.gmtDate/gmtTime")
+    if local:
+        return datetime.fromisoformat(local)
+    raise CarrierShapeError(CODE, f"{where} has no date and time (date/time or gmtDate/gmtTime), e.g. 20240202/071517")
+
+
+def _stamp(day: Any, clock: Any) -> str | None:
+    """'20240202' or '2024-02-02' with '071517', '07:15:17' or '74700' -> '2024-02-02T07:15:17'; else None."""
+    digits_day = str(day or "").replace("-", "").strip()
+    digits_time = str(clock or "").replace(":", "").strip()
+    if len(digits_day) != 8 or not digits_day.isdigit() or not digits_time.isdigit() or len(digits_time) > 6:
+        return None
+    t = digits_time.rjust(6, "0")
+    return f"{digits_day[:4]}-{digits_day[4:6]}-{digits_day[6:]}T{t[:2]}:{t[2:4]}:{t[4:]}"
 
 
 def _estimate(package: dict, where: str):

@@ -2,8 +2,12 @@
 
 Events carry a two-character ``eventCode`` and USPS's standard wording (``eventType``); the codes table
 is tried first, then phrase rules over the wording (international and customs events often carry codes
-outside the domestic list). ``eventTimestamp`` is local wall time: we pair it with ``GMTOffset``, or use
-``GMTTimestamp``. A JSON list (several numbers answered at once) gives the first as the result and the
+outside the domestic list). ``eventTimestamp`` is local wall time: we pair it with ``GMTOffset`` (which
+USPS documents as ``-7:00`` as well as ``-05:00``), or use ``GMTTimestamp``. A trailing ``Z`` on
+``eventTimestamp`` is not trusted: USPS's own example writes ``2023-08-02T07:31:00Z`` for a scan its
+summary calls "7:31 am ... in RICHMOND, VA". Partner, label and pre-shipment events (80, GX, MA ...)
+come with neither field: ``carriers.zones`` places them by their ZIP, their neighbours or the
+origin/destination the body names, and marks them as inferred. A JSON list (several numbers answered at once) gives the first as the result and the
 rest in ``related``; USPS has no multi-piece shipments.
 """
 
@@ -17,7 +21,6 @@ from parceltrail.carriers.credentials import OAuthCredentials
 from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, phrase, row
 from parceltrail.carriers.reading import (
     aware,
-    event,
     load_body,
     local_with_offset,
     moment,
@@ -25,9 +28,12 @@ from parceltrail.carriers.reading import (
     parse_day,
     place,
     shape_guard,
+    wall_time,
     window,
 )
 from parceltrail.carriers.timeline import tracking, with_related
+from parceltrail.carriers.zones import draft, settle
+from parceltrail.core import Location
 
 if TYPE_CHECKING:
     from parceltrail.carriers.transport import CarrierClient
@@ -132,7 +138,7 @@ def _item(item: Any, where: str) -> CarrierTracking:
     newest = max(
         range(len(raw_events)), key=lambda i: str(raw_events[i].get("GMTTimestamp") or ""), default=None
     )
-    events, unmapped = [], []
+    drafts, unmapped = [], []
     for i, scan in enumerate(raw_events):
         at = f"{where}.trackingEvents[{i}]"
         need(CODE, scan, dict, at)
@@ -143,15 +149,18 @@ def _item(item: Any, where: str) -> CarrierTracking:
         )
         unmapped.append(missed)
         country = scan.get("eventCountry") or ("US" if scan.get("eventState") else None)
-        events.append(
-            event(
+        drafts.append(
+            draft(
                 _when(scan, at),
                 canonical,
                 scan.get("eventType"),
                 scan.get("eventCode"),
                 place(scan.get("eventCity"), scan.get("eventState"), scan.get("eventZIP"), country),
+                unknown=missed is not None,
             )
         )
+    events, dropped = settle(CODE, drafts, _end(item, "origin"), _end(item, "destination"))
+    unmapped.extend(dropped)
     delivered_text = next(
         (
             e.description
@@ -171,22 +180,27 @@ def _item(item: Any, where: str) -> CarrierTracking:
 
 
 def _when(scan: dict, where: str) -> datetime:
+    """Local time + ``GMTOffset``; else ``GMTTimestamp`` (UTC); else the local time, naive, to be placed."""
     local, offset, gmt = scan.get("eventTimestamp"), scan.get("GMTOffset"), scan.get("GMTTimestamp")
-    if local and offset:
-        text = str(local)
-        has_zone = text.endswith("Z") or "+" in text[10:] or "-" in text[10:]
-        return (
-            aware(CODE, text, f"{where}.eventTimestamp")
-            if has_zone
-            else local_with_offset(CODE, text, str(offset), f"{where}.eventTimestamp")
-        )
+    wall = wall_time(CODE, str(local).strip().removesuffix("Z"), f"{where}.eventTimestamp") if local else None
+    if wall is not None and wall.tzinfo is not None:
+        return wall
+    if wall is not None and offset:
+        return local_with_offset(CODE, wall.isoformat(), str(offset), f"{where}.eventTimestamp")
     if gmt:
-        return aware(
-            CODE,
-            str(gmt) if str(gmt).endswith("Z") or "+" in str(gmt)[10:] else f"{gmt}Z",
-            f"{where}.GMTTimestamp",
-        )
-    raise CarrierShapeError(CODE, f"{where} has neither GMTOffset nor GMTTimestamp; its time zone is unknown")
+        text = str(gmt).strip()
+        return aware(CODE, text if text.endswith("Z") or "+" in text[10:] else f"{text}Z", f"{where}.GMTTimestamp")
+    if wall is not None:
+        return wall
+    raise CarrierShapeError(CODE, f"{where} has no eventTimestamp or GMTTimestamp")
+
+
+def _end(item: dict, end: str) -> Location | None:
+    """The origin or destination the body names (``originCity``/``originState``/``originZIP`` ...)."""
+    city, state, zip_code = (item.get(f"{end}{part}") for part in ("City", "State", "ZIP"))
+    if not (city or state or zip_code):
+        return None
+    return place(city, state, zip_code, item.get(f"{end}CountryCode") or ("US" if state else None))
 
 
 def _estimate(item: dict, where: str):

@@ -76,14 +76,16 @@ def _print_tracking(result) -> None:
             p for p in (e.location.city, e.location.region, e.location.postal_code, e.location.country) if p
         )
         table.add_row(
-            e.occurred_at.strftime("%Y-%m-%d %H:%M"),
+            e.occurred_at.strftime("%Y-%m-%d %H:%M") + ("" if e.time_basis == "exact" else " ~"),
             str(e.status),
-            str(e.substatus),
+            str(e.substatus) + (" (unknown code)" if e.unknown_code else ""),
             e.carrier_code or "",
             where,
             e.description,
         )
     console.print(table)
+    if any(e.time_basis != "exact" for e in result.events):
+        console.print("~ the carrier gave no time zone: placed by the scan's place, its neighbours or the route")
     if result.related:
         console.print(
             f"{len(result.related)} more package(s) in this body: "

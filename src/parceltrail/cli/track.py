@@ -164,18 +164,10 @@ def estimate(code: str, tracking: CarrierTracking, now: datetime) -> Estimate | 
 
 
 def local_zone(location: Location) -> tzinfo | None:
-    """The scan's own time zone: from a US ZIP, or a country with a single zone; None when not certain."""
-    from zoneinfo import ZoneInfo
+    """The scan's own time zone: from a US ZIP or city, or a country with a single zone; None when not certain."""
+    from parceltrail.carriers.zones import named_zone
 
-    from parceltrail.carriers.reading import _zones_by_country as zones_by_country
-    from parceltrail.geo import us_zip
-
-    if location.country in (None, "US") and location.postal_code:
-        found = us_zip(location.postal_code)
-        if found is not None and found.timezone:
-            return ZoneInfo(found.timezone)
-    zones = zones_by_country().get(location.country or "", ())
-    return ZoneInfo(zones[0]) if len(zones) == 1 else None
+    return named_zone(location)
 
 
 def _when(event: TrackingEvent) -> str:

@@ -2,7 +2,15 @@
 
 from parceltrail.core.countries import check_country
 from parceltrail.core.fold import event_identity, fingerprint, fold_events, fold_into, sort_key
-from parceltrail.core.model import Address, Location, Package, PackageState, TrackingEvent, ensure_aware
+from parceltrail.core.model import (
+    Address,
+    Location,
+    Package,
+    PackageState,
+    TimeBasis,
+    TrackingEvent,
+    ensure_aware,
+)
 from parceltrail.core.status import (
     DEFAULT_SUBSTATUS,
     NOT_A_HANDOFF,
@@ -21,6 +29,7 @@ __all__ = [
     "STATUS_OF",
     "SUBSTATUSES",
     "TERMINAL",
+    "TimeBasis",
     "Address",
     "Location",
     "Package",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from parceltrail.core.countries import check_country
 from parceltrail.core.status import Status, Substatus, check_pair
@@ -61,11 +62,32 @@ class Address:
             object.__setattr__(self, "country", check_country(self.country))
 
 
+class TimeBasis(StrEnum):
+    """Where an event's UTC offset came from: the source itself, or an inference we can justify.
+
+    Carriers sometimes send a local wall time with no zone (UPS's v1 API in 2023, FedEx pickup scans,
+    USPS partner events, most DHL services). Such an event is placed in the zone of its own place, else
+    of its neighbouring scans, else of the shipment's origin or destination, and says so here.
+    """
+
+    EXACT = "exact"
+    """The source gave the offset or UTC."""
+    PLACE = "zone_from_place"
+    """The zone of the scan's own place: its ZIP, its city and state, or a country with one offset."""
+    NEIGHBOURS = "zone_from_neighbours"
+    """The zone of the nearest scan in the same answer whose zone is known."""
+    ROUTE = "zone_from_route"
+    """The zone of the shipment's origin (early scans) or destination (last-mile scans)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TrackingEvent:
     """One scan or status change, already in the canonical language.
 
     ``carrier_code`` and ``description`` keep the carrier's own words so nothing is lost in mapping.
+    ``time_basis`` says whether ``occurred_at``'s zone was given or inferred; ``unknown_code`` marks a
+    scan whose code and words are in none of the carrier's tables (its status is the carrier's coarse
+    one). Neither is part of the event's identity (``core.fold.event_identity``).
     """
 
     occurred_at: datetime
@@ -74,12 +96,15 @@ class TrackingEvent:
     description: str = ""
     carrier_code: str | None = None
     location: Location = field(default_factory=Location)
+    time_basis: TimeBasis = TimeBasis.EXACT
+    unknown_code: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "occurred_at", ensure_aware(self.occurred_at))
         status, substatus = check_pair(self.status, self.substatus)
         object.__setattr__(self, "status", status)
         object.__setattr__(self, "substatus", substatus)
+        object.__setattr__(self, "time_basis", TimeBasis(self.time_basis))
 
     @classmethod
     def create(
@@ -90,10 +115,13 @@ class TrackingEvent:
         description: str = "",
         carrier_code: str | None = None,
         location: Location | None = None,
+        time_basis: TimeBasis | str = TimeBasis.EXACT,
+        unknown_code: bool = False,
     ) -> TrackingEvent:
         """Build an event, deriving the default substatus when only the status is known."""
         st, sub = check_pair(status, substatus)
-        return cls(occurred_at, st, sub, description, carrier_code, location or Location())
+        return cls(occurred_at, st, sub, description, carrier_code, location or Location(),
+                   TimeBasis(time_basis), unknown_code)
 
     def with_location(self, location: Location) -> TrackingEvent:
         return replace(self, location=location)

@@ -8,6 +8,7 @@ and status/carrier/updated time in id order; events by package in time order; ex
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from parceltrail.store.types import UTCDateTime
@@ -109,6 +111,8 @@ events = Table(
     Column("country", String(2), nullable=True),
     Column("source", String(16), nullable=False),
     Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("time_basis", String(24), nullable=False, default="exact", server_default="exact"),
+    Column("unknown_code", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("package_id", "fingerprint"),
     Index(None, "package_id", "occurred_at"),
 )

@@ -98,6 +98,8 @@ def test_to_dict_has_the_documented_shape():
         "description": "Delivered",
         "carrier_code": "DL",
         "location": {"city": "BROOKLYN", "region": "NY", "postal_code": "11222", "country": "US"},
+        "time_basis": "exact",
+        "unknown_code": False,
     }
     assert out["delivered_at"] == "2026-11-20T18:27:00+00:00"
 

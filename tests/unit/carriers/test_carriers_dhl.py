@@ -143,12 +143,21 @@ def test_zone_less_times_in_a_one_offset_country_get_that_offset():
     assert events[1].occurred_at.isoformat() == "2026-11-13T01:10:00+00:00"
 
 
-def test_zone_less_time_in_a_many_zone_country_is_dropped_and_reported():
+def test_zone_less_time_at_a_us_zip_takes_the_zone_of_the_zip():
     data = json.loads(body("dhl", "customs"))
-    data["shipments"][0]["events"][-1]["timestamp"] = "2026-11-12T16:35:00"  # New York, no offset
+    data["shipments"][0]["events"][-1]["timestamp"] = "2026-11-12T16:35:00"  # New York 10001, no offset
+    first = dhl.parse(data).events[0]
+    assert (first.occurred_at.isoformat(), first.time_basis) == ("2026-11-12T21:35:00+00:00", "zone_from_place")
+
+
+def test_zone_less_time_in_a_many_zone_country_is_dropped_and_reported():
+    """New York without a ZIP or state: the US has many zones, and the German scans and route are not the US."""
+    data = json.loads(body("dhl", "customs"))
+    data["shipments"][0]["events"][-1]["timestamp"] = "2026-11-12T16:35:00"
+    del data["shipments"][0]["events"][-1]["location"]["address"]["postalCode"]
     result = dhl.parse(data)
     assert len(result.events) == 4
-    assert result.unmapped == ("time without offset: 2026-11-12T16:35:00",)
+    assert result.unmapped == ("time without zone: 2026-11-12T16:35:00 (Shipment picked up)",)
 
 
 def test_multi_piece_counts_pieces_and_relates_the_other_service():

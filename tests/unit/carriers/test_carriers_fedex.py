@@ -162,15 +162,26 @@ def test_reused_number_answers_with_the_current_shipment_and_keeps_the_old_one_r
     assert (child.tracking_number, child.status) == ("794627193027", "in_transit")
 
 
-def test_scan_time_without_offset_is_refused():
+def test_scan_time_without_offset_and_without_place_takes_the_shippers_zone():
+    """The OC scan has no place at all; the shipper's address is the route end a label scan belongs to."""
     data = json.loads(body("fedex", "pre_transit"))
-    data["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"][0]["date"] = (
-        "2026-11-24T16:44:00"
-    )
-    with pytest.raises(
-        CarrierShapeError, match=r"scanEvents\[0\]\.date '2026-11-24T16:44:00' has no UTC offset"
-    ):
-        fedex.parse(data)
+    result = data["output"]["completeTrackResults"][0]["trackResults"][0]
+    result["scanEvents"][0]["date"] = "2026-11-24T16:44:00"
+    result["shipperInformation"] = {"address": {"city": "MEMPHIS", "stateOrProvinceCode": "TN",
+                                                "postalCode": "38118", "countryCode": "US"}}
+    first = fedex.parse(data).events[0]
+    assert (first.occurred_at.isoformat(), first.time_basis) == ("2026-11-24T22:44:00+00:00", "zone_from_route")
+
+
+def test_scan_time_that_nothing_places_is_dropped_and_reported_not_guessed():
+    data = json.loads(body("fedex", "pre_transit"))
+    result = data["output"]["completeTrackResults"][0]["trackResults"][0]
+    result["scanEvents"][0]["date"] = "2026-11-24T16:44:00"
+    for key in ("shipperInformation", "originLocation", "recipientInformation", "destinationLocation"):
+        result.pop(key, None)
+    parsed = fedex.parse(data)
+    assert parsed.events == ()
+    assert parsed.unmapped == ("time without zone: 2026-11-24T16:44:00 (Shipment information sent to FedEx)",)
 
 
 def test_unknown_exception_code_falls_back_on_the_event_type():

@@ -163,13 +163,24 @@ def test_gmt_pair_is_used_when_the_offset_is_missing():
     assert ups.parse(data).events[0].occurred_at.isoformat() == "2026-11-24T18:22:48+00:00"
 
 
-def test_activity_without_any_zone_is_refused_not_guessed():
+def test_activity_without_any_gmt_field_is_placed_in_its_zip_zone_and_marked_inferred():
+    """Issue 17 item 1: UPS's v1 API sent no GMT fields for a while; 13:22:48 in Atlanta 30336 is EST."""
     data = json.loads(body("ups", "pre_transit"))
     activity = data["trackResponse"]["shipment"][0]["package"][0]["activity"][0]
     for key in ("gmtOffset", "gmtDate", "gmtTime"):
         del activity[key]
-    with pytest.raises(CarrierShapeError, match=r"activity\[0\] has neither gmtOffset nor gmtDate/gmtTime"):
-        ups.parse(data)
+    first = ups.parse(data).events[0]
+    assert (first.occurred_at.isoformat(), first.time_basis) == ("2026-11-24T18:22:48+00:00", "zone_from_place")
+
+
+def test_gmt_time_written_without_colons_or_leading_zero_is_read():
+    """UPS's own OpenAPI example writes gmtTime as "74700" (07:47:00)."""
+    data = json.loads(body("ups", "pre_transit"))
+    activity = data["trackResponse"]["shipment"][0]["package"][0]["activity"][0]
+    del activity["gmtOffset"]
+    activity.update(gmtDate="20261124", gmtTime="74700")
+    first = ups.parse(data).events[0]
+    assert (first.occurred_at.isoformat(), first.time_basis) == ("2026-11-24T07:47:00+00:00", "exact")
 
 
 def test_unknown_status_code_falls_back_on_the_activity_type_and_is_reported(caplog):

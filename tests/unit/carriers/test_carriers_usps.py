@@ -195,6 +195,21 @@ def test_gmt_timestamp_is_used_when_the_offset_is_missing():
     assert usps.parse(data).events[0].occurred_at.isoformat() == "2026-11-24T18:05:00+00:00"
 
 
+def test_documented_offset_without_leading_zero_is_read():
+    """USPS's OpenAPI documents GMTOffset as "-7:00"."""
+    data = json.loads(body("usps", "pre_transit"))
+    data["trackingEvents"][0]["GMTOffset"] = "-7:00"  # 13:05 local
+    assert usps.parse(data).events[0].occurred_at.isoformat() == "2026-11-24T20:05:00+00:00"
+
+
+def test_pre_shipment_event_with_neither_gmt_field_is_placed_not_refused():
+    data = json.loads(body("usps", "pre_transit"))
+    for key in ("GMTOffset", "GMTTimestamp"):
+        data["trackingEvents"][0].pop(key, None)
+    first = usps.parse(data).events[0]  # 13:05 in Columbus, OH 43218
+    assert (first.occurred_at.isoformat(), first.time_basis) == ("2026-11-24T18:05:00+00:00", "zone_from_place")
+
+
 def test_unknown_code_is_read_from_the_wording_before_falling_back():
     data = json.loads(body("usps", "pre_transit"))
     data["trackingEvents"][0].update(eventCode="Z7", eventType="Departed Post Office")
