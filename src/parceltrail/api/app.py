@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import parceltrail
 from parceltrail.api import problems
 from parceltrail.api.accounts import router as accounts_router
+from parceltrail.api.carriers import router as carriers_router
 from parceltrail.api.deps import Uow
 from parceltrail.api.disputes import router as disputes_router
 from parceltrail.api.hooks import router as hooks_router
@@ -74,5 +75,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(scorecards_router)
     app.include_router(labels_router)
     app.include_router(disputes_router)
+    app.include_router(carriers_router)
     install_pages(app)
     return app

@@ -99,6 +99,9 @@ class EventOut(BaseModel):
     unknown_code: bool = Field(
         description="true when the carrier's code and words are in none of parceltrail's tables for that carrier: "
         "the status is the carrier's coarse one, and the carrier's own words are in description")
+    seller_action: bool = Field(
+        description="true when the carrier's table says the seller must act on this scan (fix an address, "
+        "send customs documents, pay charges, claim for damage ...)")
 
     @classmethod
     def of(cls, event: TrackingEvent) -> EventOut:
@@ -107,7 +110,7 @@ class EventOut(BaseModel):
             occurred_at=event.occurred_at, status=event.status, substatus=event.substatus,
             description=event.description, carrier_code=event.carrier_code,
             location=LocationOut(city=loc.city, region=loc.region, postal_code=loc.postal_code, country=loc.country),
-            time_basis=event.time_basis, unknown_code=event.unknown_code,
+            time_basis=event.time_basis, unknown_code=event.unknown_code, seller_action=event.seller_action,
         )
 
 

@@ -120,6 +120,7 @@ def event_to_dict(event: TrackingEvent) -> dict[str, Any]:
         },
         "time_basis": str(event.time_basis),
         "unknown_code": event.unknown_code,
+        "seller_action": event.seller_action,
     }
 
 

@@ -58,7 +58,7 @@ PHRASES = PhraseRules("DHL event text (description, else status), first match wi
     phrase(r"shipment information received|electronically|label (was )?created|data (has been )?transmitted", "info_received"),
     phrase(r"delay|on hold", "exception", "carrier_delay"),
     phrase(r"transit|on its way|forwarded", "in_transit", "in_transit"),
-))
+), source="DHL Shipment Tracking - Unified statusCode values (DHL's OpenAPI) and event wordings as read for this project")
 # fmt: on
 
 # fmt: off
@@ -67,7 +67,7 @@ COARSE = CodeTable("DHL unified status codes (statusCode, coarse)", (
     row("transit", "Transit", "in_transit", "in_transit"),
     row("delivered", "Delivered", "delivered", "delivered"),
     row("failure", "Failure", "exception", "other"),
-))
+), source="DHL Shipment Tracking - Unified statusCode values (DHL's OpenAPI) and event wordings as read for this project")
 # fmt: on
 
 CLASSIFIER = Classifier(CODE, phrases=PHRASES, coarse=COARSE)
@@ -95,16 +95,15 @@ def _shipment(shipment: Any, where: str) -> CarrierTracking:
         need(CODE, raw, dict, at)
         address = (raw.get("location") or {}).get("address") or {}
         text = raw.get("description") or raw.get("status") or ""
-        canonical, missed = CLASSIFIER.classify((), text, raw.get("statusCode"))
-        unmapped.append(missed)
+        verdict = CLASSIFIER.classify((), text, raw.get("statusCode"))
+        unmapped.append(verdict.reported)
         drafts.append(
             draft(
                 _when(raw.get("timestamp"), at),
-                canonical,
+                verdict,
                 text,
                 raw.get("statusCode"),
                 place(address.get("addressLocality"), None, address.get("postalCode"), address.get("countryCode")),
-                unknown=missed is not None,
                 hint=_where(address),
             )
         )

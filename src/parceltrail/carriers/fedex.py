@@ -68,7 +68,7 @@ CODES = CodeTable("FedEx scan event types (eventType, eventType/exceptionCode)",
     row("DD", "Delivery delay", "exception", "carrier_delay"),
     row("PD", "Pickup delay", "exception", "carrier_delay"),
     row("RS", "Return to shipper", "returning"),
-))
+), source="FedEx Track API scan event types and derived status codes as read for this project from FedEx's published Track Service status codes (karrio vendors/Tracking-Status-Codes.html, LGPL-3.0 repository)")
 # fmt: on
 
 # fmt: off
@@ -84,7 +84,7 @@ COARSE = CodeTable("FedEx derived status codes (coarse)", (
     row("HP", "Ready for pickup", "available_for_pickup", "at_pickup_point"),
     row("CA", "Cancelled", "cancelled"),
     row("RS", "Return to shipper", "returning"),
-))
+), source="FedEx Track API scan event types and derived status codes as read for this project from FedEx's published Track Service status codes (karrio vendors/Tracking-Status-Codes.html, LGPL-3.0 repository)")
 # fmt: on
 
 CLASSIFIER = Classifier(CODE, codes=CODES, coarse=COARSE)
@@ -132,12 +132,12 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         need(CODE, scan, dict, at)
         kind = scan.get("eventType")
         exception = str(scan.get("exceptionCode") or "").strip()
-        canonical, missed = CLASSIFIER.classify(
+        verdict = CLASSIFIER.classify(
             (f"{kind}/{exception}" if exception else None, kind),
             scan.get("eventDescription"),
             scan.get("derivedStatusCode"),
         )
-        unmapped.append(missed)
+        unmapped.append(verdict.reported)
         text = scan.get("eventDescription") or ""
         if scan.get("exceptionDescription"):
             text = f"{text}: {scan['exceptionDescription']}"
@@ -146,11 +146,10 @@ def _result(result: Any, where: str, asked: str | None) -> CarrierTracking:
         drafts.append(
             draft(
                 wall_time(CODE, str(scan["date"]), f"{at}.date"),
-                canonical,
+                verdict,
                 text,
                 kind,
                 _address(scan.get("scanLocation")),
-                unknown=missed is not None,
             )
         )
     events, dropped = settle(CODE, drafts, _end(result, "shipperInformation", "originLocation"),

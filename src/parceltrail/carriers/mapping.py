@@ -1,24 +1,37 @@
 """From a carrier's codes and words to canonical statuses: tables as data, phrase rules in order.
 
-Each carrier module declares a ``Classifier``: a code table (carrier code -> status/substatus, with
-the carrier's own meaning for the docs), optional phrase rules for text-only sources, and the
-carrier's coarse table to fall back on. Anything that needed a fallback is *reported*: counted in
-``UNMAPPED`` and logged once per process, so the tables grow from what production actually sees.
+Each carrier module declares a ``Classifier``: code tables (carrier code -> status/substatus and
+whether the seller must act, with the carrier's own meaning), ordered phrase rules over the carrier's
+words, and the carrier's coarse table to fall back on. Big published code lists live as CSV files in
+``carriers/vocabulary/`` (``load_table``), each opening with the source it was read from.
+
+An event is looked up by its specific codes, then by its words, then by codes that say less than
+words (UPS's "005 On the Way"), then by the coarse code. Anything that needed one of the last two is
+*unknown*: the event keeps the carrier's words and is marked ``unknown_code``, the code is counted in
+``UNMAPPED`` (per process) and in the store's unknown-code counts (per shop), never silently ``other``.
+
+Text matching survives whitespace, case and the carriers' published wording variants: the words are
+squashed (``words``) before the case-insensitive rules run, and rules are written for the variants
+each carrier publishes (each rule lists the published wordings it is for, which the tests run).
 """
 
 from __future__ import annotations
 
+import csv
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
 
 from parceltrail.core import Status, Substatus, check_pair
 
 log = logging.getLogger("parceltrail.carriers")
 
 Canonical = tuple[Status, Substatus]
+VOCABULARY = Path(__file__).parent / "vocabulary"
 
 UNMAPPED: Counter[tuple[str, str]] = Counter()
 """(carrier, code or text) -> how often it fell back on a coarse status in this process."""
@@ -34,27 +47,40 @@ def record_unmapped(carrier: str, what: str) -> None:
         )
 
 
+def words(text: object) -> str:
+    """The carrier's words with runs of whitespace squashed and the ends trimmed ("Pickup Scan " -> "Pickup Scan")."""
+    return " ".join(str(text or "").split())
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One line of a mapping table: the carrier's code, what the carrier says it means, and ours."""
+    """One line of a mapping table: the carrier's code, what the carrier says it means, and ours.
+
+    ``action`` marks an exception the seller must act on (fix an address, send documents, pay,
+    claim, re-ship): it reaches the event as ``seller_action``.
+    """
 
     code: str
     meaning: str
     status: Status
     substatus: Substatus
+    action: bool = False
 
 
-def row(code: str, meaning: str, status: Status | str, substatus: Substatus | str | None = None) -> Row:
+def row(
+    code: str, meaning: str, status: Status | str, substatus: Substatus | str | None = None, action: bool = False
+) -> Row:
     st, sub = check_pair(status, substatus)
-    return Row(code, meaning, st, sub)
+    return Row(code, meaning, st, sub, action)
 
 
 @dataclass(frozen=True, slots=True)
 class CodeTable:
-    """Carrier code -> canonical pair. Codes are matched exactly after ``strip().upper()``."""
+    """Carrier code -> row. Codes are matched exactly after ``strip().upper()``."""
 
     title: str
     rows: tuple[Row, ...]
+    source: str = ""
     index: dict[str, Row] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -70,20 +96,45 @@ class CodeTable:
         return self.index.get(code.strip().upper()) if code else None
 
 
+def load_table(name: str, title: str) -> CodeTable:
+    """A code table from ``vocabulary/<name>.csv``: ``#`` lines name the source, then
+    ``code,meaning,status,substatus,action`` rows (``action`` is ``y`` or empty)."""
+    path = VOCABULARY / f"{name}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    source = " ".join(line.lstrip("# ").strip() for line in lines if line.startswith("#"))
+    rows = []
+    for n, record in enumerate(csv.DictReader(line for line in lines if not line.startswith("#")), start=2):
+        try:
+            rows.append(row(record["code"], record["meaning"], record["status"], record["substatus"] or None,
+                            record["action"].strip().lower() in ("y", "yes", "1")))
+        except (KeyError, ValueError, AttributeError) as error:
+            raise ValueError(f"{path.name} line {n}: {error}") from None
+    return CodeTable(title, tuple(rows), source)
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseRule:
     pattern: str
     status: Status
     substatus: Substatus
+    action: bool = False
+    examples: tuple[str, ...] = ()
+    """The carrier's published wordings this rule is for; the table-driven test parses each."""
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", re.compile(self.pattern, re.IGNORECASE))
 
 
-def phrase(pattern: str, status: Status | str, substatus: Substatus | str | None = None) -> PhraseRule:
+def phrase(
+    pattern: str,
+    status: Status | str,
+    substatus: Substatus | str | None = None,
+    *examples: str,
+    action: bool = False,
+) -> PhraseRule:
     st, sub = check_pair(status, substatus)
-    return PhraseRule(pattern, st, sub)
+    return PhraseRule(pattern, st, sub, action, examples)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,79 +147,150 @@ class PhraseRules:
 
     title: str
     rules: tuple[PhraseRule, ...]
+    source: str = ""
     memo: dict[str, PhraseRule | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     MEMO_LIMIT = 4096
 
     def match(self, text: str | None) -> PhraseRule | None:
-        if not text:
+        squashed = words(text)
+        if not squashed:
             return None
         try:
-            return self.memo[text]
+            return self.memo[squashed]
         except KeyError:
             pass
-        found = next((r for r in self.rules if r.regex.search(text)), None)
+        found = next((r for r in self.rules if r.regex.search(squashed)), None)
         if len(self.memo) >= self.MEMO_LIMIT:
             self.memo.clear()
-        self.memo[text] = found
+        self.memo[squashed] = found
         return found
+
+
+class Verdict(NamedTuple):
+    """What an event means: its canonical pair, whether the seller must act, and what to report as
+    unknown (``None`` when a specific code or the words were recognised)."""
+
+    status: Status
+    substatus: Substatus
+    action: bool
+    reported: str | None
+
+    @property
+    def canonical(self) -> Canonical:
+        return self.status, self.substatus
+
+    @property
+    def unknown(self) -> bool:
+        return self.reported is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Classifier:
-    """How one carrier's event becomes canonical: codes, then phrases, then coarse, then ``default``."""
+    """How one carrier's event becomes canonical: codes, words, vague codes, coarse code, ``default``."""
 
     carrier: str
-    codes: CodeTable | None = None
+    codes: CodeTable | Sequence[CodeTable] | None = None
     phrases: PhraseRules | None = None
     coarse: CodeTable | None = None
     default: Canonical = (Status.IN_TRANSIT, Substatus.IN_TRANSIT)
 
-    def classify(
-        self, keys: Sequence[str | None] = (), text: str | None = None, coarse: str | None = None
-    ) -> tuple[Canonical, str | None]:
-        """Return the canonical pair and, when a fallback was needed, what to report as unmapped.
+    @property
+    def code_tables(self) -> tuple[CodeTable, ...]:
+        if self.codes is None:
+            return ()
+        return (self.codes,) if isinstance(self.codes, CodeTable) else tuple(self.codes)
 
-        ``keys`` are tried most specific first (e.g. ``"DE/08"`` then ``"DE"``).
-        """
-        if self.codes is not None:
-            for key in keys:
-                hit = self.codes.get(key)
-                if hit is not None:
-                    return (hit.status, hit.substatus), None
+    def lookup(self, key: str | None) -> Row | None:
+        return next((hit for t in self.code_tables if (hit := t.get(key)) is not None), None)
+
+    def classify(
+        self,
+        keys: Sequence[str | None] = (),
+        text: str | None = None,
+        coarse: str | None = None,
+        vague: Sequence[str | None] = (),
+    ) -> Verdict:
+        """``keys`` are tried most specific first (e.g. ``"DE/08"`` then ``"DE"``); then the words;
+        then ``vague`` codes, known but saying less than words would; then the coarse code."""
+        for key in keys:
+            hit = self.lookup(key)
+            if hit is not None:
+                return Verdict(hit.status, hit.substatus, hit.action, None)
         if self.phrases is not None:
             rule = self.phrases.match(text)
             if rule is not None:
-                return (rule.status, rule.substatus), None
-        reported = next((k for k in keys if k), None) or (text or "").strip() or "(no code)"
+                return Verdict(rule.status, rule.substatus, rule.action, None)
+        reported = next((k.strip() for k in keys if k and k.strip()), None) or words(text) or "(no code)"
         record_unmapped(self.carrier, reported)
+        for key in vague:
+            hit = self.lookup(key)
+            if hit is not None:
+                return Verdict(hit.status, hit.substatus, hit.action, reported)
         coarse_hit = self.coarse.get(coarse) if self.coarse is not None else None
         if coarse_hit is not None:
-            return (coarse_hit.status, coarse_hit.substatus), reported
-        return self.default, reported
+            return Verdict(coarse_hit.status, coarse_hit.substatus, coarse_hit.action, reported)
+        return Verdict(*self.default, False, reported)
 
     def tables(self) -> Iterable[CodeTable | PhraseRules]:
-        return [t for t in (self.codes, self.phrases, self.coarse) if t is not None]
+        return [t for t in (*self.code_tables, self.phrases, self.coarse) if t is not None]
 
 
-def render_markdown(classifier: Classifier) -> str:
+FULL_TABLE_ROWS = 60
+"""Code tables longer than this are summarised in docs/carriers.md (the CSV and ``carriers tables --full`` have them)."""
+
+
+def coverage(classifier: Classifier) -> str:
+    """One line: how many code rows and phrase rules (with published wordings) the carrier's tables hold."""
+    codes = sum(len(t.rows) for t in classifier.code_tables)
+    rules = len(classifier.phrases.rules) if classifier.phrases else 0
+    wordings = sum(len(r.examples) for r in classifier.phrases.rules) if classifier.phrases else 0
+    coarse = len(classifier.coarse.rows) if classifier.coarse else 0
+    return (f"Coverage: {codes} code rows in {len(classifier.code_tables)} tables, {rules} phrase rules "
+            f"({wordings} published wordings tested), {coarse} coarse codes.\n")
+
+
+def render_markdown(classifier: Classifier, full: bool = False) -> str:
     """The classifier's tables as Markdown, for docs/carriers.md (a test keeps the two in step)."""
-    parts: list[str] = []
+    parts: list[str] = [coverage(classifier)]
     for table in classifier.tables():
         parts.append(f"#### {table.title}\n")
+        if table.source:
+            parts.append(f"Source: {table.source}\n")
         if isinstance(table, CodeTable):
-            parts.append("| code | carrier's meaning | status | substatus |\n| --- | --- | --- | --- |")
-            parts.extend(f"| `{r.code}` | {r.meaning} | {r.status} | {r.substatus} |" for r in table.rows)
-        else:
-            parts.append("| # | phrase (regular expression, case-insensitive) | status | substatus |")
-            parts.append("| --- | --- | --- | --- |")
+            if not full and len(table.rows) > FULL_TABLE_ROWS:
+                parts.append(_summary(table))
+                continue
+            parts.append("| code | carrier's meaning | status | substatus | seller acts |\n| --- | --- | --- | --- | --- |")
             parts.extend(
-                f"| {i} | `{r.pattern.replace('|', '&#124;')}` | {r.status} | {r.substatus} |"
+                f"| `{r.code}` | {_cell(r.meaning)} | {r.status} | {r.substatus} | {'yes' if r.action else ''} |"
+                for r in table.rows
+            )
+        else:
+            parts.append("| # | phrase (regular expression, case-insensitive) | status | substatus | seller acts |")
+            parts.append("| --- | --- | --- | --- | --- |")
+            parts.extend(
+                f"| {i} | `{_cell(r.pattern)}` | {r.status} | {r.substatus} | {'yes' if r.action else ''} |"
                 for i, r in enumerate(table.rules, 1)
             )
         parts.append("")
     default_status, default_sub = classifier.default
     parts.append(
-        f"Anything unmatched falls back on the coarse status, else {default_status}/{default_sub}, and is reported.\n"
+        f"Anything unmatched falls back on the coarse status, else {default_status}/{default_sub}, "
+        "and is marked unknown and counted.\n"
     )
     return "\n".join(parts)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "&#124;")
+
+
+def _summary(table: CodeTable) -> str:
+    counts = Counter(f"{r.status}/{r.substatus}" for r in table.rows)
+    acting = sum(r.action for r in table.rows)
+    spread = ", ".join(f"{name} {n}" for name, n in counts.most_common())
+    return (
+        f"{len(table.rows)} rows ({acting} the seller must act on); `parceltrail carriers tables --full` prints "
+        f"every row. By status: {spread}.\n"
+    )

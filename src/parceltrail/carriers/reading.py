@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from parceltrail.carriers.base import CarrierShapeError, EstimatedDelivery
+from parceltrail.carriers.mapping import Verdict
 from parceltrail.core import Location, Status, TrackingEvent
 from parceltrail.core.countries import check_country
 
@@ -129,19 +130,12 @@ def place(city: Any = None, region: Any = None, postal_code: Any = None, country
     return Location(clean(city), clean(region), clean(postal_code), code)
 
 
-def event(
-    occurred_at: datetime,
-    canonical: tuple[Status, Any],
-    description: Any,
-    code: Any,
-    location: Location,
-    unknown: bool = False,
-) -> TrackingEvent:
-    """An event keeping the carrier's words (whitespace squashed) and code; ``unknown`` when no table knew it."""
-    status, substatus = canonical
+def event(occurred_at: datetime, verdict: Verdict, description: Any, code: Any, location: Location) -> TrackingEvent:
+    """An event keeping the carrier's words (whitespace squashed) and code, with what the tables made of it."""
     text = " ".join(str(description or "").split())
     return TrackingEvent(
-        occurred_at, status, substatus, text, str(code).strip() if code else None, location, unknown_code=unknown
+        occurred_at, verdict.status, verdict.substatus, text, str(code).strip() if code else None, location,
+        unknown_code=verdict.unknown, seller_action=verdict.action,
     )
 
 

@@ -25,11 +25,11 @@ def get_carrier(code: str) -> Carrier:
         raise KeyError(f"unknown carrier {code!r}; expected one of: {', '.join(CARRIERS)}") from None
 
 
-def tables_markdown(carriers: list[Carrier] | None = None) -> str:
+def tables_markdown(carriers: list[Carrier] | None = None, full: bool = False) -> str:
     """Every carrier's mapping tables as Markdown: what docs/carriers.md embeds (a test compares the two)."""
     from parceltrail.carriers.mapping import render_markdown
 
     return "\n".join(
-        f"### {c.name} (`{c.code}`)\n\n{render_markdown(c.classifier)}"
+        f"### {c.name} (`{c.code}`)\n\n{render_markdown(c.classifier, full)}"
         for c in carriers or [c for c in CARRIERS.values() if c.code not in sandbox.SIMULATED]
     )

@@ -74,12 +74,12 @@ def parse(body: bytes | dict | list) -> CarrierTracking:
         at = f"data.tracking[{i}]"
         need(CODE, update, dict, at)
         text = need(CODE, update.get("description"), str, f"{at}.description")
-        canonical, missed = CLASSIFIER.classify((), text)
-        unmapped.append(missed)
+        verdict = CLASSIFIER.classify((), text)
+        unmapped.append(verdict.reported)
         events.append(
             event(
                 from_millis(CODE, update.get("update_time_millis"), f"{at}.update_time_millis"),
-                canonical,
+                verdict,
                 text,
                 None,
                 place(),

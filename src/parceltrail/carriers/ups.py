@@ -5,8 +5,10 @@ we take the local time with its offset, else the GMT pair (``gmtTime`` as ``15:1
 OpenAPI example has it, ``74700``: HHMMSS with the leading zero dropped). The v1 API sent neither for a
 while in 2023 (UPS's Postman sample still has none): such an activity is placed by ``carriers.zones``
 in the zone of its city, its neighbours or the package's origin/destination, and marked as inferred.
-An activity's three-digit ``statusCode`` and two-letter scan ``code`` are looked up (see ``_keys`` for
-which goes first), its ``type`` (D/I/M/X ...) is the coarse fallback. Multi-piece: the package whose number was asked for
+An activity's three-digit ``statusCode`` and two-letter scan ``code`` are looked up in UPS's published
+lists (``vocabulary/ups_*.csv``: status codes, exception, delivery, movement, manifest and update codes;
+see ``_keys`` for which goes first), then its words, then its ``type`` (D/I/M/X ...) as the coarse,
+reported fallback. Multi-piece: the package whose number was asked for
 is the result; its sibling pieces (and other shipments in the body) come back in ``related``.
 """
 
@@ -18,7 +20,7 @@ from uuid import uuid4
 
 from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTracking
 from parceltrail.carriers.credentials import OAuthCredentials
-from parceltrail.carriers.mapping import Classifier, CodeTable, row
+from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, load_table, phrase, row
 from parceltrail.carriers.reading import (
     load_body,
     local_with_offset,
@@ -38,64 +40,76 @@ CODE = "ups"
 BASE_URL = "https://onlinetools.ups.com"
 SANDBOX_URL = "https://wwwcie.ups.com"
 
+TABLES = (
+    load_table("ups_status_codes", "UPS status codes (status.statusCode)"),
+    load_table("ups_exception_codes", "UPS exception codes (type X + status.code)"),
+    load_table("ups_delivery_codes", "UPS delivery codes (type D + status.code)"),
+    load_table("ups_movement_scans", "UPS movement scans (type I + status.code)"),
+    load_table("ups_manifest_codes", "UPS manifest codes (type M + status.code)"),
+    load_table("ups_update_codes", "UPS update codes (type U + status.code)"),
+)
+
 # fmt: off
-CODES = CodeTable("UPS activity codes and status codes", (
-    row("MP", "Order Processed: Ready for UPS", "info_received"),
-    row("OR", "Origin Scan", "in_transit", "picked_up"),
-    row("AR", "Arrival Scan", "in_transit", "arrived_at_facility"),
-    row("DP", "Departure Scan", "in_transit", "departed_facility"),
-    row("OT", "Out For Delivery Today", "out_for_delivery"),
-    row("003", "Shipper created a label, UPS has not received the package yet", "info_received"),
-    row("005", "In Transit", "in_transit", "in_transit"),
-    row("007", "Shipment Information Voided", "cancelled"),
-    row("011", "Delivered", "delivered", "delivered"),
-    row("012", "Clearance in Progress", "in_transit", "customs_started"),
-    row("013", "Exception", "exception", "other"),
-    row("014", "Clearance Completed", "in_transit", "customs_cleared"),
-    row("016", "Held in Warehouse", "exception", "other"),
-    row("017", "Held for Customer Pickup", "available_for_pickup", "at_pickup_point"),
-    row("019", "Held for Future Delivery", "delivery_failed", "rescheduled"),
-    row("021", "Out for Delivery", "out_for_delivery"),
-    row("022", "First Attempt Made", "delivery_failed", "attempt_failed"),
-    row("023", "Second Attempt Made", "delivery_failed", "attempt_failed"),
-    row("024", "Final Attempt Made", "delivery_failed", "attempt_failed"),
-    row("025", "Transferred to Local Post Office for Delivery", "in_transit", "handed_to_partner"),
-    row("026", "Delivered by Local Post Office", "delivered", "delivered"),
-    row("027", "Delivery Address Change Requested", "in_transit", "forwarded"),
-    row("028", "Delivery Address Changed", "in_transit", "forwarded"),
-    row("029", "Exception: Action Required", "exception", "other"),
-    row("030", "Local Post Office Exception", "exception", "other"),
-    row("032", "Adverse Weather May Cause Delay", "exception", "weather_delay"),
-    row("033", "Return to Sender Requested", "returning"),
-    row("034", "Returned to Sender", "returned"),
-    row("035", "Returning to Sender", "returning"),
-    row("036", "Returning to Sender: In Transit", "returning"),
-    row("037", "Returning to Sender: Local Post Office", "returning"),
-    row("038", "Picked Up", "in_transit", "picked_up"),
-    row("039", "In Transit by Post", "in_transit", "handed_to_partner"),
-    row("040", "Delivered to UPS Access Point Awaiting Customer Pickup", "available_for_pickup", "at_pickup_point"),
-    row("044", "Delayed", "exception", "carrier_delay"),
-    row("045", "Delayed: Action Required", "exception", "other"),
+PHRASES = PhraseRules("UPS activity wording (status.description), for codes outside the tables", (
+    phrase(r"^returned to (the )?(sender|shipper)|(has|was) (been )?returned (\w+ ){0,2}to the (sender|shipper)", "returned", None, "Returned to Sender", "UPS has returned your package to the sender."),
+    phrase(r"return(ing|ed)? to (the )?sender|being returned", "returning", None, "Returning to Sender: In Transit", "The package will be returned to the sender.", action=True),
+    phrase(r"street (number|name)|apartment number|suite number|address is incomplete|incorrect address|address information (is )?(required|incomplete)", "exception", "address_issue",
+           "The street number is incorrect. This may delay delivery. We're attempting to update the address.", "Address Information Required", action=True),
+    phrase(r"receiver has moved", "exception", "customer_moved", "The receiver has moved. We're attempting to obtain a new delivery address for this receiver.", action=True),
+    phrase(r"refused", "exception", "refused", "The receiver refused the delivery.", "Delivery Refused", action=True),
+    phrase(r"import charges|held for (c\.?o\.?d\.?|payment)", "exception", "held_for_payment", "Import charges are due for this package. Select Pay Now (where available) or pay at delivery.", action=True),
+    phrase(r"clearance information (required|needed)|initiated contact .* clearance information", "exception", "missing_documents",
+           "Clearance Information Required", "UPS initiated contact with receiver or importer for clearance information. Once received, UPS will submit for clearance.", action=True),
+    phrase(r"pending release from a government agency", "exception", "customs_hold", "Your package is pending release from a Government Agency. Once they release it, your package will be on its way."),
+    phrase(r"clearance (completed|complete)|cleared (import )?customs|released by (the )?customs", "in_transit", "customs_cleared", "Clearance Completed", "Your package was released by the customs agency."),
+    phrase(r"clearance in progress|clearing agency|preparing your package for clearance|import scan", "in_transit", "customs_started",
+           "Customs Clearance in Progress", "The package is at the clearing agency awaiting final release.", "Import Scan"),
+    phrase(r"damage", "exception", "damaged", "Your package was damaged in transit. We will notify the sender with details.", "Damage Reported", action=True),
+    phrase(r"weather", "exception", "weather_delay", "Severe weather conditions have delayed delivery.", "Adverse Weather May Cause Delay"),
+    phrase(r"receiver was not available|no one was available", "delivery_failed", "recipient_unavailable", "The receiver was not available for delivery. We'll make a second attempt the next business day."),
+    phrase(r"business was closed", "delivery_failed", "business_closed", "The receiving business was closed. We'll attempt to deliver the package the next business day."),
+    phrase(r"delivery attempted|attempt made", "delivery_failed", "attempt_failed", "Delivery Attempted", "First Attempt Made"),
+    phrase(r"access point.*(awaiting|ready for) (customer )?(pick ?up|collection)|ready for (customer )?pick ?up|held for (customer )?pick ?up", "available_for_pickup", "at_pickup_point",
+           "Delivered to UPS Access Point™ location and awaiting customer pickup.", "Ready for Customer Pickup", "Held for Customer Pickup"),
+    phrase(r"^delivered\b", "delivered", "delivered", "DELIVERED ", "Delivered"),
+    phrase(r"loaded on (the )?delivery vehicle|out for delivery", "out_for_delivery", None, "Loaded on Delivery Vehicle ", "Out For Delivery Today"),
+    phrase(r"delay", "exception", "carrier_delay", "Your package is delayed. Check back later for delivery updates.", "Delay"),
+    phrase(r"pickup scan|origin scan|we have your package|picked up", "in_transit", "picked_up", "Pickup Scan ", "Origin Scan", "We have your package"),
+    phrase(r"departure scan|departed", "in_transit", "departed_facility", "Departure Scan", "Departed from Facility"),
+    phrase(r"arrival scan|arrived at|destination scan|processing at ups facility|preparing for delivery", "in_transit", "arrived_at_facility",
+           "Arrival Scan", "Arrived at Facility", "Destination Scan", "Processing at UPS Facility", "Preparing for Delivery"),
+    phrase(r"shipper created a label|ready for ups|order processed", "info_received", None, "Shipper created a label, UPS has not received the package yet. ", "Shipment Ready for UPS"),
+    phrase(r"in transit|on the way", "in_transit", "in_transit", "On the Way", "In Transit"),
 ))
 # fmt: on
 
 # fmt: off
-COARSE = CodeTable("UPS activity types (coarse)", (
-    row("M", "Manifest / billing information received", "info_received"),
-    row("MV", "Billing information voided", "cancelled"),
-    row("P", "Pickup", "in_transit", "picked_up"),
-    row("I", "In transit", "in_transit", "in_transit"),
-    row("O", "Out for delivery", "out_for_delivery"),
+COARSE = CodeTable("UPS activity types (status.type, coarse)", (
     row("D", "Delivered", "delivered", "delivered"),
+    row("I", "In Transit, Out for Delivery", "in_transit", "in_transit"),
+    row("M", "Billing Information Received", "info_received"),
+    row("MV", "Billing Information Voided", "cancelled"),
     row("X", "Exception", "exception", "other"),
-    row("RS", "Returned to shipper", "returned"),
-    row("DO", "Delivered to origin CFS (freight)", "in_transit", "arrived_at_facility"),
-    row("DD", "Delivered to destination CFS (freight)", "in_transit", "arrived_at_facility"),
-    row("W", "Warehousing", "in_transit", "arrived_at_facility"),
-))
+    row("DO", "Delivered Origin CFS (Freight Only)", "in_transit", "arrived_at_facility"),
+    row("DD", "Delivered Destination CFS (Freight Only)", "in_transit", "arrived_at_facility"),
+    row("W", "Warehousing (Freight Only)", "in_transit", "arrived_at_facility"),
+    row("NA", "Not Available", "in_transit", "in_transit"),
+    row("U", "Updates (Track Alert API Only)", "in_transit", "in_transit"),
+    row("P", "Pickup", "in_transit", "picked_up"),
+    row("O", "Out for delivery", "out_for_delivery"),
+    row("RS", "Returned to shipper", "returned", None, action=True),
+), source="UPS Tracking API reference, \"Package Activity Types\" table (as vendored in karrio, LGPL-3.0); P, O and RS seen in older bodies.")
 # fmt: on
 
-CLASSIFIER = Classifier(CODE, codes=CODES, coarse=COARSE)
+CLASSIFIER = Classifier(CODE, codes=TABLES, phrases=PHRASES, coarse=COARSE)
+
+VAGUE = frozenset({"000", "005", "010", "013", "025", "039", "047", "087", "158", "159", "164", "165", "058"})
+"""Status codes that say less than a scan code or the words: "On the Way" (nine of them), "Exception",
+"Status Not Available", and 058 "Clearance Information Required", whose words say whether documents
+are missing or the clearance is simply under way. With a known scan code or wording, those decide."""
+
+SCAN_TABLES = {"X": ("X", "D"), "D": ("D", "X"), "M": ("M",), "MV": ("M",), "U": ("U", "I")}
+"""Which published scan-code lists an activity type's ``status.code`` is read from (default: movement scans)."""
 
 NOT_FOUND = {"TW0001", "151044"}
 """UPS warning/error codes meaning "no tracking information yet": the package is pending, not broken."""
@@ -147,16 +161,16 @@ def _package(package: Any, where: str, count: int) -> CarrierTracking:
         need(CODE, activity, dict, at)
         status = need(CODE, activity.get("status"), dict, f"{at}.status")
         address = (activity.get("location") or {}).get("address") or {}
-        canonical, missed = CLASSIFIER.classify(_keys(status), status.get("description"), status.get("type"))
-        unmapped.append(missed)
+        keys, vague = _keys(status)
+        verdict = CLASSIFIER.classify(keys, status.get("description"), status.get("type"), vague)
+        unmapped.append(verdict.reported)
         drafts.append(
             draft(
                 _when(activity, at),
-                canonical,
+                verdict,
                 status.get("description"),
                 status.get("code") or status.get("statusCode"),
                 _address(address),
-                unknown=missed is not None,
             )
         )
     ends = {a.get("type"): _address(a.get("address") or {}) for a in package.get("packageAddress") or []
@@ -186,11 +200,21 @@ def _address(address: dict):
     )
 
 
-def _keys(status: dict) -> tuple[str | None, str | None]:
-    """Which code speaks first. "005" (plain In Transit) says less than the scan code (AR, DP ...);
-    every other status code says more ("036" Returning to Sender beats a DP departure scan)."""
-    code, status_code = status.get("code"), status.get("statusCode")
-    return (code, status_code) if status_code in (None, "", "005") else (status_code, code)
+def _keys(status: dict) -> tuple[list[str], list[str]]:
+    """(specific keys, vague keys). A scan code is read in its type's published list ("X/48", "D/ML",
+    "I/AR"). An exception or delivery scan code says more than the status code (X/48 "receiver not
+    available" beats 022 "First Attempt Made"); for moves the status code says more (072 "Loaded on
+    Delivery Vehicle" beats I/OF, 036 "Returning to Sender" beats I/DP), unless it is a vague one."""
+    kind = str(status.get("type") or "").strip().upper()
+    code = str(status.get("code") or "").strip().upper()
+    raw = str(status.get("statusCode") or "").strip()
+    status_code = raw.zfill(3) if raw.isdigit() else raw.upper()
+    scans = [f"{table}/{code}" for table in SCAN_TABLES.get(kind, ("I",))] if code else []
+    if not status_code:
+        return scans, []
+    if status_code in VAGUE:
+        return scans, [status_code]
+    return (scans + [status_code], []) if kind in ("X", "D") else ([status_code, *scans], [])
 
 
 def _when(activity: dict, where: str) -> datetime:

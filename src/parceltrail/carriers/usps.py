@@ -75,7 +75,7 @@ CODES = CodeTable("USPS event codes (eventCode)", (
     row("09", "Return to Sender", "returning"),
     row("29", "Return to Sender - Not Picked Up", "returning"),
     row("31", "Return to Sender Processed", "returning"),
-))
+), source="USPS Pub 199 / Web Tools tracking event codes as read for this project")
 # fmt: on
 
 # fmt: off
@@ -93,7 +93,7 @@ PHRASES = PhraseRules("USPS event wording (eventType), for codes outside the tab
     phrase(r"sorting complete|arrived at|processed through", "in_transit", "arrived_at_facility"),
     phrase(r"departed", "in_transit", "departed_facility"),
     phrase(r"in transit|on its way", "in_transit", "in_transit"),
-))
+), source="USPS Pub 199 / Web Tools tracking event codes as read for this project")
 # fmt: on
 
 # fmt: off
@@ -107,7 +107,7 @@ COARSE = CodeTable("USPS status categories (statusCategory, coarse; newest event
     row("Delivery Attempt", "Delivery attempted", "delivery_failed", "attempt_failed"),
     row("Alert", "Alert", "exception", "other"),
     row("Return to Sender", "Return to sender", "returning"),
-))
+), source="USPS Pub 199 / Web Tools tracking event codes as read for this project")
 # fmt: on
 
 CLASSIFIER = Classifier(CODE, codes=CODES, phrases=PHRASES, coarse=COARSE)
@@ -142,21 +142,20 @@ def _item(item: Any, where: str) -> CarrierTracking:
     for i, scan in enumerate(raw_events):
         at = f"{where}.trackingEvents[{i}]"
         need(CODE, scan, dict, at)
-        canonical, missed = CLASSIFIER.classify(
+        verdict = CLASSIFIER.classify(
             (scan.get("eventCode"),),
             scan.get("eventType"),
             item.get("statusCategory") if i == newest else None,
         )
-        unmapped.append(missed)
+        unmapped.append(verdict.reported)
         country = scan.get("eventCountry") or ("US" if scan.get("eventState") else None)
         drafts.append(
             draft(
                 _when(scan, at),
-                canonical,
+                verdict,
                 scan.get("eventType"),
                 scan.get("eventCode"),
                 place(scan.get("eventCity"), scan.get("eventState"), scan.get("eventZIP"), country),
-                unknown=missed is not None,
             )
         )
     events, dropped = settle(CODE, drafts, _end(item, "origin"), _end(item, "destination"))

@@ -34,6 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from parceltrail.carriers.mapping import Verdict
 from parceltrail.carriers.reading import event
 from parceltrail.core import Location, Status, TimeBasis, TrackingEvent
 
@@ -65,19 +66,13 @@ class Draft:
 
 
 def draft(
-    event_at: datetime,
-    canonical: tuple[Status, Any],
-    description: Any,
-    code: Any,
-    location: Location,
-    unknown: bool = False,
-    hint: Location | None = None,
+    event_at: datetime, verdict: Verdict, description: Any, code: Any, location: Location, hint: Location | None = None
 ) -> Draft:
     """A scan as ``reading.event`` builds it; a naive ``event_at`` is held as local time until ``settle``."""
     if event_at.tzinfo is not None and event_at.utcoffset() is not None:
-        return Draft(event(event_at, canonical, description, code, location, unknown), hint=hint, given=event_at)
+        return Draft(event(event_at, verdict, description, code, location), hint=hint, given=event_at)
     placeholder = event_at.replace(tzinfo=timezone.utc)
-    return Draft(event(placeholder, canonical, description, code, location, unknown), local=event_at, hint=hint)
+    return Draft(event(placeholder, verdict, description, code, location), local=event_at, hint=hint)
 
 
 def settle(

@@ -78,7 +78,7 @@ def _print_tracking(result) -> None:
         table.add_row(
             e.occurred_at.strftime("%Y-%m-%d %H:%M") + ("" if e.time_basis == "exact" else " ~"),
             str(e.status),
-            str(e.substatus) + (" (unknown code)" if e.unknown_code else ""),
+            str(e.substatus) + (" (unknown code)" if e.unknown_code else "") + (" (seller acts)" if e.seller_action else ""),
             e.carrier_code or "",
             where,
             e.description,
@@ -139,11 +139,56 @@ def list_command(
 @carriers_app.command("tables")
 def tables_command(
     carrier: Annotated[str | None, typer.Argument(help="One carrier code; default: all.")] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every row of the long published code lists (docs summarise them).")
+    ] = False,
 ) -> None:
     """Print the status mapping tables as Markdown (the source of docs/carriers.md's tables)."""
     from parceltrail.carriers.registry import tables_markdown
 
-    typer.echo(tables_markdown([_carrier(carrier)] if carrier else None), nl=False)
+    typer.echo(tables_markdown([_carrier(carrier)] if carrier else None, full=full), nl=False)
+
+
+@carriers_app.command("unknown-codes")
+def unknown_codes_command(
+    carrier: Annotated[str | None, typer.Option("--carrier", help="Only this carrier (e.g. ups).")] = None,
+    shop: Annotated[str | None, typer.Option("--shop", help="Only this shop id; default: every shop, summed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Carrier codes and wordings no mapping table knew, counted as scans were stored; most seen first.
+
+    Such scans kept the carrier's words, took the carrier's coarse status and show as unknown in the
+    timeline: each line here is a row to add to that carrier's table.
+    """
+    from parceltrail.cli.context import open_database
+    from parceltrail.services.vocabulary import unknown_codes
+    from parceltrail.store import UnitOfWork
+
+    if carrier:
+        _carrier(carrier)
+    found = unknown_codes(UnitOfWork(open_database()), shop, carrier)
+    if as_json:
+        for u in found:
+            typer.echo(json.dumps({"carrier": u.carrier, "code": u.code, "description": u.description,
+                                   "count": u.count, "first_seen_at": u.first_seen_at.isoformat(),
+                                   "last_seen_at": u.last_seen_at.isoformat()}, ensure_ascii=False))
+        return
+    if not found:
+        typer.echo("No unknown carrier codes: every stored scan matched a table row or phrase.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("carrier", "code", "carrier's words", "scans", "last seen (UTC)")
+    for u in found:
+        table.add_row(u.carrier, u.code or "-", u.description, str(u.count), u.last_seen_at.strftime("%Y-%m-%d %H:%M"))
+    console = Console()
+    console.width = max(console.width, 120)
+    console.print(table)
+    totals: dict[str, int] = {}
+    for u in found:
+        totals[u.carrier] = totals.get(u.carrier, 0) + u.count
+    console.print("per carrier: " + ", ".join(f"{c} {n}" for c, n in sorted(totals.items())))
 
 
 def register(app: typer.Typer) -> None:

@@ -87,7 +87,9 @@ class TrackingEvent:
     ``carrier_code`` and ``description`` keep the carrier's own words so nothing is lost in mapping.
     ``time_basis`` says whether ``occurred_at``'s zone was given or inferred; ``unknown_code`` marks a
     scan whose code and words are in none of the carrier's tables (its status is the carrier's coarse
-    one). Neither is part of the event's identity (``core.fold.event_identity``).
+    one); ``seller_action`` marks a scan the carrier's table says the seller must act on (a wrong
+    address, documents for customs, charges, a claim). None is part of the event's identity
+    (``core.fold.event_identity``).
     """
 
     occurred_at: datetime
@@ -98,6 +100,7 @@ class TrackingEvent:
     location: Location = field(default_factory=Location)
     time_basis: TimeBasis = TimeBasis.EXACT
     unknown_code: bool = False
+    seller_action: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "occurred_at", ensure_aware(self.occurred_at))
@@ -117,11 +120,12 @@ class TrackingEvent:
         location: Location | None = None,
         time_basis: TimeBasis | str = TimeBasis.EXACT,
         unknown_code: bool = False,
+        seller_action: bool = False,
     ) -> TrackingEvent:
         """Build an event, deriving the default substatus when only the status is known."""
         st, sub = check_pair(status, substatus)
         return cls(occurred_at, st, sub, description, carrier_code, location or Location(),
-                   TimeBasis(time_basis), unknown_code)
+                   TimeBasis(time_basis), unknown_code, seller_action)
 
     def with_location(self, location: Location) -> TrackingEvent:
         return replace(self, location=location)

@@ -17,6 +17,7 @@ from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import NotFound
 from parceltrail.services.outbox import record_status_changes
 from parceltrail.store import UnitOfWork
+from parceltrail.store.unknown_codes import Sighting
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ def ingest_many(
                 new_rows += [(pid, fp, e) for fp, e in new]
                 states[pid] = fold_into(found[pid].state, new)
         uow.events.add_many(new_rows, source, now)
+        uow.unknown_codes.count(unknown_sightings(shop_id, found, new_rows), now)
         uow.packages.save_states(states, now)
         # the outbox row of a status change commits with the change (notifications are exactly once)
         changes = {pid: (found[pid], state, _newest(state, unique[pid])) for pid, state in states.items()}
@@ -81,6 +83,16 @@ def ingest_many(
 def _newest(state: PackageState, events: Mapping[str, TrackingEvent]) -> TrackingEvent | None:
     """The scan that set the state (its fingerprint ends the state's newest key)."""
     return events.get((state.newest_key or "").rsplit("|", 1)[-1])
+
+
+def unknown_sightings(
+    shop_id: str, packages: Mapping[str, Package], rows: Sequence[tuple[str, str, TrackingEvent]]
+) -> list[Sighting]:
+    """The newly stored scans no carrier table knew, for the per-shop unknown-code counts (issue 26)."""
+    return [
+        Sighting(shop_id, packages[pid].carrier or "unknown", e.carrier_code or "", e.description)
+        for pid, _, e in rows if e.unknown_code
+    ]
 
 
 def ingest_events(

@@ -14,8 +14,8 @@ from parceltrail.store.tables import events
 _CHUNK = 500  # stays under SQLite's bound-parameter limit for IN lists
 _INSERT_COLUMNS = ("package_id", "fingerprint", "occurred_at", "status", "substatus", "description",
                    "carrier_code", "city", "region", "postal_code", "country", "source", "recorded_at",
-                   "time_basis", "unknown_code")
-_PROCESSED = (2, 12, 14)  # the two time columns and the flag (SQLite stores booleans as integers)
+                   "time_basis", "unknown_code", "seller_action")
+_PROCESSED = (2, 12, 14, 15)  # the two time columns and the flags (SQLite stores booleans as integers)
 
 
 @cache
@@ -26,7 +26,7 @@ def _compiled_insert(dialect: Dialect) -> tuple[str, bool, tuple]:
         raise RuntimeError(f"unexpected parameter order in compiled insert: {order}")
     processors = tuple(events.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _INSERT_COLUMNS)
     if any(p for i, p in enumerate(processors) if i not in _PROCESSED):
-        raise RuntimeError("only the time columns and the flag are expected to need bind processing")
+        raise RuntimeError("only the time columns and the flags are expected to need bind processing")
     return str(compiled), compiled.positional, processors
 
 
@@ -34,7 +34,7 @@ def _to_event(row: Row) -> TrackingEvent:
     location = Location(city=row.city, region=row.region, postal_code=row.postal_code, country=row.country)
     return TrackingEvent.create(
         row.occurred_at, row.status, row.substatus, row.description, row.carrier_code, location,
-        row.time_basis, bool(row.unknown_code),
+        row.time_basis, bool(row.unknown_code), bool(row.seller_action),
     )
 
 
@@ -78,7 +78,7 @@ class EventRepository:
             loc = e.location
             values = (package_id, fp, to_time(e.occurred_at), e.status.value, e.substatus.value, e.description,
                       e.carrier_code, loc.city, loc.region, loc.postal_code, loc.country, source, recorded,
-                      e.time_basis.value, flag(e.unknown_code))
+                      e.time_basis.value, flag(e.unknown_code), flag(e.seller_action))
             rows.append(values if positional else dict(zip(_INSERT_COLUMNS, values)))
         self._c.exec_driver_sql(sql, rows)
 

@@ -113,6 +113,7 @@ events = Table(
     Column("recorded_at", UTCDateTime(), nullable=False),
     Column("time_basis", String(24), nullable=False, default="exact", server_default="exact"),
     Column("unknown_code", Boolean, nullable=False, default=False, server_default=false()),
+    Column("seller_action", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("package_id", "fingerprint"),
     Index(None, "package_id", "occurred_at"),
 )

@@ -33,6 +33,7 @@ from parceltrail.store.site import SiteRepository
 from parceltrail.store.staff import StaffRepository
 from parceltrail.store.tiktok import TikTokRepository
 from parceltrail.store.webhooks import WebhookEndpointRepository
+from parceltrail.store.unknown_codes import UnknownCodeRepository
 
 
 class UnitOfWork:
@@ -58,6 +59,7 @@ class UnitOfWork:
     labels: LabelRepository
     scorecards: ScorecardRepository
     disputes: DisputeRepository
+    unknown_codes: UnknownCodeRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -99,6 +101,7 @@ class UnitOfWork:
         self.labels = LabelRepository(self._connection)
         self.scorecards = ScorecardRepository(self._connection)
         self.disputes = DisputeRepository(self._connection)
+        self.unknown_codes = UnknownCodeRepository(self._connection)
         return self
 
     def __exit__(

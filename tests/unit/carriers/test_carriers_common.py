@@ -100,6 +100,7 @@ def test_to_dict_has_the_documented_shape():
         "location": {"city": "BROOKLYN", "region": "NY", "postal_code": "11222", "country": "US"},
         "time_basis": "exact",
         "unknown_code": False,
+        "seller_action": False,
     }
     assert out["delivered_at"] == "2026-11-20T18:27:00+00:00"
 

@@ -11,17 +11,17 @@ from parceltrail.carriers.mapping import UNMAPPED, Classifier, CodeTable, row
 
 
 def canonical(classifier: Classifier, keys=(), text=None, coarse=None) -> tuple[str, str]:
-    (status, substatus), _ = classifier.classify(keys, text, coarse)
-    return str(status), str(substatus)
+    verdict = classifier.classify(keys, text, coarse)
+    return str(verdict.status), str(verdict.substatus)
 
 
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
-        (("MP", "003"), ("info_received", "label_created")),
+        (("M/MP", "003"), ("info_received", "label_created")),
         (("007",), ("cancelled", "label_cancelled")),
-        (("AR", "005"), ("in_transit", "arrived_at_facility")),
-        (("DP", "005"), ("in_transit", "departed_facility")),
+        (("I/AR", "005"), ("in_transit", "arrived_at_facility")),
+        (("I/DP", "005"), ("in_transit", "departed_facility")),
         (("014",), ("in_transit", "customs_cleared")),
         (("021",), ("out_for_delivery", "out_for_delivery")),
         (("011",), ("delivered", "delivered")),
@@ -180,7 +180,7 @@ def test_fallback_is_counted_every_time_and_logged_once(caplog):
     classifier = Classifier("testcarrier", codes=CodeTable("t", (row("A", "a", "delivered"),)))
     with caplog.at_level(logging.WARNING, logger="parceltrail.carriers"):
         for _ in range(3):
-            assert classifier.classify(("B",)) == (classifier.default, "B")
+            assert classifier.classify(("B",)) == (*classifier.default, False, "B")
     assert UNMAPPED[("testcarrier", "B")] == 3
     assert [r.getMessage() for r in caplog.records].count(
         "carrier testcarrier: no mapping for 'B'; used the coarse status. Add a row to its table."

@@ -52,10 +52,10 @@ EXPECTED = {
     "failed_attempt": (
         "1Z4F28Y10393015224",
         "delivery_failed",
-        "attempt_failed",
+        "recipient_unavailable",
         [
             *BASE,
-            ("2026-11-20T22:48:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
+            ("2026-11-20T22:48:00+00:00", "delivery_failed", "recipient_unavailable", "48", "AUSTIN"),
         ],
     ),
     "return_to_sender": (
@@ -67,10 +67,10 @@ EXPECTED = {
             ("2026-11-17T02:40:00+00:00", "in_transit", "picked_up", "OR", "ATLANTA"),
             ("2026-11-20T05:12:00+00:00", "in_transit", "arrived_at_facility", "AR", "AUSTIN"),
             ("2026-11-20T14:47:00+00:00", "out_for_delivery", "out_for_delivery", "OT", "AUSTIN"),
-            ("2026-11-20T22:48:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
-            ("2026-11-23T21:30:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
-            ("2026-11-24T21:02:00+00:00", "delivery_failed", "attempt_failed", "48", "AUSTIN"),
-            ("2026-11-25T01:10:00+00:00", "returning", "return_to_sender", "RS", "AUSTIN"),
+            ("2026-11-20T22:48:00+00:00", "delivery_failed", "recipient_unavailable", "48", "AUSTIN"),
+            ("2026-11-23T21:30:00+00:00", "delivery_failed", "recipient_unavailable", "48", "AUSTIN"),
+            ("2026-11-24T21:02:00+00:00", "delivery_failed", "recipient_unavailable", "48", "AUSTIN"),
+            ("2026-11-25T01:10:00+00:00", "returning", "return_to_sender", "KP", "AUSTIN"),
             ("2026-11-25T12:55:00+00:00", "returning", "return_to_sender", "DP", "AUSTIN"),
         ],
     ),
@@ -187,14 +187,15 @@ def test_unknown_status_code_falls_back_on_the_activity_type_and_is_reported(cap
     data = json.loads(body("ups", "pre_transit"))
     data["trackResponse"]["shipment"][0]["package"][0]["activity"][0]["status"] = {
         "type": "X",
-        "code": "ZZ",
-        "statusCode": "099",
+        "code": "QQ",
+        "statusCode": "170",
         "description": "Something new",
     }
-    before = UNMAPPED[("ups", "099")]
+    before = UNMAPPED[("ups", "X/QQ")]
     result = ups.parse(data)
-    assert (result.status, result.substatus, result.unmapped) == ("exception", "other", ("099",))
-    assert UNMAPPED[("ups", "099")] == before + 1
+    assert (result.status, result.substatus, result.unmapped) == ("exception", "other", ("X/QQ",))
+    assert result.events[0].unknown_code and result.events[0].description == "Something new"
+    assert UNMAPPED[("ups", "X/QQ")] == before + 1
 
 
 def test_ups_error_body_meaning_no_record_is_pending():

@@ -62,13 +62,13 @@ def _shipment(data: Any, where: str) -> CarrierTracking:
         at = f"{where}.events[{i}]"
         need(CODE, raw, dict, at)
         code = need(CODE, raw.get("code"), str, f"{at}.code")
-        canonical, missed = CLASSIFIER.classify((code,), raw.get("description"))
-        unmapped.append(missed)
+        verdict = CLASSIFIER.classify((code,), raw.get("description"))
+        unmapped.append(verdict.reported)
         loc = raw.get("location") or {}
         events.append(
             event(
                 aware(CODE, raw.get("occurred_at"), f"{at}.occurred_at"),
-                canonical,
+                verdict,
                 raw.get("description"),
                 code,
                 place(loc.get("city"), loc.get("region"), loc.get("postal_code"), loc.get("country")),

@@ -1,0 +1,68 @@
+"""Issue 26's classes of misreading (and issue 17 items 3, 4 and 6), each on a body of the carrier's real
+shape. Every test here failed on main before the published vocabularies became tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.carriers.test_carriers_vocabulary import outcome, ups_event
+
+STREET = "The street number is incorrect. This may delay delivery. We're attempting to update the address."
+
+
+def test_ups_exception_whose_code_says_the_street_number_is_wrong_is_an_address_issue_to_act_on():
+    event = ups_event({"type": "X", "description": STREET, "code": "AE", "statusCode": "013"})
+    assert outcome(event) == ("exception", "address_issue", True, False)
+
+
+@pytest.mark.parametrize("words", ["Pickup Scan ", "  pickup   scan", "PICKUP SCAN"])
+def test_ups_pickup_scan_is_a_pickup_whatever_its_spacing_and_case(words):
+    assert outcome(ups_event({"type": "I", "description": words, "code": "PU", "statusCode": "005"}))[:2] == (
+        "in_transit", "picked_up")
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("PU", "picked_up"), ("DS", "arrived_at_facility"), ("IP", "arrived_destination_country"), ("OR", "picked_up"),
+])
+def test_ups_in_transit_005_keeps_the_step_its_scan_code_names(code, expected):
+    assert outcome(ups_event({"type": "I", "description": "In Transit", "code": code, "statusCode": "005"}))[:2] == (
+        "in_transit", expected)
+
+
+@pytest.mark.parametrize("kind", ["I", "D"])
+def test_ups_072_loaded_on_delivery_vehicle_is_out_for_delivery_under_any_activity_type(kind):
+    event = ups_event({"type": kind, "description": "Loaded on Delivery Vehicle ", "code": "OF", "statusCode": "072"})
+    assert outcome(event)[:2] == ("out_for_delivery", "out_for_delivery")
+
+
+def test_ups_071_processing_at_a_facility_is_a_facility_step_not_out_for_delivery():
+    event = ups_event({"type": "I", "description": "Processing at UPS Facility", "code": "YP", "statusCode": "071"})
+    assert outcome(event)[:2] == ("in_transit", "arrived_at_facility")
+
+
+def test_ups_092_at_the_clearing_agency_is_a_customs_step_of_a_moving_parcel():
+    event = ups_event({"type": "X", "description": "The package is at the clearing agency awaiting final release.",
+                       "code": "Y1", "statusCode": "092"})
+    assert outcome(event) == ("in_transit", "customs_started", False, False)
+
+
+def test_ups_058_reads_the_carriers_words_documents_missing_or_clearance_under_way():
+    missing = ups_event({"type": "X", "code": "29", "statusCode": "058", "description":
+                         "UPS initiated contact with receiver or importer for clearance information. "
+                         "Once received, UPS will submit for clearance."})
+    under_way = ups_event({"type": "X", "code": "Q7", "statusCode": "058", "description":
+                           "UPS is preparing your package for clearance."})
+    assert outcome(missing) == ("exception", "missing_documents", True, False)
+    assert outcome(under_way)[:2] == ("in_transit", "customs_started")
+
+
+@pytest.mark.parametrize(("code", "status_code", "words", "expected"), [
+    ("16", "013", "A mechanical failure has delayed delivery.", ("exception", "carrier_delay")),
+    ("7V", "013", "An emergency situation or severe weather condition has delayed delivery.", ("exception", "weather_delay")),
+    ("5", "013", "Your package is pending release from a Government Agency.", ("exception", "customs_hold")),
+    ("48", "022", "The receiver was not available for delivery.", ("delivery_failed", "recipient_unavailable")),
+    ("55", "022", "The receiving business was closed.", ("delivery_failed", "business_closed")),
+    ("18", "013", "A late flight has caused a delay.", ("exception", "late_flight")),
+])
+def test_ups_delay_attempt_and_customs_codes_under_type_x_keep_their_meaning(code, status_code, words, expected):
+    assert outcome(ups_event({"type": "X", "description": words, "code": code, "statusCode": status_code}))[:2] == expected
