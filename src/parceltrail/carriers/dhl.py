@@ -107,9 +107,9 @@ def _shipment(shipment: Any, where: str) -> CarrierTracking:
                 hint=_where(address),
             )
         )
-    events, dropped = settle(CODE, drafts, _where(_address(shipment, "origin")),
+    settled = settle(CODE, drafts, _where(_address(shipment, "origin")),
                              _where(_address(shipment, "destination")))
-    unmapped.extend(dropped)
+    unmapped.extend(settled.dropped)
     details = shipment.get("details") or {}
     proof = details.get("proofOfDelivery") or {}
     signer = proof.get("signed") or {}
@@ -131,7 +131,8 @@ def _shipment(shipment: Any, where: str) -> CarrierTracking:
     return tracking(
         CODE,
         number,
-        events,
+        settled.events,
+        notices=settled.notices,
         estimated_delivery=estimate,
         delivered_at=delivered_at,
         signed_by=signed_by,

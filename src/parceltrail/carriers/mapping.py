@@ -57,7 +57,9 @@ class Row:
     """One line of a mapping table: the carrier's code, what the carrier says it means, and ours.
 
     ``action`` marks an exception the seller must act on (fix an address, send documents, pay,
-    claim, re-ship): it reaches the event as ``seller_action``.
+    claim, re-ship): it reaches the event as ``seller_action``. ``notice`` marks a scan that reports
+    rather than moves (FedEx "Shipment arriving early", UPS "Updated Delivery Date"): in the timeline it
+    takes the state of the scan before it, so an estimate never undoes "out for delivery".
     """
 
     code: str
@@ -65,13 +67,19 @@ class Row:
     status: Status
     substatus: Substatus
     action: bool = False
+    notice: bool = False
 
 
 def row(
-    code: str, meaning: str, status: Status | str, substatus: Substatus | str | None = None, action: bool = False
+    code: str,
+    meaning: str,
+    status: Status | str,
+    substatus: Substatus | str | None = None,
+    action: bool = False,
+    notice: bool = False,
 ) -> Row:
     st, sub = check_pair(status, substatus)
-    return Row(code, meaning, st, sub, action)
+    return Row(code, meaning, st, sub, action, notice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +106,7 @@ class CodeTable:
 
 def load_table(name: str, title: str) -> CodeTable:
     """A code table from ``vocabulary/<name>.csv``: ``#`` lines name the source, then
-    ``code,meaning,status,substatus,action`` rows (``action`` is ``y`` or empty)."""
+    ``code,meaning,status,substatus,action[,notice]`` rows (flags are ``y`` or empty)."""
     path = VOCABULARY / f"{name}.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     source = " ".join(line.lstrip("# ").strip() for line in lines if line.startswith("#"))
@@ -106,10 +114,14 @@ def load_table(name: str, title: str) -> CodeTable:
     for n, record in enumerate(csv.DictReader(line for line in lines if not line.startswith("#")), start=2):
         try:
             rows.append(row(record["code"], record["meaning"], record["status"], record["substatus"] or None,
-                            record["action"].strip().lower() in ("y", "yes", "1")))
+                            _flag(record["action"]), _flag(record.get("notice"))))
         except (KeyError, ValueError, AttributeError) as error:
             raise ValueError(f"{path.name} line {n}: {error}") from None
     return CodeTable(title, tuple(rows), source)
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("y", "yes", "1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +132,7 @@ class PhraseRule:
     action: bool = False
     examples: tuple[str, ...] = ()
     """The carrier's published wordings this rule is for; the table-driven test parses each."""
+    notice: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -132,9 +145,10 @@ def phrase(
     substatus: Substatus | str | None = None,
     *examples: str,
     action: bool = False,
+    notice: bool = False,
 ) -> PhraseRule:
     st, sub = check_pair(status, substatus)
-    return PhraseRule(pattern, st, sub, action, examples)
+    return PhraseRule(pattern, st, sub, action, examples, notice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +189,7 @@ class Verdict(NamedTuple):
     substatus: Substatus
     action: bool
     reported: str | None
+    notice: bool = False
 
     @property
     def canonical(self) -> Canonical:
@@ -216,17 +231,17 @@ class Classifier:
         for key in keys:
             hit = self.lookup(key)
             if hit is not None:
-                return Verdict(hit.status, hit.substatus, hit.action, None)
+                return Verdict(hit.status, hit.substatus, hit.action, None, hit.notice)
         if self.phrases is not None:
             rule = self.phrases.match(text)
             if rule is not None:
-                return Verdict(rule.status, rule.substatus, rule.action, None)
+                return Verdict(rule.status, rule.substatus, rule.action, None, rule.notice)
         reported = next((k.strip() for k in keys if k and k.strip()), None) or words(text) or "(no code)"
         record_unmapped(self.carrier, reported)
         for key in vague:
             hit = self.lookup(key)
             if hit is not None:
-                return Verdict(hit.status, hit.substatus, hit.action, reported)
+                return Verdict(hit.status, hit.substatus, hit.action, reported, hit.notice)
         coarse_hit = self.coarse.get(coarse) if self.coarse is not None else None
         if coarse_hit is not None:
             return Verdict(coarse_hit.status, coarse_hit.substatus, coarse_hit.action, reported)
@@ -261,16 +276,15 @@ def render_markdown(classifier: Classifier, full: bool = False) -> str:
             if not full and len(table.rows) > FULL_TABLE_ROWS:
                 parts.append(_summary(table))
                 continue
-            parts.append("| code | carrier's meaning | status | substatus | seller acts |\n| --- | --- | --- | --- | --- |")
+            parts.append("| code | carrier's meaning | status | substatus | flags |\n| --- | --- | --- | --- | --- |")
             parts.extend(
-                f"| `{r.code}` | {_cell(r.meaning)} | {r.status} | {r.substatus} | {'yes' if r.action else ''} |"
-                for r in table.rows
+                f"| `{r.code}` | {_cell(r.meaning)} | {r.status} | {r.substatus} | {_flags(r)} |" for r in table.rows
             )
         else:
-            parts.append("| # | phrase (regular expression, case-insensitive) | status | substatus | seller acts |")
+            parts.append("| # | phrase (regular expression, case-insensitive) | status | substatus | flags |")
             parts.append("| --- | --- | --- | --- | --- |")
             parts.extend(
-                f"| {i} | `{_cell(r.pattern)}` | {r.status} | {r.substatus} | {'yes' if r.action else ''} |"
+                f"| {i} | `{_cell(r.pattern)}` | {r.status} | {r.substatus} | {_flags(r)} |"
                 for i, r in enumerate(table.rules, 1)
             )
         parts.append("")
@@ -280,6 +294,10 @@ def render_markdown(classifier: Classifier, full: bool = False) -> str:
         "and is marked unknown and counted.\n"
     )
     return "\n".join(parts)
+
+
+def _flags(r: Row | PhraseRule) -> str:
+    return ", ".join(name for name, on in (("seller acts", r.action), ("notice", r.notice)) if on)
 
 
 def _cell(text: str) -> str:

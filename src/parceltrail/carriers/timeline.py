@@ -23,6 +23,25 @@ RETURN_LEG = {
 """What a movement scan means once the parcel is on its way back to the sender."""
 
 
+def as_notices(ordered: list[TrackingEvent], notices: set[int]) -> list[TrackingEvent]:
+    """A notice (an estimate, an updated date: ``id`` in ``notices``) takes the state of the scan before it.
+
+    FedEx posts "Shipment arriving early" (derived status IT) after "On FedEx vehicle for delivery";
+    read as a move it would take the parcel back to in transit. The notice keeps its words and code.
+    A notice with no scan before it keeps its own mapping.
+    """
+    out: list[TrackingEvent] = []
+    last: TrackingEvent | None = None
+    for e in ordered:
+        if id(e) in notices:
+            if last is not None:
+                e = replace(e, status=last.status, substatus=last.substatus)
+        else:
+            last = e
+        out.append(e)
+    return out
+
+
 def on_return_leg(ordered: list[TrackingEvent]) -> tuple[TrackingEvent, ...]:
     """After the first 'returning' event, plain movement scans are the return leg, not a new delivery.
 
@@ -90,12 +109,14 @@ def tracking(
     piece_count: int | None = None,
     related: Iterable[CarrierTracking] = (),
     unmapped: Iterable[str | None] = (),
+    notices: Iterable[TrackingEvent] = (),
 ) -> CarrierTracking:
     """Assemble the result: events de-duplicated and oldest first, status from the core fold.
 
-    Two readings apply to the whole timeline: scans after a return started are the return leg
-    (``on_return_leg``), and the newest delivery takes its detail from the proof-of-delivery fields
-    (``refine_delivered``: ``signed_by``, ``delivery_location``).
+    Three readings apply to the whole timeline: notices take the state of the scan before them
+    (``as_notices``), scans after a return started are the return leg (``on_return_leg``), and the
+    newest delivery takes its detail from the proof-of-delivery fields (``refine_delivered``:
+    ``signed_by``, ``delivery_location``).
     """
     key = number or ""
     unique: dict[str, TrackingEvent] = {}
@@ -104,7 +125,8 @@ def tracking(
     by_time = sorted(
         unique.items(), key=lambda item: (item[1].occurred_at, PROGRESS_RANK[item[1].status], item[0])
     )
-    journey = refine_delivered(list(on_return_leg([e for _, e in by_time])), signed_by, delivery_location)
+    noticed = as_notices([e for _, e in by_time], {id(e) for e in notices})
+    journey = refine_delivered(list(on_return_leg(noticed)), signed_by, delivery_location)
     # Fingerprints are hashed once; only events the two readings above replaced need a new one.
     known = {id(e): fp for fp, e in unique.items()}
     pairs = [(known.get(id(e)) or fingerprint(carrier, key, e), e) for e in journey]

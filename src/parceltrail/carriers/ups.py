@@ -175,14 +175,15 @@ def _package(package: Any, where: str, count: int) -> CarrierTracking:
         )
     ends = {a.get("type"): _address(a.get("address") or {}) for a in package.get("packageAddress") or []
             if isinstance(a, dict)}
-    events, dropped = settle(CODE, drafts, ends.get("ORIGIN"), ends.get("DESTINATION"))
-    unmapped.extend(dropped)
+    settled = settle(CODE, drafts, ends.get("ORIGIN"), ends.get("DESTINATION"))
+    unmapped.extend(settled.dropped)
     info = package.get("deliveryInformation") or {}
     signed_by = str(info.get("receivedBy") or "").strip() or None
     return tracking(
         CODE,
         number,
-        events,
+        settled.events,
+        notices=settled.notices,
         estimated_delivery=_estimate(package, where),
         signed_by=signed_by,
         delivery_location=info.get("location"),

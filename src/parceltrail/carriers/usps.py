@@ -158,12 +158,12 @@ def _item(item: Any, where: str) -> CarrierTracking:
                 place(scan.get("eventCity"), scan.get("eventState"), scan.get("eventZIP"), country),
             )
         )
-    events, dropped = settle(CODE, drafts, _end(item, "origin"), _end(item, "destination"))
-    unmapped.extend(dropped)
+    settled = settle(CODE, drafts, _end(item, "origin"), _end(item, "destination"))
+    unmapped.extend(settled.dropped)
     delivered_text = next(
         (
             e.description
-            for e in sorted(events, key=lambda e: e.occurred_at, reverse=True)
+            for e in sorted(settled.events, key=lambda e: e.occurred_at, reverse=True)
             if e.status.value == "delivered"
         ),
         None,
@@ -171,7 +171,8 @@ def _item(item: Any, where: str) -> CarrierTracking:
     return tracking(
         CODE,
         str(item["trackingNumber"]),
-        events,
+        settled.events,
+        notices=settled.notices,
         estimated_delivery=_estimate(item, where),
         delivery_location=delivered_text.partition(",")[2] if delivered_text else None,
         unmapped=unmapped,

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from parceltrail.carriers.mapping import Verdict
 from parceltrail.carriers.reading import event
@@ -59,6 +59,8 @@ class Draft:
     hint: Location | None = None
     given: datetime | None = None
     """The carrier's own aware time, in its own offset (the event holds it in UTC)."""
+    notice: bool = False
+    """The scan reports rather than moves (see ``mapping.Row.notice``)."""
 
     @property
     def place(self) -> Location:
@@ -70,15 +72,25 @@ def draft(
 ) -> Draft:
     """A scan as ``reading.event`` builds it; a naive ``event_at`` is held as local time until ``settle``."""
     if event_at.tzinfo is not None and event_at.utcoffset() is not None:
-        return Draft(event(event_at, verdict, description, code, location), hint=hint, given=event_at)
+        return Draft(event(event_at, verdict, description, code, location), hint=hint, given=event_at,
+                     notice=verdict.notice)
     placeholder = event_at.replace(tzinfo=timezone.utc)
-    return Draft(event(placeholder, verdict, description, code, location), local=event_at, hint=hint)
+    return Draft(event(placeholder, verdict, description, code, location), local=event_at, hint=hint,
+                 notice=verdict.notice)
+
+
+class Settled(NamedTuple):
+    events: list[TrackingEvent]
+    dropped: list[str]
+    """A report line for each scan that could not be placed."""
+    notices: list[TrackingEvent]
+    """Those of ``events`` that report rather than move, for ``timeline.tracking``."""
 
 
 def settle(
     carrier: str, drafts: Sequence[Draft], origin: Location | None = None, destination: Location | None = None
-) -> tuple[list[TrackingEvent], list[str]]:
-    """Every draft as an event with an aware time, and a report line for each scan that could not be placed."""
+) -> Settled:
+    """Every draft as an event with an aware time (or reported as dropped)."""
     zones: list[tzinfo | None] = [None] * len(drafts)
     basis: list[TimeBasis | None] = [None] * len(drafts)
     for i, d in enumerate(drafts):
@@ -100,9 +112,12 @@ def settle(
             basis[i] = TimeBasis.NEIGHBOURS if zones[i] is not None else None
     events: list[TrackingEvent] = []
     dropped: list[str] = []
+    notices: list[TrackingEvent] = []
     for i, d in enumerate(drafts):
         if d.local is None:
             events.append(d.event)
+            if d.notice:
+                notices.append(d.event)
             continue
         zone = zones[i]
         if zone is None:
@@ -119,7 +134,9 @@ def settle(
             dropped.append(report)
             continue
         events.append(replace(d.event, occurred_at=d.local.replace(tzinfo=zone), time_basis=basis[i]))
-    return events, dropped
+        if d.notice:
+            notices.append(events[-1])
+    return Settled(events, dropped, notices)
 
 
 def _leg(d: Draft) -> bool:

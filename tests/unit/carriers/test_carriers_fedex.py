@@ -43,10 +43,10 @@ EXPECTED = {
     "exception": (
         "794627190417",
         "exception",
-        "other",
+        "damaged",
         [
             *BASE[:5],
-            ("2026-11-18T21:02:00+00:00", "exception", "other", "SE", "PHOENIX"),
+            ("2026-11-18T21:02:00+00:00", "exception", "damaged", "SE", "PHOENIX"),
         ],
     ),
     "failed_attempt": (
@@ -184,17 +184,21 @@ def test_scan_time_that_nothing_places_is_dropped_and_reported_not_guessed():
     assert parsed.unmapped == ("time without zone: 2026-11-24T16:44:00 (Shipment information sent to FedEx)",)
 
 
-def test_unknown_exception_code_falls_back_on_the_event_type():
+def test_unknown_exception_code_is_read_by_its_words_then_by_the_event_type():
     data = json.loads(body("fedex", "failed_attempt"))
     scan = data["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"][0]
     scan["exceptionCode"] = "99"
+    assert fedex.parse(data).substatus == "recipient_unavailable"  # "Customer not available ..."
+    scan["exceptionDescription"] = "Zzz"
     result = fedex.parse(data)
-    assert (result.status, result.substatus, result.unmapped) == ("delivery_failed", "attempt_failed", ())
+    assert (result.status, result.substatus, result.unmapped) == ("delivery_failed", "attempt_failed", ("DE/99",))
+    assert result.events[-1].unknown_code
 
 
 def test_unknown_event_type_falls_back_on_the_derived_code_and_is_reported():
     data = json.loads(body("fedex", "out_for_delivery"))
     scan = data["output"]["completeTrackResults"][0]["trackResults"][0]["scanEvents"][0]
     scan["eventType"] = "Q9"
+    scan["eventDescription"] = "Zzz"
     result = fedex.parse(data)
     assert (result.status, result.unmapped) == ("out_for_delivery", ("Q9",))

@@ -48,9 +48,9 @@ def test_ups_rows(keys, expected):
         (("CD",), ("exception", "customs_delay")),
         (("OD",), ("out_for_delivery", "out_for_delivery")),
         (("DL",), ("delivered", "delivered")),
-        (("DE/07", "DE"), ("exception", "refused")),
-        (("DE/08", "DE"), ("delivery_failed", "recipient_unavailable")),
-        (("DE/03", "DE"), ("exception", "address_issue")),
+        (("DE/007", "DE"), ("delivery_failed", "recipient_unavailable")),
+        (("DE/A13", "DE"), ("in_transit", "forwarded")),
+        (("DL/014", "DL"), ("delivered", "left_at_door")),
         (("DE",), ("delivery_failed", "attempt_failed")),
         (("HP",), ("available_for_pickup", "at_pickup_point")),
         (("RS",), ("returning", "return_to_sender")),
@@ -180,7 +180,7 @@ def test_fallback_is_counted_every_time_and_logged_once(caplog):
     classifier = Classifier("testcarrier", codes=CodeTable("t", (row("A", "a", "delivered"),)))
     with caplog.at_level(logging.WARNING, logger="parceltrail.carriers"):
         for _ in range(3):
-            assert classifier.classify(("B",)) == (*classifier.default, False, "B")
+            assert classifier.classify(("B",)) == (*classifier.default, False, "B", False)
     assert UNMAPPED[("testcarrier", "B")] == 3
     assert [r.getMessage() for r in caplog.records].count(
         "carrier testcarrier: no mapping for 'B'; used the coarse status. Add a row to its table."

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from parceltrail.carriers import CARRIERS, ups
+from parceltrail.carriers import CARRIERS, fedex, ups
 from parceltrail.carriers.mapping import CodeTable, PhraseRule, Row
 from tests.unit.carriers.conftest import FIXTURES
 
@@ -85,3 +85,46 @@ def test_every_code_table_names_its_source():
         for table in carrier.classifier.code_tables:
             assert isinstance(table, CodeTable)
             assert carrier.code == "sandbox" or table.source, f"{carrier.code}: {table.title} has no source"
+
+
+FEDEX_BODY = _wild("fedex", "mankato_pickup_no_offset")
+
+
+def fedex_result(*scans: dict, details: dict | None = None):
+    body = copy.deepcopy(FEDEX_BODY)
+    result = body["output"]["completeTrackResults"][0]["trackResults"][0]
+    base = result["scanEvents"][1]  # the OC scan's place and shape
+    result["scanEvents"] = [{**base, "exceptionCode": "", "exceptionDescription": "", **scan} for scan in scans]
+    result["deliveryDetails"] = details or {}  # the row's own reading, not the proof-of-delivery refinement
+    return CARRIERS["fedex"].parse(body)
+
+
+def fedex_event(scan: dict):
+    [event] = fedex_result({"date": "2024-08-15T10:36:00-05:00", **scan}).events
+    return event
+
+
+def fedex_row_scan(r: Row) -> dict:
+    if "/" in r.code:
+        kind, code = r.code.split("/")
+        return {"eventType": kind, "eventDescription": "Delivery exception", "exceptionCode": code,
+                "exceptionDescription": r.meaning, "derivedStatusCode": "DE"}
+    return {"eventType": r.code, "eventDescription": r.meaning, "derivedStatusCode": "IT"}
+
+
+@pytest.mark.parametrize("r", _rows("fedex", fedex.CLASSIFIER.code_tables))
+def test_every_fedex_row_parses_as_written(r: Row):
+    assert outcome(fedex_event(fedex_row_scan(r))) == (r.status, r.substatus, r.action, False)
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("fedex", fedex.PHRASES))
+def test_every_fedex_published_wording_reads_as_its_rule(rule: PhraseRule, text: str):
+    for variant in (text, f" {text.lower()}  "):
+        event = fedex_event({"eventType": "Q9", "eventDescription": variant, "derivedStatusCode": "IT"})
+        assert outcome(event) == (rule.status, rule.substatus, rule.action, False)
+
+
+@pytest.mark.parametrize("r", list(fedex.COARSE.rows), ids=lambda r: f"fedex:derived:{r.code}")
+def test_fedex_derived_status_is_the_reported_fallback(r: Row):
+    event = fedex_event({"eventType": "Q9", "eventDescription": "Zzz", "derivedStatusCode": r.code})
+    assert outcome(event) == (r.status, r.substatus, r.action, True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.carriers.test_carriers_vocabulary import outcome, ups_event
+from parceltrail.carriers import CARRIERS
+from tests.unit.carriers.conftest import FIXTURES
+from tests.unit.carriers.test_carriers_vocabulary import fedex_event, fedex_result, outcome, ups_event
 
 STREET = "The street number is incorrect. This may delay delivery. We're attempting to update the address."
 
@@ -66,3 +68,44 @@ def test_ups_058_reads_the_carriers_words_documents_missing_or_clearance_under_w
 ])
 def test_ups_delay_attempt_and_customs_codes_under_type_x_keep_their_meaning(code, status_code, words, expected):
     assert outcome(ups_event({"type": "X", "description": words, "code": code, "statusCode": status_code}))[:2] == expected
+
+
+def test_fedex_arriving_early_and_on_time_notices_do_not_undo_out_for_delivery():
+    """Issue 17 item 4: AE/AO are estimates (derived IT) posted after the parcel is on the vehicle."""
+    result = fedex_result(
+        {"date": "2024-08-20T06:47:00-04:00", "eventType": "OD", "eventDescription": "On FedEx vehicle for delivery"},
+        {"date": "2024-08-20T07:15:00-04:00", "eventType": "AE", "eventDescription": "Shipment arriving early",
+         "derivedStatusCode": "IT"},
+        {"date": "2024-08-20T07:16:00-04:00", "eventType": "AO", "eventDescription": "Shipment arriving On-time",
+         "derivedStatusCode": "IT"},
+    )
+    assert (result.status, [e.carrier_code for e in result.events]) == ("out_for_delivery", ["OD", "AE", "AO"])
+    assert result.events[-1].description == "Shipment arriving On-time"
+
+
+def test_fedex_signature_not_required_is_no_signer_and_014_left_at_front_door_is_where_it_was_left():
+    result = fedex_result(
+        {"date": "2024-02-17T12:34:26-05:00", "eventType": "DL", "eventDescription": "Delivered", "exceptionCode": "014",
+         "exceptionDescription": "Left at front door. Signature Service not requested.", "derivedStatusCode": "DL"},
+        details={"receivedByName": "Signature not required"},
+    )
+    assert (result.signed_by, result.substatus) == (None, "left_at_door")
+
+
+def test_fedex_exception_007_is_customer_not_available_and_the_estimate_beats_the_standard_window():
+    result = CARRIERS["fedex"].parse((FIXTURES / "fedex" / "wild" / "sandbox_customer_not_available_007.json").read_bytes())
+    assert (result.status, result.substatus) == ("delivery_failed", "recipient_unavailable")
+    assert result.estimated_delivery.to_dict() == {"earliest": "2023-12-31T00:00:00-06:00",
+                                                   "latest": "2023-12-31T00:00:00-06:00"}
+
+
+@pytest.mark.parametrize(("kind", "code", "words"), [
+    ("DE", "A13", "Redirecting to FedEx Office"),
+    ("DE", "A47", "Redirected to FedEx location"),
+    ("HA", "A13", "Shipment is being redirected as requested to FedEx Office"),
+    ("RR", "A12", "Hold at location requested"),
+])
+def test_fedex_redirects_and_hold_requests_to_a_fedex_location_are_not_failed_attempts(kind, code, words):
+    event = fedex_event({"eventType": kind, "eventDescription": "Delivery exception", "exceptionCode": code,
+                         "exceptionDescription": words, "derivedStatusCode": "DE"})
+    assert outcome(event)[:2] == ("in_transit", "forwarded")
