@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from parceltrail.carriers.base import Carrier, CarrierShapeError, CarrierTracking
 from parceltrail.carriers.credentials import OAuthCredentials
-from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, phrase, row
+from parceltrail.carriers.mapping import Classifier, CodeTable, PhraseRules, load_table, phrase, row
 from parceltrail.carriers.reading import (
     aware,
     load_body,
@@ -42,58 +42,50 @@ CODE = "usps"
 BASE_URL = "https://apis.usps.com"
 SANDBOX_URL = "https://apis-tem.usps.com"
 
-# fmt: off
-CODES = CodeTable("USPS event codes (eventCode)", (
-    row("GX", "Shipping Label Created, USPS Awaiting Item", "info_received"),
-    row("MA", "Pre-Shipment Info Sent to USPS, USPS Awaiting Item", "info_received"),
-    row("03", "Accepted at USPS Origin Facility / USPS in possession of item", "in_transit", "picked_up"),
-    row("OA", "Accepted at USPS Origin Facility", "in_transit", "picked_up"),
-    row("10", "Processed through USPS Facility", "in_transit", "arrived_at_facility"),
-    row("A1", "Arrived at USPS Facility", "in_transit", "arrived_at_facility"),
-    row("07", "Arrived at Post Office", "in_transit", "arrived_at_facility"),
-    row("L1", "Departed USPS Facility", "in_transit", "departed_facility"),
-    row("SF", "Departed Post Office", "in_transit", "departed_facility"),
-    row("NT", "In Transit to Next Facility", "in_transit", "in_transit"),
-    row("08", "Missent", "exception", "carrier_delay"),
-    row("OF", "Out for Delivery", "out_for_delivery"),
-    row("01", "Delivered", "delivered", "delivered"),
-    row("17", "Picked Up at Post Office", "delivered", "picked_up_by_customer"),
-    row("14", "Arrival at Pickup Point", "available_for_pickup", "held_at_post_office"),
-    row("16", "Available for Pickup", "available_for_pickup", "held_at_post_office"),
-    row("02", "Notice Left (No Authorized Recipient Available)", "delivery_failed", "recipient_unavailable"),
-    row("51", "Notice Left (Business Closed)", "delivery_failed", "business_closed"),
-    row("52", "Notice Left (Receptacle Full/Item Oversized)", "delivery_failed", "no_secure_location"),
-    row("53", "Receptacle Blocked", "delivery_failed", "access_issue"),
-    row("54", "No Secure Location Available", "delivery_failed", "no_secure_location"),
-    row("55", "No Authorized Recipient Available", "delivery_failed", "recipient_unavailable"),
-    row("56", "No Access to Delivery Location", "delivery_failed", "access_issue"),
-    row("04", "Refused", "exception", "refused"),
-    row("05", "Undeliverable as Addressed", "exception", "address_issue"),
-    row("21", "No Such Number", "exception", "address_issue"),
-    row("22", "Insufficient Address", "exception", "address_issue"),
-    row("23", "Moved, Left No Address", "exception", "customer_moved"),
-    row("09", "Return to Sender", "returning"),
-    row("29", "Return to Sender - Not Picked Up", "returning"),
-    row("31", "Return to Sender Processed", "returning"),
-), source="USPS Pub 199 / Web Tools tracking event codes as read for this project")
-# fmt: on
+CODES = load_table("usps_event_codes", "USPS event codes (eventCode)")
+
+WORDS_FIRST = frozenset({"02", "52", "53", "54", "55", "56"})
+"""Notice-left codes: USPS's words name the reason ("No Authorized Recipient Available", "No Secure Location
+Available") more reliably than the code, which captures and USPS's own lists number differently."""
 
 # fmt: off
-PHRASES = PhraseRules("USPS event wording (eventType), for codes outside the table", (
-    phrase(r"customs clearance.*(complete|processing complete)|released from customs", "in_transit", "customs_cleared"),
-    phrase(r"held in customs|customs (hold|delay)", "exception", "customs_hold"),
-    phrase(r"inbound into customs|customs clearance|presented to customs", "in_transit", "customs_started"),
-    phrase(r"arrived at .*(destination country|international service center|ISC)", "in_transit", "arrived_destination_country"),
-    phrase(r"delivered to original sender|returned to sender", "returned"),
-    phrase(r"return to sender|returning to sender", "returning"),
-    phrase(r"out for delivery", "out_for_delivery"),
-    phrase(r"available for pickup|held at post office", "available_for_pickup", "held_at_post_office"),
-    phrase(r"^delivered|delivered,", "delivered", "delivered"),
-    phrase(r"notice left|delivery attempt", "delivery_failed", "attempt_failed"),
-    phrase(r"sorting complete|arrived at|processed through", "in_transit", "arrived_at_facility"),
-    phrase(r"departed", "in_transit", "departed_facility"),
-    phrase(r"in transit|on its way", "in_transit", "in_transit"),
-), source="USPS Pub 199 / Web Tools tracking event codes as read for this project")
+PHRASES = PhraseRules("USPS event wording (eventType)", (
+    phrase(r"delivered,? to (the )?original sender|delivered to sender", "returned", None, "Delivered, To Original Sender", "Delivered to Original Sender", action=True),
+    phrase(r"unclaimed|being returned|return(ed|ing)? to sender", "returning", None, "Unclaimed/Being Returned to Sender", "Return to Sender", "Return to Sender Processed", action=True),
+    phrase(r"no authorized recipient", "delivery_failed", "recipient_unavailable", "Notice Left (No Authorized Recipient Available)"),
+    phrase(r"no secure (delivery )?location|receptacle full|item oversized", "delivery_failed", "no_secure_location",
+           "Notice Left (No Secure Location Available)", "Notice Left (Receptacle Full/Item Oversized)"),
+    phrase(r"receptacle blocked|no access|animal interference", "delivery_failed", "access_issue",
+           "Notice Left (Receptacle Blocked)", "Delivery Attempted - No Access to Delivery Location", "Delivery Exception, Animal Interference"),
+    phrase(r"business closed", "delivery_failed", "business_closed", "Notice Left (Business Closed)", "Business Closed"),
+    phrase(r"redelivery scheduled|rescheduled to next delivery day", "delivery_failed", "rescheduled", "Redelivery Scheduled", "Rescheduled to Next Delivery Day"),
+    phrase(r"notice left|delivery attempt", "delivery_failed", "attempt_failed", "Notice Left", "Delivery Attempted"),
+    phrase(r"refused", "exception", "refused", "Refused", action=True),
+    phrase(r"insufficient address|no such number|addressee unknown|vacant|undeliverable as addressed", "exception", "address_issue",
+           "Insufficient Address", "No Such Number", "Addressee Unknown", "Vacant", "Undeliverable as Addressed", action=True),
+    phrase(r"moved,? left no address|forward expired", "exception", "customer_moved", "Moved, Left no Address", "Forward Expired", action=True),
+    phrase(r"disposed|dead mail|dead letter", "exception", "disposed", "Disposed by Post Office", "Dead Mail/Disposed by Post Office", action=True),
+    phrase(r"customs clearance.*(complete|processing complete)|released from customs", "in_transit", "customs_cleared", "Customs Clearance Processing Complete"),
+    phrase(r"held in customs|customs (hold|delay)", "exception", "customs_hold", "Held in Customs"),
+    phrase(r"inbound into customs|customs clearance|presented to customs", "in_transit", "customs_started", "Inbound Into Customs", "Customs Clearance"),
+    phrase(r"arrived at .*(destination country|international service center|\bisc\b)", "in_transit", "arrived_destination_country", "Arrived at International Service Center (ISC)"),
+    phrase(r"missent|mis-shipped|processing exception", "exception", "carrier_delay", "Missent", "Processing Exception, Other Delay"),
+    phrase(r"out for delivery", "out_for_delivery", None, "Out for Delivery", "Out for Delivery, Expected Delivery by 9:00pm"),
+    phrase(r"available for (redelivery or )?pick ?up|held at post office|arrival at pickup point", "available_for_pickup", "held_at_post_office",
+           "Available for Pickup", "Held at Post Office, At Customer Request", "Available for Redelivery or Pickup"),
+    phrase(r"picked up at post office|individual picked up", "delivered", "picked_up_by_customer", "Delivered, Individual Picked Up at Post Office"),
+    phrase(r"delivered,? parcel locker", "delivered", "locker", "Delivered, Parcel Locker"),
+    phrase(r"delivered,? in/at mailbox|delivered,? po box", "delivered", "mailbox", "Delivered, In/At Mailbox", "Delivered, PO Box"),
+    phrase(r"delivered,? (front door|porch|front desk|reception|mail room|garage|back door|side door)", "delivered", "left_at_door",
+           "Delivered, Front Door/Porch", "Delivered, Front Desk/Reception/Mail Room"),
+    phrase(r"^delivered\b", "delivered", "delivered", "Delivered", "Delivered, Left with Individual", "Delivered, To Agent"),
+    phrase(r"shipping partner", "in_transit", "picked_up", "Picked Up by Shipping Partner, USPS Awaiting Item"),
+    phrase(r"label created|pre-shipment|awaiting item", "info_received", None, "Shipping Label Created, USPS Awaiting Item", "Pre-Shipment Info Sent to USPS, USPS Awaiting Item"),
+    phrase(r"in possession|accepted at|acceptance", "in_transit", "picked_up", "USPS in possession of item", "Accepted at USPS Origin Facility"),
+    phrase(r"departed", "in_transit", "departed_facility", "Departed USPS Regional Facility", "Departed Post Office"),
+    phrase(r"sorting complete|arrived at|processed through", "in_transit", "arrived_at_facility", "Arrived at USPS Regional Facility", "Arrived at Post Office", "Sorting Complete"),
+    phrase(r"in transit|on its way", "in_transit", "in_transit", "In Transit to Next Facility", "In Transit, Arriving On Time"),
+), source="USPS's standard eventType wordings (USPS Product Tracking & Reporting external status texts, USPS's examples in USPS/api-examples and karrio's captured body)")
 # fmt: on
 
 # fmt: off
@@ -142,10 +134,12 @@ def _item(item: Any, where: str) -> CarrierTracking:
     for i, scan in enumerate(raw_events):
         at = f"{where}.trackingEvents[{i}]"
         need(CODE, scan, dict, at)
+        code = str(scan.get("eventCode") or "").strip().upper()
         verdict = CLASSIFIER.classify(
-            (scan.get("eventCode"),),
+            [] if code in WORDS_FIRST else [code],
             scan.get("eventType"),
             item.get("statusCategory") if i == newest else None,
+            vague=[code] if code in WORDS_FIRST else [],
         )
         unmapped.append(verdict.reported)
         country = scan.get("eventCountry") or ("US" if scan.get("eventState") else None)

@@ -69,7 +69,9 @@ def test_fedex_rows(keys, expected):
         (("OF",), ("out_for_delivery", "out_for_delivery")),
         (("01",), ("delivered", "delivered")),
         (("17",), ("delivered", "picked_up_by_customer")),
-        (("02",), ("delivery_failed", "recipient_unavailable")),
+        (("02",), ("delivery_failed", "attempt_failed")),
+        (("56",), ("delivery_failed", "recipient_unavailable")),
+        (("55",), ("delivery_failed", "no_secure_location")),
         (("16",), ("available_for_pickup", "held_at_post_office")),
         (("04",), ("exception", "refused")),
         (("05",), ("exception", "address_issue")),
@@ -169,7 +171,7 @@ def test_tiktok_phrases(text, expected):
         ("Customs Clearance Processing Complete", ("in_transit", "customs_cleared")),
         ("Arrived at International Service Center (ISC)", ("in_transit", "arrived_destination_country")),
         ("Delivered to Original Sender", ("returned", "returned_to_sender")),
-        ("Delivered, Front Door/Porch", ("delivered", "delivered")),
+        ("Delivered, Front Door/Porch", ("delivered", "left_at_door")),
     ],
 )
 def test_usps_wording_for_codes_outside_the_table(text, expected):

@@ -107,7 +107,7 @@ EXPECTED = {
         "in_transit",
         "customs_cleared",
         [
-            ("2026-11-09T08:20:00+00:00", "in_transit", "in_transit", "EF", "SHENZHEN"),
+            ("2026-11-09T08:20:00+00:00", "in_transit", "in_transit", "ZA", "SHENZHEN"),
             (
                 "2026-11-11T15:35:00+00:00",
                 "in_transit",
@@ -218,7 +218,8 @@ def test_unknown_code_is_read_from_the_wording_before_falling_back():
 
 
 def test_the_code_fixture_reports_what_it_could_not_map():
-    assert usps.parse(body("usps", "customs")).unmapped == ("EF",)
+    """The fixture's origin-post event once used EF, which USPS publishes as "Departed Sort Facility"."""
+    assert usps.parse(body("usps", "customs")).unmapped == ("ZA",)
 
 
 def test_usps_body_without_tracking_number_is_not_usps():

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from parceltrail.carriers import CARRIERS, fedex, ups
+from parceltrail.carriers import CARRIERS, fedex, ups, usps
 from parceltrail.carriers.mapping import CodeTable, PhraseRule, Row
 from tests.unit.carriers.conftest import FIXTURES
 
@@ -127,4 +127,39 @@ def test_every_fedex_published_wording_reads_as_its_rule(rule: PhraseRule, text:
 @pytest.mark.parametrize("r", list(fedex.COARSE.rows), ids=lambda r: f"fedex:derived:{r.code}")
 def test_fedex_derived_status_is_the_reported_fallback(r: Row):
     event = fedex_event({"eventType": "Q9", "eventDescription": "Zzz", "derivedStatusCode": r.code})
+    assert outcome(event) == (r.status, r.substatus, r.action, True)
+
+
+USPS_BODY = _wild("usps", "hernando_parcel_locker")
+USPS_WORDS_FIRST_TEXT = "Notice Left"
+
+
+def usps_event(scan: dict):
+    body = copy.deepcopy(USPS_BODY)
+    body["trackingEvents"] = [{**body["trackingEvents"][2], **scan}]  # Arrived at Post Office, LECANTO, FL
+    body["statusCategory"] = scan.pop("_category", "")
+    [event] = CARRIERS["usps"].parse(body).events
+    return event
+
+
+@pytest.mark.parametrize("r", _rows("usps", usps.CLASSIFIER.code_tables))
+def test_every_usps_row_parses_as_written(r: Row):
+    event = usps_event({"eventCode": r.code, "eventType": r.meaning})
+    if r.code in usps.WORDS_FIRST:  # notice-left codes: the words name the reason
+        rule = usps.PHRASES.match(r.meaning)
+        assert outcome(event) == (rule.status, rule.substatus, rule.action, False)
+    else:
+        assert outcome(event) == (r.status, r.substatus, r.action, False)
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("usps", usps.PHRASES))
+def test_every_usps_published_wording_reads_as_its_rule(rule: PhraseRule, text: str):
+    for variant in (text, f" {text.upper()} "):
+        event = usps_event({"eventCode": "Z9", "eventType": variant})
+        assert outcome(event) == (rule.status, rule.substatus, rule.action, False)
+
+
+@pytest.mark.parametrize("r", list(usps.COARSE.rows), ids=lambda r: f"usps:category:{r.code}")
+def test_usps_status_category_is_the_reported_fallback(r: Row):
+    event = usps_event({"eventCode": "Z9", "eventType": "Zzz", "_category": r.code})
     assert outcome(event) == (r.status, r.substatus, r.action, True)

@@ -7,7 +7,7 @@ import pytest
 
 from parceltrail.carriers import CARRIERS
 from tests.unit.carriers.conftest import FIXTURES
-from tests.unit.carriers.test_carriers_vocabulary import fedex_event, fedex_result, outcome, ups_event
+from tests.unit.carriers.test_carriers_vocabulary import fedex_event, fedex_result, outcome, ups_event, usps_event
 
 STREET = "The street number is incorrect. This may delay delivery. We're attempting to update the address."
 
@@ -109,3 +109,15 @@ def test_fedex_redirects_and_hold_requests_to_a_fedex_location_are_not_failed_at
     event = fedex_event({"eventType": kind, "eventDescription": "Delivery exception", "exceptionCode": code,
                          "exceptionDescription": words, "derivedStatusCode": "DE"})
     assert outcome(event)[:2] == ("in_transit", "forwarded")
+
+
+@pytest.mark.parametrize("code", ["52", "56", "02"])
+def test_usps_notice_left_no_authorized_recipient_is_recipient_unavailable_whatever_the_code(code):
+    """Issue 26: it came out as "no secure location"; USPS's words name the reason."""
+    event = usps_event({"eventCode": code, "eventType": "Notice Left (No Authorized Recipient Available)"})
+    assert outcome(event)[:2] == ("delivery_failed", "recipient_unavailable")
+
+
+def test_usps_55_in_usps_own_example_is_no_secure_location():
+    result = CARRIERS["usps"].parse((FIXTURES / "usps" / "wild" / "birmingham_pre_shipment_without_gmt.json").read_bytes())
+    assert (result.status, result.substatus) == ("delivery_failed", "no_secure_location")
