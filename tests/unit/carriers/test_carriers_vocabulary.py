@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from parceltrail.carriers import CARRIERS, fedex, ups, usps
+from parceltrail.carriers import CARRIERS, dhl, fedex, ups, usps
 from parceltrail.carriers.mapping import CodeTable, PhraseRule, Row
 from tests.unit.carriers.conftest import FIXTURES
 
@@ -163,3 +163,33 @@ def test_every_usps_published_wording_reads_as_its_rule(rule: PhraseRule, text: 
 def test_usps_status_category_is_the_reported_fallback(r: Row):
     event = usps_event({"eventCode": "Z9", "eventType": "Zzz", "_category": r.code})
     assert outcome(event) == (r.status, r.substatus, r.action, True)
+
+
+DHL_BODY = _wild("dhl", "express_tokyo_los_angeles_zone_less")
+
+
+def dhl_event(raw: dict):
+    body = copy.deepcopy(DHL_BODY)
+    body["shipments"][0]["events"] = [{**body["shipments"][0]["events"][4], **raw}]  # Processed at LA GATEWAY
+    body["shipments"][0].pop("details")  # the row's own reading, not the proof-of-delivery refinement
+    [event] = CARRIERS["dhl"].parse(body).events
+    return event
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("dhl", dhl.PHRASES))
+def test_every_dhl_published_wording_reads_as_its_rule(rule: PhraseRule, text: str):
+    for variant in (text, f"  {text.upper()}  "):
+        event = dhl_event({"description": variant, "statusCode": "transit"})
+        assert outcome(event) == (rule.status, rule.substatus, rule.action, False)
+
+
+@pytest.mark.parametrize("r", list(dhl.COARSE.rows), ids=lambda r: f"dhl:statusCode:{r.code}")
+def test_dhl_status_code_is_the_reported_fallback(r: Row):
+    event = dhl_event({"description": "Zzz", "statusCode": r.code})
+    assert outcome(event) == (r.status, r.substatus, r.action, True)
+
+
+def test_dhl_wild_bodies_have_no_unknown_wording():
+    for name in ("express_tokyo_los_angeles_zone_less", "parcel_de_delivered_zone_less"):
+        result = CARRIERS["dhl"].parse(json.dumps(_wild("dhl", name)).encode())
+        assert result.unmapped == () and not any(e.unknown_code for e in result.events), name

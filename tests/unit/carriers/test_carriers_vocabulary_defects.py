@@ -7,7 +7,7 @@ import pytest
 
 from parceltrail.carriers import CARRIERS
 from tests.unit.carriers.conftest import FIXTURES
-from tests.unit.carriers.test_carriers_vocabulary import fedex_event, fedex_result, outcome, ups_event, usps_event
+from tests.unit.carriers.test_carriers_vocabulary import dhl_event, fedex_event, fedex_result, outcome, ups_event, usps_event
 
 STREET = "The street number is incorrect. This may delay delivery. We're attempting to update the address."
 
@@ -121,3 +121,20 @@ def test_usps_notice_left_no_authorized_recipient_is_recipient_unavailable_whate
 def test_usps_55_in_usps_own_example_is_no_secure_location():
     result = CARRIERS["usps"].parse((FIXTURES / "usps" / "wild" / "birmingham_pre_shipment_without_gmt.json").read_bytes())
     assert (result.status, result.substatus) == ("delivery_failed", "no_secure_location")
+
+
+def test_dhl_clearance_delay_on_hold_is_a_customs_hold_not_progress():
+    event = dhl_event({"description": "Clearance delay, the shipment is on hold", "statusCode": "transit"})
+    assert outcome(event)[:2] == ("exception", "customs_hold")
+
+
+@pytest.mark.parametrize("words", ["Shipment is out with courier for delivery", "shipment is out with  courier for delivery "])
+def test_dhl_out_with_courier_for_delivery_is_out_for_delivery(words):
+    assert outcome(dhl_event({"description": words, "statusCode": "transit"}))[:2] == ("out_for_delivery", "out_for_delivery")
+
+
+def test_dhl_parcel_de_german_texts_read_as_the_journey_they_describe():
+    result = CARRIERS["dhl"].parse((FIXTURES / "dhl" / "wild" / "parcel_de_delivered_zone_less.json").read_bytes())
+    assert [str(e.substatus) for e in result.events] == [
+        "picked_up", "label_created", "arrived_at_facility", "arrived_at_facility", "arrived_at_facility",
+        "arrived_at_facility", "arrived_at_facility", "carrier_delay", "out_for_delivery", "delivered"]

@@ -128,3 +128,8 @@ def test_time_basis_and_unknown_code_are_not_part_of_an_events_identity():
     flagged = TrackingEvent(exact.occurred_at, exact.status, exact.substatus, exact.description, "AR",
                             exact.location, time_basis="zone_from_place", unknown_code=True)
     assert fingerprint("ups", "1Z", exact) == fingerprint("ups", "1Z", flagged) == "9f50dd1c7b6d20dbf4783ce27ab96269"
+
+
+def test_dhl_express_signer_named_delivered_is_no_signer():
+    result = CARRIERS["dhl"].parse(wild("dhl", "express_tokyo_los_angeles_zone_less"))
+    assert (result.signed_by, result.substatus) == (None, "delivered")
