@@ -46,16 +46,19 @@ PHRASES = PhraseRules("TikTok Shop tracking descriptions, first match wins", (
     phrase(r"delivery (attempt|attempted|failed|unsuccessful)|attempted delivery|could not be delivered|" r"no one (was )?available", "delivery_failed", "attempt_failed"),
     phrase(r"mailbox", "delivered", "mailbox"),
     phrase(r"front door|porch|left at", "delivered", "left_at_door"),
-    phrase(r"\bdelivered\b", "delivered", "delivered"),
+    phrase(r"\bdelivered\b", "delivered", "delivered", "Your package has been delivered."),
     phrase(r"out for delivery|with (the )?courier for delivery", "out_for_delivery"),
     phrase(r"weather", "exception", "weather_delay"),
     phrase(r"delay", "exception", "carrier_delay"),
-    phrase(r"picked up|collected by (the )?carrier|handed (over )?to (the )?carrier|drop(ped)? off|accepted by", "in_transit", "picked_up"),
-    phrase(r"departed|left the", "in_transit", "departed_facility"),
-    phrase(r"arrived|received at|processed at|sorting (center|centre|facility)", "in_transit", "arrived_at_facility"),
-    phrase(r"label (has been |was )?created|awaiting (pickup|collection|item)|preparing|shipping label", "info_received"),
+    phrase(r"picked up|collected by (the |our )?carrier|handed (over )?to (the )?carrier|drop(ped)? off|accepted by", "in_transit", "picked_up",
+           "Your package has been collected by our carrier.", "Your package has been collected by our carrier in Tangerang Regency."),
+    phrase(r"departed|left the", "in_transit", "departed_facility", "Your package has left the sorting center in Tangerang City."),
+    phrase(r"arrived|received at|processed at|sorting (center|centre|facility)", "in_transit", "arrived_at_facility",
+           "Your package has arrived at the sorting center in Tangerang City."),
+    phrase(r"label (has been |was )?created|awaiting (pickup|collection|item)|preparing|shipping label", "info_received", None,
+           "The seller is preparing your package, and will hand it over to our carrier for shipping."),
     phrase(r"in transit|on (its|the) way|shipped", "in_transit", "in_transit"),
-))
+), source="TikTok Shop's tracking descriptions as its API returns them (a captured Get Tracking answer, tests/fixtures/carriers/tiktok/wild) and as TikTok's Customer Service API documents its logistics card; the other rules read common carrier wordings")
 # fmt: on
 
 CLASSIFIER = Classifier(CODE, phrases=PHRASES)

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from parceltrail.carriers import CARRIERS, dhl, fedex, ups, usps
+from parceltrail.carriers import CARRIERS, dhl, fedex, tiktok, ups, usps
 from parceltrail.carriers.mapping import CodeTable, PhraseRule, Row
 from tests.unit.carriers.conftest import FIXTURES
 
@@ -193,3 +193,15 @@ def test_dhl_wild_bodies_have_no_unknown_wording():
     for name in ("express_tokyo_los_angeles_zone_less", "parcel_de_delivered_zone_less"):
         result = CARRIERS["dhl"].parse(json.dumps(_wild("dhl", name)).encode())
         assert result.unmapped == () and not any(e.unknown_code for e in result.events), name
+
+
+TIKTOK_BODY = _wild("tiktok", "get_tracking_collected_by_our_carrier")
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("tiktok", tiktok.PHRASES))
+def test_every_tiktok_published_wording_reads_as_its_rule(rule: PhraseRule, text: str):
+    for variant in (text, f" {text.upper()} "):
+        body = copy.deepcopy(TIKTOK_BODY)
+        body["data"]["tracking"] = [{"description": variant, "update_time_millis": 1723172791988}]
+        [event] = CARRIERS["tiktok"].parse(body).events
+        assert outcome(event) == (rule.status, rule.substatus, rule.action, False)

@@ -138,3 +138,15 @@ def test_dhl_parcel_de_german_texts_read_as_the_journey_they_describe():
     assert [str(e.substatus) for e in result.events] == [
         "picked_up", "label_created", "arrived_at_facility", "arrived_at_facility", "arrived_at_facility",
         "arrived_at_facility", "arrived_at_facility", "carrier_delay", "out_for_delivery", "delivered"]
+
+
+def test_tiktok_collected_by_our_carrier_is_the_first_carrier_scan():
+    """Issue 17 item 6: a real Get Tracking answer; the pickup is the handoff, not an unknown update."""
+    from parceltrail.core import NOT_A_HANDOFF
+
+    result = CARRIERS["tiktok"].parse((FIXTURES / "tiktok" / "wild" / "get_tracking_collected_by_our_carrier.json").read_bytes())
+    assert [(str(e.status), str(e.substatus)) for e in result.events] == [
+        ("info_received", "label_created"), ("in_transit", "picked_up"), ("delivered", "delivered")]
+    assert result.unmapped == ()
+    handoff = next(e for e in result.events if e.status not in NOT_A_HANDOFF)
+    assert handoff.description == "Your package has been collected by our carrier."
