@@ -13,11 +13,13 @@ from parceltrail.api.schemas import (
     EstimateOut,
     EventOut,
     EventsBody,
+    HintOut,
     IngestOut,
     PackageBody,
     PackageDetailOut,
     PackageOut,
     PackagePageOut,
+    RegisteredOut,
 )
 from parceltrail.core import Status
 from parceltrail.services.orders_read import order_ids_of_package
@@ -25,16 +27,17 @@ from parceltrail.services.orders_read import order_ids_of_package
 router = APIRouter(prefix="/v1/packages", tags=["packages"])
 
 
-@router.post("", status_code=201, response_model=PackageOut,
-             responses={200: {"model": PackageOut, "description": "Already registered: the existing package"}})
-def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Response) -> PackageOut:
+@router.post("", status_code=201, response_model=RegisteredOut,
+             responses={200: {"model": RegisteredOut, "description": "Already registered: the existing package"}})
+def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Response) -> RegisteredOut:
     """Start tracking a number. The same number + carrier again returns the existing package with 200."""
     registration = services.register_package(
         uow, shop_id, body.tracking_number, body.carrier, body.order_ref, body.destination_address()
     )
     if not registration.created:
         response.status_code = 200
-    return PackageOut.of(registration.package, registration.estimate)
+    out = PackageOut.of(registration.package, registration.estimate)
+    return RegisteredOut(**out.model_dump(), hints=[HintOut(**h.to_dict()) for h in registration.hints])
 
 
 @router.get("/{package_id}", response_model=PackageDetailOut)

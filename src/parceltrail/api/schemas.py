@@ -170,6 +170,19 @@ class PackageOut(BaseModel):
         )
 
 
+class HintOut(BaseModel):
+    code: str = Field(examples=["looks_like_tiktok_order_id"])
+    message: str
+
+
+class RegisteredOut(PackageOut):
+    """The package just registered (or found), with what its number looks like instead, if anything."""
+
+    hints: list[HintOut] = Field(default_factory=list, description=(
+        "e.g. looks_like_tiktok_order_id: the number is 18 digits starting 57 or 58, a TikTok Shop order ID "
+        "rather than a tracking number"))
+
+
 class PackageDetailOut(PackageOut):
     events: list[EventOut]
     estimate_history: list[EstimateOut]

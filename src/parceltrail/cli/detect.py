@@ -40,12 +40,15 @@ def _print_table(detections: list) -> None:
     table = Table("input", "carrier", "format", "check digit", "confidence", "notes")
     for detection in detections:
         best = detection.best
+        hints = " ".join(h.message for h in detection.hints)
         if best is None:
             misses = ", ".join(f"{m.format} ({m.reason})" for m in detection.near_misses)
-            table.add_row(detection.input, "-", "-", "-", "-", f"fails {misses}" if misses else "no known format")
+            note = f"fails {misses}" if misses else "no known format"
+            table.add_row(detection.input, "-", "-", "-", "-", f"{hints} ({note})" if hints else note)
             continue
         others = sorted({c.carrier for c in detection.candidates} - {best.carrier})
         note = f"ambiguous: also {', '.join(others)}" if detection.ambiguous else ""
+        note = " ".join(filter(None, (hints, note)))
         table.add_row(detection.input, best.carrier, best.format, best.checksum, f"{best.confidence:.2f}", note)
     console = Console()
     console.width = max(console.width, 140)  # whole numbers beat a narrow layout when output is piped

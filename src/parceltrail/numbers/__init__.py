@@ -10,6 +10,7 @@ Pure: no I/O beyond reading the package's own format files (``formats/*.toml``) 
 from parceltrail.numbers.catalogue import Carrier, Format, UnknownCarrier, UnknownFormat, catalogue
 from parceltrail.numbers.detect import Candidate, Detection, NearMiss, detect, detection_json, normalize
 from parceltrail.numbers.generate import generate, tracking_url
+from parceltrail.numbers.hints import Hint, hints_for, looks_like_tiktok_order_id
 from parceltrail.numbers.trust import (
     TrustFinding,
     carrier_mismatch,
@@ -23,6 +24,7 @@ __all__ = [
     "Carrier",
     "Detection",
     "Format",
+    "Hint",
     "NearMiss",
     "TrustFinding",
     "UnknownCarrier",
@@ -33,6 +35,8 @@ __all__ = [
     "detect",
     "detection_json",
     "generate",
+    "hints_for",
+    "looks_like_tiktok_order_id",
     "normalize",
     "reused_numbers",
     "scan_before_order",

@@ -28,6 +28,7 @@ from parceltrail.numbers.catalogue import (
     catalogue,
     confidence_from_bits,
 )
+from parceltrail.numbers.hints import Hint, hints_for
 
 SHOP_CARRIER_BITS = 4.0
 COUNTRY_BITS = 2.0
@@ -142,6 +143,8 @@ class Detection:
     normalized: str
     candidates: tuple[Candidate, ...]
     near_misses: tuple[NearMiss, ...] = ()
+    hints: tuple[Hint, ...] = ()
+    """What the number looks like instead (a TikTok Shop order id), whatever formats it fits."""
 
     @property
     def valid(self) -> bool:
@@ -179,6 +182,7 @@ class Detection:
             "format": best.format if best else None,
             "ambiguous": self.ambiguous,
             "candidates": [c.to_dict() for c in self.candidates],
+            "hints": [h.to_dict() for h in self.hints],
         }
 
 
@@ -247,7 +251,7 @@ def detect(text: str, carriers: Iterable[str] | None = None, country: str | None
             _apply_hints(candidate, shop, country.upper() if country else None, book)
     if len(found) > 1:
         found.sort(key=_rank_key)
-    return Detection(text, normalized, tuple(found), tuple(misses) if misses else ())
+    return Detection(text, normalized, tuple(found), tuple(misses) if misses else (), hints_for(normalized))
 
 
 def detection_json(text: str, carriers: Iterable[str] | None = None, country: str | None = None) -> dict[str, Any]:

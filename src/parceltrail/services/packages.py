@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parceltrail.core import Address, Package, PackageState, Status, TrackingEvent
-from parceltrail.numbers import detect
+from parceltrail.numbers import Hint, detect, hints_for
 from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
@@ -58,6 +58,8 @@ class Registration:
     package: Package
     created: bool
     estimate: StoredEstimate | None = None
+    hints: tuple[Hint, ...] = ()
+    """What the number looks like instead (a TikTok Shop order id): told, not refused."""
 
 
 def register_package(
@@ -80,7 +82,8 @@ def register_package(
     with uow:
         existing = uow.packages.find(shop_id, number, carrier_code)
         if existing is not None:
-            return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id))
+            return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id),
+                                hints_for(number))
         package = Package(
             id=new_id("pkg"),
             shop_id=shop_id,
@@ -98,7 +101,7 @@ def register_package(
         record_created(uow, package, now)
         uow.commit()
     revise_estimates(uow, [package.id], now)
-    return Registration(package, True, current_estimate(uow, package.id))
+    return Registration(package, True, current_estimate(uow, package.id), hints_for(number))
 
 
 def current_estimate(uow: UnitOfWork, package_id: str) -> StoredEstimate | None:

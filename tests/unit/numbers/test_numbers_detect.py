@@ -160,7 +160,7 @@ def test_new_carriers_the_spec_lacks_are_covered() -> None:
 
 def test_json_object_has_exactly_the_documented_keys() -> None:
     body = detection_json("c11031500001879")
-    assert list(body) == ["input", "normalized", "valid", "carrier", "format", "ambiguous", "candidates"]
+    assert list(body) == ["input", "normalized", "valid", "carrier", "format", "ambiguous", "candidates", "hints"]
     assert body["input"] == "c11031500001879" and body["normalized"] == "C11031500001879"
     assert list(body["candidates"][0]) == ["carrier", "format", "checksum", "confidence", "fields"]
     assert body == detect("c11031500001879").to_dict()
