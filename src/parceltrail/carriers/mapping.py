@@ -167,17 +167,17 @@ class PhraseRules:
     MEMO_LIMIT = 4096
 
     def match(self, text: str | None) -> PhraseRule | None:
-        squashed = words(text)
-        if not squashed:
+        if not text:
             return None
         try:
-            return self.memo[squashed]
+            return self.memo[text]
         except KeyError:
             pass
-        found = next((r for r in self.rules if r.regex.search(squashed)), None)
+        squashed = words(text)
+        found = next((r for r in self.rules if r.regex.search(squashed)), None) if squashed else None
         if len(self.memo) >= self.MEMO_LIMIT:
             self.memo.clear()
-        self.memo[squashed] = found
+        self.memo[text] = found
         return found
 
 
@@ -209,15 +209,20 @@ class Classifier:
     phrases: PhraseRules | None = None
     coarse: CodeTable | None = None
     default: Canonical = (Status.IN_TRANSIT, Substatus.IN_TRANSIT)
+    code_tables: tuple[CodeTable, ...] = field(init=False, repr=False, compare=False)
+    index: dict[str, Row] = field(init=False, repr=False, compare=False)
+    """Every code table's rows by key, first table first: one lookup per key however many tables."""
 
-    @property
-    def code_tables(self) -> tuple[CodeTable, ...]:
-        if self.codes is None:
-            return ()
-        return (self.codes,) if isinstance(self.codes, CodeTable) else tuple(self.codes)
+    def __post_init__(self) -> None:
+        tables = () if self.codes is None else (self.codes,) if isinstance(self.codes, CodeTable) else tuple(self.codes)
+        index: dict[str, Row] = {}
+        for table in reversed(tables):
+            index.update(table.index)
+        object.__setattr__(self, "code_tables", tables)
+        object.__setattr__(self, "index", index)
 
     def lookup(self, key: str | None) -> Row | None:
-        return next((hit for t in self.code_tables if (hit := t.get(key)) is not None), None)
+        return self.index.get(key.strip().upper()) if key else None
 
     def classify(
         self,
@@ -261,7 +266,8 @@ def coverage(classifier: Classifier) -> str:
     rules = len(classifier.phrases.rules) if classifier.phrases else 0
     wordings = sum(len(r.examples) for r in classifier.phrases.rules) if classifier.phrases else 0
     coarse = len(classifier.coarse.rows) if classifier.coarse else 0
-    return (f"Coverage: {codes} code rows in {len(classifier.code_tables)} tables, {rules} phrase rules "
+    tables = len(classifier.code_tables)
+    return (f"Coverage: {codes} code rows in {tables} table{'' if tables == 1 else 's'}, {rules} phrase rules "
             f"({wordings} published wordings tested), {coarse} coarse codes.\n")
 
 

@@ -107,7 +107,8 @@ class TrackingEvent:
         status, substatus = check_pair(self.status, self.substatus)
         object.__setattr__(self, "status", status)
         object.__setattr__(self, "substatus", substatus)
-        object.__setattr__(self, "time_basis", TimeBasis(self.time_basis))
+        if self.time_basis.__class__ is not TimeBasis:
+            object.__setattr__(self, "time_basis", TimeBasis(self.time_basis))
 
     @classmethod
     def create(
