@@ -81,10 +81,13 @@ def test_ups_coarse_type_is_the_reported_fallback(r: Row):
 
 
 def test_every_code_table_names_its_source():
+    """Real carriers' tables say where they were read from (the simulated sandbox carriers are our own)."""
     for carrier in CARRIERS.values():
+        if carrier.code.startswith("sandbox"):
+            continue
         for table in carrier.classifier.code_tables:
             assert isinstance(table, CodeTable)
-            assert carrier.code == "sandbox" or table.source, f"{carrier.code}: {table.title} has no source"
+            assert table.source, f"{carrier.code}: {table.title} has no source"
 
 
 FEDEX_BODY = _wild("fedex", "mankato_pickup_no_offset")

@@ -133,3 +133,16 @@ def test_time_basis_and_unknown_code_are_not_part_of_an_events_identity():
 def test_dhl_express_signer_named_delivered_is_no_signer():
     result = CARRIERS["dhl"].parse(wild("dhl", "express_tokyo_los_angeles_zone_less"))
     assert (result.signed_by, result.substatus) == (None, "delivered")
+
+
+def test_ups_openapi_example_with_its_documented_gmt_time_parses_by_local_time_and_offset():
+    """The example's codes contradict each other (type X, code SR, status 003 "Shipment Ready for UPS",
+    words "released by the customs agency"); it is here for its times."""
+    [event] = CARRIERS["ups"].parse(wild("ups", "openapi_example_gmt_time")).events
+    assert (event.occurred_at.isoformat(), event.time_basis) == ("2021-02-10T12:13:56+00:00", "exact")
+
+
+def test_usps_openapi_example_offset_without_leading_zero_is_read():
+    [event] = CARRIERS["usps"].parse(wild("usps", "openapi_example_offset")).events
+    assert (event.occurred_at.isoformat(), event.time_basis, event.substatus) == (
+        "2024-04-04T14:03:12+00:00", "exact", "mailbox")
