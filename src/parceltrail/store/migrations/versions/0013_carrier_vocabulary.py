@@ -1,7 +1,7 @@
 """Events say whether the seller must act on them; carrier codes no table knew are counted per shop.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from parceltrail.store.types import UTCDateTime
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
