@@ -10,7 +10,12 @@ Accuracy, per library:
   valid: the spec's carrier is reported (ours: best candidate; "accepted": best, or among the
          candidates with ambiguous true, as the conformance test requires);
   invalid: the number is not reported as the format the spec lists it under.
-Run: .venv/bin/python bench/numbers.py [--rounds 7] [--loops 20]   (prints one JSON object)
+TikTok Shop order ids (issue 26): ``--order-ids`` seeded ids of 18 digits beginning 57 or 58 (the shape
+TikTok Shop order ids take); reported: the share the SSCC-18 check passes under the rule before issue 26
+(mod 10 over container type + serial) and the published one (over the serial), the share ``detect``
+offers as FedEx, the share that carries the ``looks_like_tiktok_order_id`` hint, the share accepted as a
+tracking number without a word (a FedEx candidate and no hint), and tracking-numbers 0.1.8's answer.
+Run: .venv/bin/python bench/numbers.py [--rounds 7] [--loops 20] [--order-ids 10000]   (one JSON object)
 """
 
 from __future__ import annotations
@@ -83,6 +88,32 @@ def baseline_outcome(case: dict) -> bool:
                 and found.product.name == case["format_name"])
 
 
+def order_id_outcomes(count: int, seed: int = 26) -> dict:
+    """How 18-digit TikTok Shop-shaped order ids fare, under the old and the published SSCC-18 rule."""
+    import random
+
+    from tracking_numbers import get_tracking_number
+
+    from parceltrail.numbers import detect
+    from parceltrail.numbers.checksums import WeightedMod10
+
+    rng = random.Random(seed)
+    ids = [rng.choice(("57", "58")) + "".join(rng.choice("0123456789") for _ in range(16)) for _ in range(count)]
+    gs1 = WeightedMod10((3, 1))
+    outcomes = {"old_rule_passes": 0, "published_rule_passes": 0, "detect_offers_fedex": 0, "hinted": 0,
+                "accepted_without_a_word": 0, "tracking_numbers_0_1_8_reports_a_carrier": 0}
+    for number in ids:
+        outcomes["old_rule_passes"] += gs1.expected(number[:17]) == number[17]
+        outcomes["published_rule_passes"] += gs1.expected(number[2:17]) == number[17]
+        detection = detect(number)
+        fedex = any(c.carrier == "fedex" for c in detection.candidates)
+        outcomes["detect_offers_fedex"] += fedex
+        outcomes["hinted"] += bool(detection.hints)
+        outcomes["accepted_without_a_word"] += bool(detection.candidates) and not detection.hints
+        outcomes["tracking_numbers_0_1_8_reports_a_carrier"] += get_tracking_number(number) is not None
+    return {"ids": count, "seed": seed, **{k: round(v / count, 4) for k, v in outcomes.items()}}
+
+
 def throughput(function, numbers: list[str], loops: int) -> float:
     start = time.process_time()
     for _ in range(loops):
@@ -95,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--loops", type=int, default=10)
+    parser.add_argument("--order-ids", type=int, default=10_000)
     args = parser.parse_args()
     if not SPEC.is_dir():
         sys.exit(f"{SPEC} is absent: this benchmark reads the tracking_number_data spec from ../shared")
@@ -159,6 +191,7 @@ def main() -> None:
             "parceltrail_carriers": len(book.carriers),
             "tracking_numbers_0_1_8": len(tracking_numbers.DEFINITIONS),
         },
+        "tiktok_order_ids": order_id_outcomes(args.order_ids),
         "python": platform.python_version(),
     }
     print(json.dumps(result, indent=2))
