@@ -227,3 +227,30 @@ def test_configured_carrier_is_asked_with_its_account():
     answer = json.loads(result.stdout)
     assert (answer["carrier"], answer["status"], len(answer["events"])) == ("dhl", "delivered", 6)
     assert answer["estimated_delivery"]["source"] == "carrier_scan"
+
+
+def test_inferred_times_and_unknown_wording_are_marked_in_the_timeline():
+    """A zone-less parcel-de body (DHL's own, see tests/fixtures/carriers/dhl/wild) with one wording no rule
+    knows: the times carry ``~`` with the note saying why, the unknown wording says so."""
+    from pathlib import Path
+
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    body = json.loads((Path(__file__).parents[1] / "fixtures" / "carriers" / "dhl" / "wild"
+                       / "parcel_de_delivered_zone_less.json").read_text("utf-8"))
+    body["shipments"][0]["events"][2]["description"] = "Sendung im Zauberwald verweilt."
+
+    async def shipments(request):
+        return JSONResponse(body)
+
+    with LiveServer(Starlette(routes=[Route("/track/shipments", shipments)])) as server:
+        shown = _invoke("470800204932", "--carrier", "dhl", PARCELTRAIL_DHL_API_KEY="dhl-test-key",
+                        PARCELTRAIL_DHL_BASE_URL=server.url)
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert "~ the carrier gave no time zone" in shown.stdout
+    [unknown] = [line for line in lines if "Zauberwald" in line]
+    assert "(unknown code)" in unknown and " ~" in unknown
+    assert sum("(unknown code)" in line for line in lines) == 1

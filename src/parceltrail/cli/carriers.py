@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.main import UserError
+from parceltrail.cli.marks import INFERRED_NOTE, any_inferred, status_marks, time_mark
 
 carriers_app = typer.Typer(
     name="carriers", help="Carrier adapters: parse raw tracking bodies, list carriers.", no_args_is_help=True
@@ -76,16 +77,16 @@ def _print_tracking(result) -> None:
             p for p in (e.location.city, e.location.region, e.location.postal_code, e.location.country) if p
         )
         table.add_row(
-            e.occurred_at.strftime("%Y-%m-%d %H:%M") + ("" if e.time_basis == "exact" else " ~"),
+            e.occurred_at.strftime("%Y-%m-%d %H:%M") + time_mark(e),
             str(e.status),
-            str(e.substatus) + (" (unknown code)" if e.unknown_code else "") + (" (seller acts)" if e.seller_action else ""),
+            str(e.substatus) + status_marks(e),
             e.carrier_code or "",
             where,
             e.description,
         )
     console.print(table)
-    if any(e.time_basis != "exact" for e in result.events):
-        console.print("~ the carrier gave no time zone: placed by the scan's place, its neighbours or the route")
+    if any_inferred(result.events):
+        console.print(INFERRED_NOTE)
     if result.related:
         console.print(
             f"{len(result.related)} more package(s) in this body: "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parceltrail.cli.main import UserError
+from parceltrail.cli.marks import INFERRED_NOTE, any_inferred, status_marks, time_mark
 
 if TYPE_CHECKING:
     from parceltrail.carriers.base import CarrierTracking
@@ -218,8 +219,11 @@ def _print(tracking: CarrierTracking, code: str, found: Estimate | None, others:
         where = ", ".join(
             p for p in (e.location.city, e.location.region, e.location.postal_code, e.location.country) if p
         )
-        table.add_row(_when(e), where, e.substatus.value.replace("_", " "), e.description)
+        table.add_row(_when(e) + time_mark(e), where, e.substatus.value.replace("_", " ") + status_marks(e),
+                      e.description)
     console.print(table)
+    if any_inferred(tracking.events):
+        console.print(INFERRED_NOTE)
 
 
 def track_command(

@@ -1,4 +1,4 @@
-"""A carrier body's inferred times and unknown codes reach the store and the API unchanged."""
+"""A carrier body's inferred times and unknown codes reach the store, the API and the seller's timeline."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import httpx
 from parceltrail.carriers import CARRIERS
 from parceltrail.services import create_shop, register_package
 from parceltrail.services.scans import record_scans
+from parceltrail.services.staff import create_staff
+from tests.integration.test_dashboard import PASSWORD, signed_in
 from tests.unit.carriers.conftest import FIXTURES
 
 
@@ -18,6 +20,7 @@ def test_inferred_time_and_unknown_code_are_stored_and_shown_by_the_api(api, uow
     package = register_package(uow, made.shop.id, "1Z1442YY7229014688", "ups").package
     events = list(tracking.events)
     events[0] = replace(events[0], unknown_code=True)
+    events[1] = replace(events[1], seller_action=True)
     record_scans(uow, made.shop.id, {package.id: events}, source="poll")
 
     answer = httpx.get(f"{api.url}/v1/packages/{package.id}", headers={"Authorization": f"Bearer {made.api_key}"})
@@ -27,3 +30,11 @@ def test_inferred_time_and_unknown_code_are_stored_and_shown_by_the_api(api, uow
         ("2022-01-26T20:16:41Z", "zone_from_neighbours", True),
         ("2022-01-26T21:30:00Z", "zone_from_place", False),
     ]
+
+    create_staff(uow, made.shop.id, "owner@flags.example", PASSWORD, "owner")
+    page = signed_in(api, "owner@flags.example").get(f"/app/packages/{package.id}").text
+    timeline = page[page.index('class="timeline"'):]
+    newest, oldest = timeline.split("</li>")[:2]  # the page lists the newest scan first
+    assert "time zone inferred" in newest and "the scan&#39;s place" in newest and "unknown carrier code" not in newest
+    assert "needs your action" in newest
+    assert "unknown carrier code" in oldest and "time zone inferred" in oldest and "the neighbouring scans" in oldest
