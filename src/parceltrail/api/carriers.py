@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from parceltrail.api.deps import ShopId, Uow
-from parceltrail.services.vocabulary import unknown_codes
+from parceltrail.services.vocabulary import per_carrier, unknown_codes
 
 router = APIRouter(prefix="/v1/carriers", tags=["carriers"])
 
@@ -40,11 +40,8 @@ def list_unknown_codes(
     in the package's timeline; this list says which table rows to add.
     """
     found = unknown_codes(uow, shop_id, carrier)
-    totals: dict[str, int] = {}
-    for u in found:
-        totals[u.carrier] = totals.get(u.carrier, 0) + u.count
     return UnknownCodesOut(
         items=[UnknownCodeOut(carrier=u.carrier, code=u.code, description=u.description, count=u.count,
                               first_seen_at=u.first_seen_at, last_seen_at=u.last_seen_at) for u in found],
-        by_carrier=totals,
+        by_carrier=per_carrier(found),
     )

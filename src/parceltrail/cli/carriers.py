@@ -162,7 +162,7 @@ def unknown_codes_command(
     timeline: each line here is a row to add to that carrier's table.
     """
     from parceltrail.cli.context import open_database
-    from parceltrail.services.vocabulary import unknown_codes
+    from parceltrail.services.vocabulary import per_carrier, unknown_codes
     from parceltrail.store import UnitOfWork
 
     if carrier:
@@ -186,10 +186,7 @@ def unknown_codes_command(
     console = Console()
     console.width = max(console.width, 120)
     console.print(table)
-    totals: dict[str, int] = {}
-    for u in found:
-        totals[u.carrier] = totals.get(u.carrier, 0) + u.count
-    console.print("per carrier: " + ", ".join(f"{c} {n}" for c, n in sorted(totals.items())))
+    console.print("per carrier: " + ", ".join(f"{c} {n}" for c, n in per_carrier(found).items()))
 
 
 def register(app: typer.Typer) -> None:

@@ -10,3 +10,11 @@ def unknown_codes(uow: UnitOfWork, shop_id: str | None = None, carrier: str | No
     """Most seen first; one shop's (its API key) or every shop's summed (the operator's CLI)."""
     with uow.read():
         return uow.unknown_codes.listing(shop_id, carrier.strip().lower() if carrier else None)
+
+
+def per_carrier(found: list[UnknownCode]) -> dict[str, int]:
+    """Scans with an unknown code per carrier: the figure to watch (it should fall as tables grow)."""
+    totals: dict[str, int] = {}
+    for u in found:
+        totals[u.carrier] = totals.get(u.carrier, 0) + u.count
+    return dict(sorted(totals.items()))
