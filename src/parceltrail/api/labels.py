@@ -37,7 +37,8 @@ class AddressBody(Strict):
 
 class LabelBody(Strict):
     ship_to: AddressBody | None = Field(None, description="Omitted: the stored order's buyer address")
-    weight: str = Field(examples=["2.5 lb"], max_length=32)
+    weight: str | None = Field(None, examples=["2.5 lb"], max_length=32,
+                               description="Required, except for an order TikTok ships (its label is TikTok's)")
     size: str | None = Field(None, examples=["12x10x8 in"], max_length=64)
     preset: str | None = Field(None, max_length=64, description="A packaging preset of the shop")
     carrier: str | None = Field(None, max_length=32, description="Omitted: the shop's assignment rule chooses")
@@ -48,6 +49,8 @@ class LabelBody(Strict):
     label_format: str = Field("pdf", pattern="^(pdf|zpl)$", description=(
         "What a label bought from a carrier is for: pdf (office printers; the carrier's PDF or image) or zpl "
         "(thermal printers; the carrier's own ZPL)"))
+    package_id: str | None = Field(None, max_length=64, description=(
+        "An order TikTok ships in several packages: TikTok's id of the package whose label to fetch"))
 
 
 class LabelOut(BaseModel):
@@ -59,7 +62,7 @@ class LabelOut(BaseModel):
     tracking_number: str
     ship_from: dict[str, Any]
     ship_to: dict[str, Any]
-    weight_lb: float
+    weight_lb: float | None
     sides_in: list[float] | None
     billable_lb: int | None
     price: float | None
@@ -81,13 +84,14 @@ def label_out(label) -> LabelOut:
 
 @router.post("/v1/orders/{order_id}/labels", status_code=201, response_model=LabelOut)
 def create_label(order_id: str, body: LabelBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> LabelOut:
-    """A label for one parcel of the order: addresses and parcel checked, number minted or printed,
-    package registered and linked to the order. Without ``carrier`` the shop's rule picks and explains."""
+    """A label for one parcel of the order: addresses and parcel checked, number minted, bought from the
+    carrier or printed, package registered and linked to the order. Without ``carrier`` the shop's rule
+    picks and explains. An order TikTok ships gets TikTok's own label (its shipping document)."""
     request = label_service.LabelRequest(
         ship_to=body.ship_to.model_dump() if body.ship_to else None, weight=body.weight, carrier=body.carrier, service=body.service,
         size=body.size, preset=body.preset, ship_from=body.ship_from.model_dump() if body.ship_from else None,
         order_id=order_id, deliver_by=body.deliver_by, tracking_number=body.tracking_number,
-        label_format=body.label_format)
+        label_format=body.label_format, platform_package_id=body.package_id)
     if body.carrier is None:
         from parceltrail.services.assignment import assign_request
 
@@ -96,7 +100,8 @@ def create_label(order_id: str, body: LabelBody, shop_id: ShopId, uow: Uow, sett
     from parceltrail.carriers.transport import CarrierClient
 
     with CarrierClient(timeout=settings.carrier_timeout_seconds) as client:
-        return label_out(label_service.create_label(uow, shop_id, request, secret_key=secret, client=client).label)
+        return label_out(label_service.create_label(uow, shop_id, request, secret_key=secret, client=client,
+                                                    tiktok=label_service.tiktok_or_none(settings)).label)
 
 
 @router.get("/v1/labels", response_model=list[LabelOut])

@@ -1,9 +1,10 @@
 """``parceltrail labels create / print / list`` and ``parceltrail shipping``: labels from the command line.
 
 ``labels create`` checks the addresses and the parcel, gets the tracking number (the sandbox network's
-carriers mint one; ``--tracking-number`` prints one bought elsewhere), stores the label, registers the
-package for tracking linked to ``--order``, and writes the 4x6 PDF or ZPL to ``--out``. Without
-``--carrier`` the shop's assignment rule chooses and says why.
+carriers mint one; UPS, FedEx, USPS and DHL eCommerce sell one with the label; ``--tracking-number``
+prints one bought elsewhere; an order TikTok ships gets TikTok's label and number), stores the label,
+registers the package for tracking linked to ``--order``, and writes the 4x6 PDF or ZPL to ``--out``.
+Without ``--carrier`` the shop's assignment rule chooses and says why.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def _fail(error: Exception) -> UserError:
 @labels_app.command("create")
 def create_command(
     shop: Annotated[str, Opt("--shop", help="Shop id")],
-    weight: Annotated[str, Opt("--weight", help="Weight with unit: 2 lb, 12 oz, 1.2 kg")],
     out: Annotated[Path, Opt("--out", help="Where to write the label (PDF, or ZPL with --format zpl)")],
+    weight: Annotated[str | None, Opt("--weight", help="Weight with unit: 2 lb, 12 oz, 1.2 kg (not needed for "
+                                                       "an order TikTok ships)")] = None,
     to_name: Annotated[str | None, Opt("--to-name")] = None,
     to_company: Annotated[str | None, Opt("--to-company")] = None,
     to_line1: Annotated[str | None, Opt("--to-line1", help="Street address")] = None,
@@ -59,6 +61,8 @@ def create_command(
     order: Annotated[str | None, Opt("--order", help="The order id the parcel ships")] = None,
     deliver_by: Annotated[str | None, Opt("--deliver-by", help="The platform's deadline, YYYY-MM-DD")] = None,
     tracking_number: Annotated[str | None, Opt("--tracking-number", help="Print a number bought elsewhere")] = None,
+    package: Annotated[str | None, Opt("--package", help="TikTok's package id, for an order TikTok ships in "
+                                                         "several packages")] = None,
     fmt: Annotated[str, Opt("--format", help="pdf or zpl (a bought label is bought in that format)")] = "pdf",
     as_json: Annotated[bool, Opt("--json", help="Print the label as JSON")] = False,
 ) -> None:
@@ -72,7 +76,7 @@ def create_command(
     ship_to = _address("to", to_name, to_company, to_line1, to_line2, to_city, to_state, to_zip, to_country, to_phone)
     request = LabelRequest(ship_to=ship_to, weight=weight, carrier=carrier, service=service, size=size,
                            preset=preset, order_id=order, deliver_by=by, tracking_number=tracking_number,
-                           label_format=fmt)
+                           label_format=fmt, platform_package_id=package)
     uow = UnitOfWork(open_database())
     try:
         if carrier is None:
@@ -81,10 +85,13 @@ def create_command(
             decision = assign_request(uow, shop, request)
             request = decision.request
             typer.echo(decision.explanation, err=True)
+        from parceltrail.services.labels import tiktok_or_none
         from parceltrail.settings import get_settings
 
-        key = get_settings().secret_key
-        created = create_label(uow, shop, request, secret_key=key.get_secret_value() if key else None)
+        settings = get_settings()
+        key = settings.secret_key
+        created = create_label(uow, shop, request, secret_key=key.get_secret_value() if key else None,
+                               tiktok=tiktok_or_none(settings))
         document = print_labels(uow, shop, [created.label.id], fmt)
     except (InvalidInput, NotFound) as error:
         raise _fail(error) from None
@@ -94,6 +101,10 @@ def create_command(
         from parceltrail.services.labels import label_dict
 
         typer.echo(json.dumps(label_dict(label), indent=1))
+        return
+    if label.source == "tiktok":
+        typer.echo(f"{label.id}: TikTok's label for order {label.order_ref}, tracking number {label.tracking_number} "
+                   f"(tracked through TikTok); package {label.package_id}; wrote {out}")
         return
     price = f", ${label.price:.2f}" if label.price is not None else ""
     typer.echo(f"{label.id}: {label.carrier} {label.service} {label.tracking_number}{price}, promised by "

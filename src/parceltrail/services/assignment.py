@@ -33,7 +33,7 @@ from parceltrail.services.adapters import MissingCredentials, env_credentials
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import _PRIOR, place_of, shop_model, zone_of
-from parceltrail.services.labels import LabelRequest, with_order
+from parceltrail.services.labels import LabelRequest, ships_with_tiktok, with_order
 from parceltrail.services.scorecards import Scorecard, group, lane_of, shipped_parcels, summarise
 from parceltrail.services.shipping import (
     Lane,
@@ -190,7 +190,11 @@ def decide(uow: UnitOfWork, shop_id: str, ship_from: PostalAddress, ship_to: Pos
 def assign_request(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> Assigned:
     """Fill in a label request's carrier and service by the shop's rule; refuses when nothing can take it."""
     settings = get_settings(uow, shop_id)
-    request, _ = with_order(uow, shop_id, request)
+    request, stored = with_order(uow, shop_id, request)
+    if ships_with_tiktok(stored):
+        why = "TikTok ships this order: its label and carrier are TikTok's."
+        return Assigned(Decision(settings.rule, settings.confidence, request.deliver_by, None, why, ()),
+                        replace(request, carrier="tiktok", service="tiktok_shipping"))
     ship_to = address_of(request.ship_to, "ship_to")
     ship_from = address_of(request.ship_from or settings.ship_from, "ship_from")
     parcel = parcel_of(settings, request.weight, request.size, request.preset)
@@ -224,7 +228,7 @@ def assign(uow: UnitOfWork, shop_id: str, target: str, deliver_by: date | None =
         raise InvalidInput("the package's lane is not known", [FieldError(
             "package", "it has no destination or origin postal code; register it with both, or set the shop's "
                        "ship-from address")])
-    if label and not weight:
+    if label and label.weight_lb is not None and not weight:
         parcel = Parcel(label.weight_lb, tuple(label.sides_in) if label.sides_in else None)  # type: ignore[arg-type]
     else:
         parcel = parcel_of(settings, weight or "1 lb", size, None)

@@ -2,9 +2,11 @@
 register the package for tracking, linked to its order, in one transaction.
 
 Where the number comes from: the sandbox network's carriers mint one (a label number whose journey
-goes from the ship-from ZIP to the ship-to ZIP); a number the seller already bought can be printed
-(``tracking_number``; its format and check digit must fit the carrier). Creating a label never
-uploads tracking to TikTok: that goes through the trust checks of the orders flow.
+goes from the ship-from ZIP to the ship-to ZIP); UPS, FedEx, USPS and DHL eCommerce sell one with the
+label (``services.label_purchase``); a number the seller already bought can be printed
+(``tracking_number``; its format and check digit must fit the carrier); an order TikTok ships gets
+TikTok's label and number (``services.tiktok_labels``). Creating a label never uploads tracking to
+TikTok: that goes through the trust checks of the orders flow.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parceltrail.carriers.sandbox.journey import journey
 from parceltrail.carriers.sandbox.lines import by_code as sandbox_lines
@@ -30,6 +32,7 @@ from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.label_purchase import buy_label
 from parceltrail.services.estimates import revise_estimates, zone_of
+from parceltrail.services.orders import TIKTOK_SHIPPING
 from parceltrail.services.packages import normalize_carrier, normalize_tracking_number
 from parceltrail.services.shipping import (
     BUYABLE,
@@ -46,6 +49,9 @@ from parceltrail.store.ids import new_id
 from parceltrail.store.labels import StoredLabel
 from parceltrail.store.orders import StoredOrder
 
+if TYPE_CHECKING:
+    from parceltrail.services.tiktok import TikTokApp
+
 _RNG = random.SystemRandom()
 
 
@@ -55,7 +61,8 @@ class LabelRequest:
 
     ship_to: dict[str, Any] | None
     """None: the stored order's buyer address."""
-    weight: str
+    weight: str | None
+    """Required, except for an order TikTok ships (its label is TikTok's)."""
     carrier: str | None = None
     service: str | None = None
     size: str | None = None
@@ -67,6 +74,8 @@ class LabelRequest:
     assignment: dict[str, Any] | None = field(default=None, compare=False)
     label_format: str = "pdf"
     """What a bought label is for: ``pdf`` (office printers) or ``zpl`` (the carrier's ZPL, thermal printers)."""
+    platform_package_id: str | None = None
+    """For an order TikTok ships in several packages: which package's label (TikTok's package id)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +121,7 @@ def _number(request: LabelRequest, carrier: str, service: str, lane: Lane) -> tu
 
 def with_order(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> tuple[LabelRequest, StoredOrder | None]:
     """Fill the ship-to and deliver-by from the stored order (when ``order_id`` names one and they are not
-    given); an order TikTok ships is refused, because its label is TikTok's."""
+    given), and return the stored order with it."""
     if not request.order_id:
         return request, None
     with uow.read():
@@ -120,10 +129,6 @@ def with_order(uow: UnitOfWork, shop_id: str, request: LabelRequest) -> tuple[La
     if stored is None:
         return request, None
     order = stored.order
-    if (order.shipping_type or "").upper() == "TIKTOK":
-        raise InvalidInput("this order ships with TikTok Shipping", [FieldError(
-            "order_id", "its label is TikTok's shipping document, printed from TikTok Seller Center; parceltrail "
-                        "does not fetch TikTok shipping documents yet")])
     ship_to = request.ship_to
     if not ship_to:
         a = order.buyer.address
@@ -144,7 +149,27 @@ def _link(uow: UnitOfWork, shop_id: str, order_id: str, number: str, carrier: st
     if stored is None:
         return
     waiting = [p for p in stored.order.packages if p.external_id and not p.tracking_number]
-    parcel = OrderPackage(waiting[0].external_id if len(waiting) == 1 else None, number, carrier)
+    link_package(uow, stored, OrderPackage(waiting[0].external_id if len(waiting) == 1 else None, number, carrier),
+                 package_id, now)
+
+
+def tiktok_or_none(settings) -> TikTokApp | None:
+    """The server's TikTok app when TikTok Shop is set up (labels of TikTok-shipped orders need it)."""
+    from parceltrail.services.tiktok import TikTokNotSetUp, tiktok_app
+
+    try:
+        return tiktok_app(settings)
+    except TikTokNotSetUp:
+        return None
+
+
+def ships_with_tiktok(stored: StoredOrder | None) -> bool:
+    return stored is not None and (stored.order.shipping_type or "").upper() == TIKTOK_SHIPPING
+
+
+def link_package(uow: UnitOfWork, stored: StoredOrder, parcel: OrderPackage, package_id: str, now: datetime) -> None:
+    """``parcel`` (the order's parcel of that key, or a new one) is followed by ``package_id``; the order's
+    other links stay as they are (``set_links`` replaces an order's links whole)."""
     links = [(stored.id, parcel if p.key == parcel.key else p,
               package_id if p.key == parcel.key else stored.package_ids.get(p.key)) for p in stored.order.packages]
     if all(p.key != parcel.key for p in stored.order.packages):
@@ -153,10 +178,15 @@ def _link(uow: UnitOfWork, shop_id: str, order_id: str, number: str, carrier: st
 
 
 def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest, *, secret_key: str | None = None,
-                 client=None) -> CreatedLabel:
-    """Check everything, then store the label and its package together; refuse whole on any problem."""
+                 client=None, tiktok: TikTokApp | None = None) -> CreatedLabel:
+    """Check everything, then store the label and its package together; refuse whole on any problem. An
+    order TikTok ships gets TikTok's own label (``services.tiktok_labels``, through ``tiktok``)."""
     settings = get_settings(uow, shop_id)
     request, stored_order = with_order(uow, shop_id, request)
+    if stored_order is not None and ships_with_tiktok(stored_order):
+        from parceltrail.services.tiktok_labels import tiktok_label
+
+        return tiktok_label(uow, shop_id, request, stored_order, settings, app=tiktok, transport=client)
     carrier = normalize_carrier(request.carrier)
     if carrier is None or not request.service:
         raise InvalidInput("carrier and service are required", [FieldError("carrier", "e.g. sandbox, usps, ups"),
@@ -260,7 +290,8 @@ def label_dict(label: StoredLabel) -> dict[str, Any]:
     return {
         "id": label.id, "package_id": label.package_id, "order_id": label.order_ref, "carrier": label.carrier,
         "service": label.service, "tracking_number": label.tracking_number, "ship_from": label.ship_from,
-        "ship_to": label.ship_to, "weight_lb": round(label.weight_lb, 3), "sides_in": label.sides_in,
+        "ship_to": label.ship_to, "weight_lb": round(label.weight_lb, 3) if label.weight_lb is not None else None,
+        "sides_in": label.sides_in,
         "billable_lb": label.billable_lb, "price": label.price, "currency": label.currency,
         "promised_on": label.promised_on.isoformat() if label.promised_on else None,
         "deliver_by": label.deliver_by.isoformat() if label.deliver_by else None, "source": label.source,

@@ -44,14 +44,14 @@ labels = Table(
     Column("tracking_number", String(64), nullable=False),
     Column("ship_from", Text, nullable=False),  # JSON of core.address.PostalAddress
     Column("ship_to", Text, nullable=False),
-    Column("weight_lb", Float, nullable=False),
+    Column("weight_lb", Float, nullable=True),  # None: a TikTok Shipping label, weighed by TikTok
     Column("sides_in", Text, nullable=True),  # JSON [l, w, h]
     Column("billable_lb", Integer, nullable=True),
     Column("price", Float, nullable=True),
     Column("currency", String(3), nullable=True),
     Column("promised_on", Date, nullable=True),  # the service standard's day at purchase
     Column("deliver_by", Date, nullable=True),  # the platform's deadline (TikTok's deliver-by) when known
-    Column("source", String(16), nullable=False),  # sandbox | carrier | seller
+    Column("source", String(16), nullable=False),  # sandbox | carrier | seller | tiktok
     Column("assignment", Text, nullable=True),  # JSON: the choice, its candidates and its sentence
     Column("document", LargeBinary, nullable=True),  # the carrier's own label when bought from it
     Column("document_type", String(16), nullable=True),
@@ -86,7 +86,7 @@ class StoredLabel:
     tracking_number: str
     ship_from: dict[str, Any]
     ship_to: dict[str, Any]
-    weight_lb: float
+    weight_lb: float | None
     sides_in: list[float] | None
     billable_lb: int | None
     price: float | None

@@ -191,6 +191,26 @@ class TikTokShopClient:
                 "self_shipment": {"tracking_number": tracking_number, "shipping_provider_id": shipping_provider_id}}
         return self.call("POST", f"/fulfillment/202309/packages/{package_id}/ship", access_token, cipher, body=body)
 
+    def package_shipping_document(self, access_token: str, cipher: str, package_id: str,
+                                  document_type: str = "SHIPPING_LABEL", document_size: str = "A6") -> dict:
+        """Get Package Shipping Document (202309): ``{"doc_url": ...}`` for a package TikTok ships; the
+        URL is short-lived, so fetch it right away (``download``)."""
+        return self.call("GET", f"/fulfillment/202309/packages/{package_id}/shipping_documents", access_token, cipher,
+                         {"document_type": document_type, "document_size": document_size})
+
+    def download(self, url: str, max_bytes: int) -> bytes:
+        """The document behind a ``doc_url`` (a pre-signed link: no signature, no token)."""
+        try:
+            response = self.transport.send(NAME, "GET", url)
+        except CarrierFetchError as error:
+            raise TikTokUnavailable(error.reason, http_status=error.status) from None
+        if response.status_code != 200:
+            raise TikTokShopError(f"the shipping document link answered HTTP {response.status_code}",
+                                  http_status=response.status_code)
+        if len(response.content) > max_bytes:
+            raise TikTokShopError(f"the shipping document is over {max_bytes} bytes")
+        return response.content
+
     def update_shipping_info(self, access_token: str, cipher: str, order_id: str, tracking_number: str,
                              shipping_provider_id: str) -> dict:
         body = {"tracking_number": tracking_number, "shipping_provider_id": shipping_provider_id}

@@ -4,7 +4,10 @@ It checks what TikTok checks, in TikTok's order, and answers in TikTok's envelop
 (``{"code", "message", "request_id", "data"}``, errors mostly with HTTP 200): the app key, a timestamp
 within five minutes, the ``sign`` (106001 when it does not match), the access token (105001 unknown,
 105002 expired), the shop cipher, and a token-bucket rate limit (HTTP 429, code 36009004). Orders page
-by an opaque ``page_token``, oldest update first. ``GET /oauth/authorize`` plays the seller's consent
+by an opaque ``page_token``, oldest update first. Shipping documents (Get Package Shipping Document) come
+as a ``doc_url`` to a PDF this server also serves (``/documents/{token}.pdf``, expiring; see
+``local/documents.py``); the codes 21011034 and 21011035 for "not TikTok-shipped" and "no label yet"
+are ours, TikTok's codes for those cases not being published. ``GET /oauth/authorize`` plays the seller's consent
 screen: it authorises the first shop and redirects to ``redirect_uri`` with ``code`` and ``state``.
 """
 
@@ -25,6 +28,7 @@ from starlette.routing import Route
 
 from parceltrail.carriers.sandbox.app import TokenBucket
 from parceltrail.core.orders import OrderStatus, order_status
+from parceltrail.platforms.tiktok.local.documents import DOCUMENT_TYPES, SIZES, label_pdf
 from parceltrail.platforms.tiktok.local.shop import LocalShop, LocalTikTok
 from parceltrail.platforms.tiktok.local.tracking import tracking_of
 from parceltrail.platforms.tiktok.signing import sign
@@ -179,6 +183,37 @@ def create_tiktok_app(state: LocalTikTok, requests_per_second: float | None = 50
             state.shipments.append({"package_id": package_id, "tracking_number": number})
         return envelope({})
 
+    async def shipping_documents(request: Request) -> Response:
+        """Get Package Shipping Document: only for a package TikTok ships and has given a number to."""
+        shop, _, refusal = await checked(request)
+        if refusal:
+            return refusal
+        package_id = request.path_params["package_id"]
+        kind = request.query_params.get("document_type", "")
+        size = request.query_params.get("document_size", "A6")
+        if kind not in DOCUMENT_TYPES or size not in SIZES:
+            return envelope(None, 36009001, "document_type or document_size is invalid.")
+        with state.lock:
+            owners = [(o, i) for o in shop.orders.values() for i in o["line_items"] if i["package_id"] == package_id]
+        if not owners:
+            return envelope(None, 21011001, "The package does not exist.")
+        order, item = owners[0]
+        if order.get("shipping_type") != "TIKTOK":
+            return envelope(None, 21011034, "The package is not shipped by TikTok Shipping; the seller prints its "
+                                            "own label.")
+        if not item.get("tracking_number"):
+            return envelope(None, 21011035, "The package has no shipping label yet; arrange the shipment first.")
+        token = state.documents.publish(label_pdf(order, item, size))
+        state.document_requests.append({"package_id": package_id, "document_type": kind})
+        base = str(request.base_url).rstrip("/")
+        return envelope({"doc_url": f"{base}/documents/{token}.pdf", "tracking_number": item["tracking_number"]})
+
+    async def document(request: Request) -> Response:
+        found = state.documents.get(request.path_params["token"])
+        if found is None:
+            return JSONResponse({"error": "the link expired or never existed"}, 404)
+        return Response(found, media_type="application/pdf")
+
     async def update_shipping(request: Request) -> Response:
         shop, body, refusal = await checked(request)
         if refusal:
@@ -205,6 +240,8 @@ def create_tiktok_app(state: LocalTikTok, requests_per_second: float | None = 50
         Route("/fulfillment/202309/orders/{order_id}/tracking", tracking, methods=["GET"]),
         Route("/fulfillment/202309/packages/{package_id}/ship", ship, methods=["POST"]),
         Route("/fulfillment/202309/orders/{order_id}/shipping_info/update", update_shipping, methods=["POST"]),
+        Route("/fulfillment/202309/packages/{package_id}/shipping_documents", shipping_documents, methods=["GET"]),
+        Route("/documents/{token}.pdf", document, methods=["GET"]),
     ])
 
 

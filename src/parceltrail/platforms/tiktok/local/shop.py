@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from parceltrail.core.orders import OrderStatus
+from parceltrail.platforms.tiktok.local.documents import DocumentLinks
 
 STATUS_MIX = (
     (OrderStatus.UNPAID, 0.05), (OrderStatus.ON_HOLD, 0.08), (OrderStatus.AWAITING_SHIPMENT, 0.2),
@@ -71,6 +72,8 @@ class LocalTikTok:
         self.faults: list[tuple[str, str]] = []
         self.calls: list[tuple[str, str]] = []
         self.shipments: list[dict] = []
+        self.documents = DocumentLinks()
+        self.document_requests: list[dict] = []
         self.withheld: dict[str, dict] = {}
         """Addresses of on-hold orders, revealed when the hold ends (TikTok withholds them meanwhile)."""
         self._ids = itertools.count(1)
