@@ -1,5 +1,6 @@
 """Writes the label samples docs/labels.md links to (docs/samples/): a USPS and a UPS label as PDF and
-PNG, both in one batch PDF, and the same two as ZPL. Numbers come from the project's generator, so
+PNG, both in one batch PDF, and the same two as ZPL with the USPS one drawn by a ZPL renderer (zplkit, a
+test dependency) as PNG. Numbers come from the project's generator, so
 they pass each carrier's check digit. Run: .venv/bin/python scripts/label-samples.py"""
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "labels-batch.pdf").write_bytes(render_pdf(specs))
     (OUT / "labels-batch.zpl").write_text(render_zpl(specs))
+    import zplkit
+
+    drawn = zplkit.render(render_zpl(specs[:1]).encode("ascii"),
+                          zplkit.Options(profile="specification", width=812, height=1218, dpi=203))
+    (OUT / "label-usps-zpl.png").write_bytes(drawn.labels[0].png())
     for spec in specs:
         pdf = OUT / f"label-{spec.carrier}.pdf"
         pdf.write_bytes(render_pdf([spec]))
