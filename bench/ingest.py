@@ -48,7 +48,7 @@ def service_run(root: Path, packages: int, per_package: int, batch: int) -> tupl
     migrate(engine)
     uow = UnitOfWork(engine)
     shop = create_shop(uow, "Bench").shop
-    pkgs = [register_package(uow, shop.id, f"BENCH{i:08d}", "ups").package for i in range(packages)]
+    pkgs = [register_package(uow, shop.id, f"BENCH{i:08d}", "ups", force=True).package for i in range(packages)]
     per_batch = max(1, batch // per_package)
     work = [{p.id: make_events(per_package, k) for k, p in enumerate(pkgs[s:s + per_batch], start=s)}
             for s in range(0, packages, per_batch)]

@@ -46,7 +46,8 @@ def make_parcels(engine, name: str = "Maple & Moss") -> Parcels:
                                      ("exception", EXCEPTION, "usps")):
             reg = register_package(uow, made.shop.id, number, carrier, order_ref=f"MM-{key[:3].upper()}-1042",
                                    destination=Address(postal_code=DEST_ZIP, country="US"),
-                                   origin=Address(postal_code="10001", country="US"), service="ground")
+                                   origin=Address(postal_code="10001", country="US"), service="ground",
+                                   force=True)
             ids[key] = reg.package.id
         t = start + timedelta(hours=20)
         first = [

@@ -124,7 +124,6 @@ def start_demo(settings: Settings, engine: Engine, host: str, port: int,
 
     config = config or DemoConfig()
     clock = AcceleratedClock(config.speed, config.lag)
-    set_clock(clock)
     uow = UnitOfWork(engine)
     with uow.read():
         existing = uow.shops.find_by_name(DEMO_SHOP)
@@ -133,6 +132,7 @@ def start_demo(settings: Settings, engine: Engine, host: str, port: int,
         shop_id, api_key = made.shop.id, made.api_key
     else:
         shop_id, api_key = existing.id, create_api_key(uow, existing.id)
+    set_clock(clock, shop_id)  # the demo shop alone runs on the accelerated clock; real shops keep real time
     secret = settings.hook_secrets.get("sandbox")
     push_secret = secret.get_secret_value() if secret else "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     settings = settings.model_copy(update={"hook_secrets": {**settings.hook_secrets, "sandbox": SecretStr(push_secret)}})

@@ -6,10 +6,26 @@ job queue, so ``parceltrail serve`` needs nothing else running.
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+_RATE = re.compile(r"\s*(\d+)\s*/\s*(second|minute|hour|s|m|h)\s*")
+_PERIODS = {"second": 1.0, "s": 1.0, "minute": 60.0, "m": 60.0, "hour": 3600.0, "h": 3600.0}
+
+
+def parse_rate(text: str) -> tuple[int, float] | None:
+    """``"600/minute"`` (or ``/second``, ``/hour``) as (count, period in seconds); ``"0"``/``"off"``: None."""
+    if text.strip().lower() in ("0", "off", "none", ""):
+        return None
+    match = _RATE.fullmatch(text)
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f"{text!r} is not a rate; expected e.g. 600/minute, 20/second, or 0 for no limit")
+    return int(match.group(1)), _PERIODS[match.group(2)]
 
 
 class Settings(BaseSettings):
@@ -29,6 +45,13 @@ class Settings(BaseSettings):
         1440, description="How often the worker re-reads each shop model's lane and seller history"
     )
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
+    log_format: Literal["text", "json"] = Field("text", description="text for people, json for one object a line")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Least severe level logged")
+    rate_limit_per_key: str = Field("6000/minute", description="Requests per API key, e.g. 6000/minute (0: none)")
+    rate_limit_anonymous: str = Field(
+        "600/minute", description="Requests without a valid key per source address, e.g. 600/minute (0: none)")
+    rate_limit_push: str = Field(
+        "6000/minute", description="Carrier pushes and platform webhooks per source address (0: none)")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
     carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")
     secret_key: SecretStr | None = Field(
@@ -59,6 +82,13 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Carrier push secrets by carrier code, JSON: {"sandbox": "whsec_..."}; a carrier without one refuses pushes',
     )
+
+
+    @field_validator("rate_limit_per_key", "rate_limit_anonymous", "rate_limit_push")
+    @classmethod
+    def _is_a_rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
 
 
 @cache

@@ -158,13 +158,13 @@ def test_missing_or_wrong_key_is_401_problem(api, shop):
 
 def test_list_filters_and_paginates_over_http(api, shop):
     client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
-    ids = [client.post("/v1/packages", json={"tracking_number": f"PKG{i:04d}", "carrier": "usps"}).json()["id"]
+    ids = [client.post("/v1/packages", json={"tracking_number": f"PKG{i:04d}", "carrier": "usps", "force": True}).json()["id"]
            for i in range(5)]
     client.post(f"/v1/packages/{ids[1]}/events",
                 json={"events": [{"occurred_at": "2026-11-20T10:00:00Z", "status": "delivered"}]})
     page = client.get("/v1/packages", params={"limit": 2}).json()
     second = client.get("/v1/packages", params={"limit": 2, "cursor": page["next_cursor"]}).json()
-    assert [p["id"] for p in page["items"] + second["items"]] == ids[:4]
+    assert [p["id"] for p in page["items"] + second["items"]] == ids[::-1][:4]  # newest first
     delivered = client.get("/v1/packages", params={"status": "delivered", "carrier": "usps"}).json()
     assert [p["id"] for p in delivered["items"]] == [ids[1]]
     assert client.get("/v1/packages", params={"updated_since": "2026-11-20T10:00:00"}).status_code == 422

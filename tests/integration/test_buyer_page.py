@@ -181,12 +181,13 @@ def test_how_sure_quotes_the_shops_own_record_on_lanes_of_this_length_once_it_ha
     from parceltrail.services.clock import ManualClock, WallClock, set_clock
 
     uow = UnitOfWork(engine)
-    start = datetime.now(UTC) - timedelta(days=20)
+    start = datetime.now(UTC) - timedelta(days=30)  # late deliveries land some 22 days on: still in the past
     set_clock(ManualClock(start))
     try:
         shop = create_shop(uow, "Steady Co")
         lane = {"destination": Address(postal_code="80202", country="US"), "origin": Address(postal_code="10001", country="US")}
-        ids = [register_package(uow, shop.shop.id, f"1Z999AA1{i:010d}", "ups", **lane).package.id for i in range(55)]
+        ids = [register_package(uow, shop.shop.id, f"1Z999AA1{i:010d}", "ups", force=True, **lane).package.id
+               for i in range(55)]
         pickup = TrackingEvent.create(start + timedelta(hours=20), "in_transit", "picked_up", "", None,
                                       Location("New York", "NY", "10001", "US"))
         record_scans(uow, shop.shop.id, {i: [pickup] for i in ids}, source="api", now=start + timedelta(hours=21))
@@ -198,9 +199,9 @@ def test_how_sure_quotes_the_shops_own_record_on_lanes_of_this_length_once_it_ha
             at = datetime(day.year, day.month, day.day, 18, 0, tzinfo=UTC)
             batches[package_id] = [TrackingEvent.create(at, "delivered", "delivered", "", None,
                                                         Location("Denver", "CO", "80202", "US"))]
-        record_scans(uow, shop.shop.id, batches, source="api", now=start + timedelta(days=12))
-        set_clock(ManualClock(start + timedelta(days=19)))
-        register_package(uow, shop.shop.id, "1Z999AA19999999999", "ups", **lane)  # just ordered: a "placed" window
+        record_scans(uow, shop.shop.id, batches, source="api", now=start + timedelta(days=28))  # after every delivery
+        set_clock(ManualClock(start + timedelta(days=29)))
+        register_package(uow, shop.shop.id, "1Z999AA19999999999", "ups", force=True, **lane)  # just ordered: a window
     finally:
         set_clock(WallClock())
     _RECORDS.clear()

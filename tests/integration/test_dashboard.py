@@ -285,7 +285,7 @@ def test_an_endpoints_deliveries_show_the_failed_attempt_and_send_again_retries(
             csrf = token(client, "/app/settings/webhooks")
             client.post("/app/settings/webhooks", data={"csrf_token": csrf, "url": receiver.url,
                                                         "events": ["package.created"]})
-            register_package(UnitOfWork(engine), shop.shop_id, "PT0000000000000101", "ups")
+            register_package(UnitOfWork(engine), shop.shop_id, "PT0000000000000101", "ups", force=True)
             sender = Sender(http, SECRET_KEY, concurrency=1)
             run_until_quiet(engine, sender)
             endpoint_id = re.search(r"/app/settings/webhooks/(ep_\w+)", client.get("/app/settings/webhooks").text).group(1)

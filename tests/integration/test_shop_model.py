@@ -32,13 +32,13 @@ def deliver_history(uow, shop_id: str, count: int, start: datetime = datetime(20
             clock.advance(timedelta(hours=7))
             dest = ZIPS[i % len(ZIPS)]
             package = register_package(uow, shop_id, f"{prefix}{i:06d}", "ups", destination=Address(dest, "US"),
-                                       origin=Address("40213", "US"), service="ground").package
+                                       origin=Address("40213", "US"), service="ground", force=True).package
             handoff = clock.now() + timedelta(hours=rng.uniform(4, 30))
             delivered = handoff + timedelta(days=2 + (i % len(ZIPS)) % 4, hours=rng.uniform(0, 8))
             ingest_events(uow, shop_id, package.id, [
                 TrackingEvent.create(handoff, "in_transit", "picked_up", carrier_code="PU"),
                 TrackingEvent.create(delivered, "delivered", carrier_code="DL"),
-            ])
+            ], now=delivered)  # the scans arrive as they happen: none is ahead of its own now
     finally:
         set_clock(WallClock())
 
@@ -70,7 +70,7 @@ def test_train_then_show_then_estimates_blend(uow, database_url):
             "this week's orders 0.2x the usual") in cli(database_url, "eta", "show", "--shop", shop.id).stdout
 
     fresh = register_package(uow, shop.id, "NEW000001", "ups", destination=Address("10001", "US"),
-                             origin=Address("40213", "US"), service="ground").package
+                             origin=Address("40213", "US"), service="ground", force=True).package
     estimate = get_package(uow, shop.id, fresh.id).estimate
     assert estimate.source == "blended" and "120 own deliveries" in estimate.reason
 
@@ -104,7 +104,7 @@ def test_daily_refresh_rereads_history_and_keeps_the_trees(uow, database_url):
     assert [b.model_to_string() for b in after.boosters["placed"]] == [
         b.model_to_string() for b in before.boosters["placed"]]
     fresh = register_package(uow, shop.id, "NEW000002", "ups", destination=Address("10001", "US"),
-                             origin=Address("40213", "US"), service="ground").package
+                             origin=Address("40213", "US"), service="ground", force=True).package
     assert get_package(uow, shop.id, fresh.id).estimate.source == "blended"
 
 
@@ -121,12 +121,12 @@ def test_refresh_counts_the_shops_parcels_still_in_flight(uow, database_url):
     try:
         for i in range(31):
             package = register_package(uow, shop.id, f"OPEN{i:04d}", "ups", destination=Address("10001", "US"),
-                                       origin=Address("40213", "US"), service="ground").package
+                                       origin=Address("40213", "US"), service="ground", force=True).package
             if i < 10:
                 ingest_events(uow, shop.id, package.id, [
                     TrackingEvent.create(clock.now() + timedelta(hours=5), "in_transit", "picked_up", carrier_code="PU"),
                     TrackingEvent.create(clock.now() + timedelta(days=2), "delivered", carrier_code="DL"),
-                ])
+                ], now=clock.now() + timedelta(days=2))
             elif i == 30:
                 ingest_events(uow, shop.id, package.id, [
                     TrackingEvent.create(clock.now() + timedelta(hours=1), "cancelled", carrier_code="CX")])
@@ -155,7 +155,7 @@ def test_a_model_file_from_an_older_version_falls_back_to_carrier_standards(uow,
         uow.commit()
 
     fresh = register_package(uow, shop.id, "OLD000001", "ups", destination=Address("10001", "US"),
-                             origin=Address("40213", "US"), service="ground").package
+                             origin=Address("40213", "US"), service="ground", force=True).package
     assert get_package(uow, shop.id, fresh.id).estimate.source == "carrier_standard"
     assert refresh_shop_models(uow) == 0  # skipped, not crashed
     shown = cli(database_url, "eta", "show", "--shop", shop.id)
@@ -168,7 +168,7 @@ def test_a_model_file_from_an_older_version_falls_back_to_carrier_standards(uow,
     assert retrained.returncode == 0, retrained.stderr
     assert "spread: the shipped defaults" in retrained.stdout  # without --own-spread
     again = register_package(uow, shop.id, "OLD000002", "ups", destination=Address("10001", "US"),
-                             origin=Address("40213", "US"), service="ground").package
+                             origin=Address("40213", "US"), service="ground", force=True).package
     assert get_package(uow, shop.id, again.id).estimate.source == "blended"
 
 
@@ -184,7 +184,7 @@ def test_track_record_says_how_the_first_estimates_held_on_the_shops_own_parcels
     try:
         for i in range(3):  # these three are estimated again when the carrier takes them
             package = register_package(uow, shop.id, f"SEEN{i:06d}", "ups", destination=Address("10001", "US"),
-                                       origin=Address("40213", "US"), service="ground").package
+                                       origin=Address("40213", "US"), service="ground", force=True).package
             clock.advance(timedelta(hours=5))
             record_scans(uow, shop.id, {package.id: [
                 TrackingEvent.create(clock.now(), "in_transit", "picked_up", carrier_code="PU")]}, "api")
@@ -273,9 +273,10 @@ def test_a_handoff_is_the_first_scan_before_the_last_mile_never_the_delivery(uow
         ids = {}
         for number, timeline in timelines.items():
             package = register_package(uow, shop.id, number, "ups", destination=Address("10001", "US"),
-                                       origin=Address("40213", "US"), service="ground").package
+                                       origin=Address("40213", "US"), service="ground", force=True).package
             ingest_events(uow, shop.id, package.id, [
-                TrackingEvent.create(start + timedelta(days=d), status, carrier_code=code) for d, status, code in timeline])
+                TrackingEvent.create(start + timedelta(days=d), status, carrier_code=code) for d, status, code in timeline],
+                now=start + timedelta(days=3))
             ids[package.id] = number
     finally:
         set_clock(WallClock())

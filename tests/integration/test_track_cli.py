@@ -163,12 +163,17 @@ def test_garbage_exits_2_with_one_line(runs):
 
 @pytest.mark.parametrize(
     "carrier, says",
-    [("pigeon", "unknown carrier code 'pigeon'"), ("tiktok", "cannot fetch tiktok tracking by number")],
+    [("pigeon", "unknown carrier code 'pigeon'"),
+     ("tiktok", "tracks a parcel by the order it ships, not by its number alone"),
+     ("jtexpress", "you named jtexpress, but parceltrail has no tracking adapter for jtexpress")],
 )
 def test_carriers_that_cannot_track_the_number_exit_2(carrier, says):
     result = _invoke(UPS_NUMBER, "--carrier", carrier)
     assert isinstance(result.exception, UserError) and result.exception.exit_code == 2
     assert says in str(result.exception)
+    if carrier == "tiktok":  # says what it needs instead: the shop connected and the order imported
+        assert "tiktok connect" in str(result.exception) and "orders show" in str(result.exception)
+        assert "pass --carrier" not in str(result.exception)
 
 
 def test_sandbox_base_url_makes_track_ask_the_running_network(runs):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from parceltrail.api.deps import AppSettings, ShopId, Uow
-from parceltrail.api.schemas import Strict
+from parceltrail.api.schemas import NO_CONTROL, CarrierPath, Strict
+
+_ONE_OF = [
+    {"required": ["credentials"], "properties": {"credentials": {"type": "object"}, "env_prefix": {"type": "null"}}},
+    {"required": ["env_prefix"], "properties": {"env_prefix": {"type": "string"}, "credentials": {"type": "null"}}},
+]
 from parceltrail.services.accounts import list_accounts, remove_account, set_account
 from parceltrail.store.accounts import CarrierAccount
 
@@ -16,11 +23,14 @@ router = APIRouter(prefix="/v1/carrier-accounts", tags=["carrier accounts"])
 
 
 class AccountBody(Strict):
-    credentials: dict[str, str] | None = Field(
-        None, description="The carrier's credential fields, e.g. {client_id, client_secret}; stored encrypted",
-        examples=[{"client_id": "abc", "client_secret": "..."}])
+    """Exactly one of ``credentials`` or ``env_prefix``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": _ONE_OF})
+
+    credentials: dict[str, Annotated[str, Field(max_length=2000, pattern=NO_CONTROL)]] | None = Field(
+        None, description="The carrier's credential fields, e.g. {client_id, client_secret}; stored encrypted")
     env_prefix: str | None = Field(
-        None, description="Or: the prefix of environment variables that hold them, e.g. ACME_UPS_",
+        None, pattern=r"^[A-Z][A-Z0-9_]{1,100}_$", description="Or: the prefix of environment variables that hold them, e.g. ACME_UPS_",
         examples=["ACME_UPS_"])
 
 
@@ -39,7 +49,7 @@ class AccountOut(BaseModel):
 
 
 @router.put("/{carrier}", response_model=AccountOut)
-def put_account(carrier: str, body: AccountBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> AccountOut:
+def put_account(carrier: CarrierPath, body: AccountBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> AccountOut:
     """Connect (or replace) this shop's account with a carrier; polling uses it from the next check on."""
     key = settings.secret_key.get_secret_value() if settings.secret_key else None
     return AccountOut.of(set_account(uow, shop_id, carrier.lower(), key, body.credentials, body.env_prefix))
@@ -51,6 +61,6 @@ def get_accounts(shop_id: ShopId, uow: Uow) -> list[AccountOut]:
 
 
 @router.delete("/{carrier}", status_code=204)
-def delete_account(carrier: str, shop_id: ShopId, uow: Uow) -> Response:
+def delete_account(carrier: CarrierPath, shop_id: ShopId, uow: Uow) -> Response:
     remove_account(uow, shop_id, carrier.lower())
     return Response(status_code=204)

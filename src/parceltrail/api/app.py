@@ -17,8 +17,10 @@ from parceltrail.api.deps import Uow
 from parceltrail.api.disputes import router as disputes_router
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.labels import router as labels_router
+from parceltrail.api.keys import router as keys_router
 from parceltrail.api.limits import BodyLimit
 from parceltrail.api.notifications import router as notifications_router
+from parceltrail.api.rates import RateLimit, RateLimits
 from parceltrail.api.numbers import router as numbers_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
@@ -29,6 +31,7 @@ from parceltrail.api.webhooks import router as webhooks_router
 from parceltrail.numbers import catalogue
 from parceltrail.settings import Settings
 from parceltrail.store import make_engine, migrate
+from parceltrail.store.engine import refresh_statistics
 from parceltrail.web import install as install_pages
 
 
@@ -38,6 +41,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         migrate(engine)
+        refresh_statistics(engine)  # lists page on the index that matches their sort (store.engine)
         catalogue()  # load the tracking-number formats now, not on the first request
         yield
 
@@ -53,8 +57,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.state.rates = RateLimits.of(settings)
+    app.add_middleware(RateLimit, limits=app.state.rates)  # before the body is read: a refused flood costs little
 
-    @app.get("/healthz", response_model=HealthOut, tags=["health"])
+    @app.get("/healthz", response_model=HealthOut, tags=["health"],
+             responses={503: {"description": "The database does not answer"}})
     def healthz(uow: Uow):
         """Liveness plus database reachability (503 when the database does not answer)."""
         try:
@@ -76,5 +83,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(labels_router)
     app.include_router(disputes_router)
     app.include_router(carriers_router)
+    app.include_router(keys_router)
     install_pages(app)
+    app.add_middleware(problems.ServerErrors)  # keep this the last middleware: the outermost sees every failure
     return app

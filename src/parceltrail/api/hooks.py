@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from parceltrail.api import problems
 from parceltrail.api.deps import AppSettings, Uow
+from parceltrail.api.schemas import CarrierPath
 from parceltrail.services import NotFound
-from parceltrail.services.hooks import PushNotSetUp, PushRefused, receive_push
+from parceltrail.services.hooks import PushConflict, PushNotSetUp, PushRefused, receive_push
 
 log = logging.getLogger("parceltrail.push")
 router = APIRouter(prefix="/v1/hooks", tags=["carrier push"])
@@ -82,6 +83,7 @@ _SIGNED_BODY = {
 _REFUSALS = {
     401: {"description": "Signature or timestamp refused; nothing was stored"},
     404: {"description": "Unknown carrier, or push is not set up for it"},
+    409: {"description": "This webhook-id was received before with another body; nothing was stored"},
 }
 
 
@@ -90,7 +92,7 @@ _REFUSALS = {
                         **_REFUSALS},
              openapi_extra=_SIGNED_BODY)
 def receive(
-    carrier: str,
+    carrier: CarrierPath,
     request: Request,
     response: Response,
     background: BackgroundTasks,
@@ -113,6 +115,9 @@ def receive(
         client = request.client.host if request.client else "?"
         log.warning("push refused: carrier=%r from=%s reason=%s", carrier, client, error.reason)
         return problems.problem(401, "Push refused", f"{error.reason}; nothing was stored")
+    except PushConflict as error:
+        log.warning("push refused: carrier=%r %s", carrier, error)
+        return problems.problem(409, "Push id reused", f"{error}; nothing was stored")
     if accepted.duplicate:
         response.status_code = 200
     else:

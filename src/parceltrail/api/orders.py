@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from parceltrail.api.deps import AppSettings, ShopId, Uow
+from parceltrail.api.schemas import UtcTime
 from parceltrail.services import FieldError, InvalidInput
 from parceltrail.services.orders_read import get_order, list_orders, order_json
 
@@ -59,8 +60,8 @@ class OrderPageOut(BaseModel):
 def list_route(
     shop_id: ShopId, uow: Uow, settings: AppSettings,
     status: str | None = None, has_tracking: bool | None = None,
-    deadline: str = "ship_by", deadline_before: AwareDatetime | None = None,
-    deadline_after: AwareDatetime | None = None, cursor: str | None = None,
+    deadline: str = "ship_by", deadline_before: UtcTime | None = None,
+    deadline_after: UtcTime | None = None, cursor: str | None = None,
     limit: Annotated[int, Query(ge=1)] = 50,
 ) -> OrderPageOut:
     """This shop's orders, oldest first; ``deadline_before``/``_after`` test the deadline named by ``deadline``

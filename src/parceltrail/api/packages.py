@@ -1,15 +1,17 @@
-"""Routes under /v1/packages: register, read, list, post events."""
+"""Routes under /v1/packages: register, read, find and list, correct, stop tracking, post events."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
-from pydantic import AwareDatetime
 
 from parceltrail import services
-from parceltrail.api.deps import AppSettings, ShopId, Uow
+from parceltrail.api.deps import AppSettings, PageLimit, ShopId, Uow
 from parceltrail.api.schemas import (
+    CARRIER_CODE,
+    NO_CONTROL,
     EstimateOut,
     EventOut,
     EventsBody,
@@ -19,66 +21,125 @@ from parceltrail.api.schemas import (
     PackageDetailOut,
     PackageOut,
     PackagePageOut,
+    PackagePatch,
+    PathId,
     RegisteredOut,
+    UtcTime,
 )
-from parceltrail.core import Status
+from parceltrail.core import Package, Status
+from parceltrail.services.corrections import stop_tracking, update_package
 from parceltrail.services.orders_read import order_ids_of_package
+from parceltrail.services.tracking import missing_accounts
+from parceltrail.settings import Settings
+from parceltrail.store.packages import SORTS
+
+Sort = Literal[SORTS]  # type: ignore[valid-type]
 
 router = APIRouter(prefix="/v1/packages", tags=["packages"])
 
 
+def _following(uow: Uow, settings: Settings, shop_id: str, packages: Sequence[Package]) -> dict:
+    """What ``PackageOut.of`` needs to say how packages are followed: the carriers that push here, and the
+    polled carriers this shop has no account for (read once per response, per carrier)."""
+    return {"push_carriers": frozenset(settings.hook_secrets),
+            "missing": missing_accounts(uow, settings, shop_id, [p.carrier for p in packages])}
+
+
+def _detail(uow: Uow, detail: services.PackageDetail, settings: Settings) -> PackageDetailOut:
+    following = _following(uow, settings, detail.package.shop_id, [detail.package])
+    return PackageDetailOut(
+        **PackageOut.of(detail.package, detail.estimate, detail.warnings, **following).model_dump(),
+        events=[EventOut.of(e, detail.package.state.future_from) for e in detail.events],
+        estimate_history=[EstimateOut.of(e) for e in detail.estimates],
+        order_ids=order_ids_of_package(uow, detail.package.id),
+    )
+
+
 @router.post("", status_code=201, response_model=RegisteredOut,
-             responses={200: {"model": RegisteredOut, "description": "Already registered: the existing package"}})
-def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Response) -> RegisteredOut:
-    """Start tracking a number. The same number + carrier again returns the existing package with 200."""
+             responses={200: {"model": RegisteredOut, "description": "Already registered (tracking resumed if it "
+                                                                  "was stopped): the existing package"},
+                        409: {"description": "Already registered with another order_ref or destination; `errors` "
+                                             "names them and `package_id` the package to PATCH"}})
+def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Response,
+                     settings: AppSettings) -> RegisteredOut:
+    """Start tracking a number. The carrier must be known and the number must be that carrier's (check digit,
+    format) unless ``force``; ``tracking`` says whether parceltrail follows it automatically. The same number +
+    carrier again returns the existing package with 200 (and resumes its tracking if it was stopped); sent
+    with another order_ref or destination it is a 409 naming them: corrections are PATCH's job. ``hints`` say
+    what the number looks like instead (a TikTok Shop order id), without refusing it."""
     registration = services.register_package(
-        uow, shop_id, body.tracking_number, body.carrier, body.order_ref, body.destination_address()
+        uow, shop_id, body.tracking_number, body.carrier, body.order_ref, body.destination_address(),
+        force=body.force,
     )
     if not registration.created:
         response.status_code = 200
-    out = PackageOut.of(registration.package, registration.estimate)
+    out = PackageOut.of(registration.package, registration.estimate, registration.warnings,
+                        **_following(uow, settings, shop_id, [registration.package]))
     return RegisteredOut(**out.model_dump(), hints=[HintOut(**h.to_dict()) for h in registration.hints])
 
 
 @router.get("/{package_id}", response_model=PackageDetailOut)
-def get_package(package_id: str, shop_id: ShopId, uow: Uow) -> PackageDetailOut:
-    """A package with its events, oldest first."""
-    detail = services.get_package(uow, shop_id, package_id)
-    return PackageDetailOut(
-        **PackageOut.of(detail.package, detail.estimate).model_dump(),
-        events=[EventOut.of(e) for e in detail.events],
-        estimate_history=[EstimateOut.of(e) for e in detail.estimates],
-        order_ids=order_ids_of_package(uow, package_id),
-    )
+def get_package(package_id: PathId, shop_id: ShopId, uow: Uow, settings: AppSettings) -> PackageDetailOut:
+    """A package with its events, oldest first, its warnings and how it is followed."""
+    return _detail(uow, services.get_package(uow, shop_id, package_id), settings)
+
+
+@router.patch("/{package_id}", response_model=PackageDetailOut)
+def correct_package(package_id: PathId, body: PackagePatch, shop_id: ShopId, uow: Uow,
+                    settings: AppSettings) -> PackageDetailOut:
+    """Correct what was registered: ``destination``, ``order_ref``, ``carrier`` (checked like a registration;
+    ``null`` detects it from the number again). Fields left out stay; ``null`` clears. The package's status and
+    events are not touched; a new carrier or destination re-estimates the delivery date."""
+    return _detail(uow, update_package(uow, shop_id, package_id, body.changes(), body.force), settings)
+
+
+@router.delete("/{package_id}", status_code=204)
+def delete_package(package_id: PathId, shop_id: ShopId, uow: Uow) -> Response:
+    """Stop tracking: no more polling or carrier pushes. The package and its events stay readable at its URL
+    (evidence for disputes); lists leave it out unless ``include_stopped=true``. Registering the number again
+    resumes tracking."""
+    stop_tracking(uow, shop_id, package_id)
+    return Response(status_code=204)
 
 
 @router.get("", response_model=PackagePageOut)
 def list_packages(
     shop_id: ShopId,
     uow: Uow,
+    limit: PageLimit,
     settings: AppSettings,
     status: Status | None = None,
-    carrier: str | None = None,
-    updated_since: AwareDatetime | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1)] = 50,
+    carrier: Annotated[str | None, Query(pattern=CARRIER_CODE)] = None,
+    updated_since: UtcTime | None = None,
+    tracking_number: Annotated[str | None, Query(max_length=100, pattern=NO_CONTROL, examples=["1Z999AA10123456784"],
+                                                 description="Exactly this number (spaces, dashes, case ignored)")] = None,
+    order_ref: Annotated[str | None, Query(max_length=128, pattern=NO_CONTROL, examples=["TT-1001"],
+                                           description="Exactly this order reference")] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=NO_CONTROL, examples=["4784"],
+                                   description="Any part of the tracking number or order reference")] = None,
+    sort: Annotated[Sort, Query(description="created_at is registration order; - for newest first")] = "-created_at",
+    include_stopped: Annotated[bool, Query(description="Include packages whose tracking was stopped")] = False,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=NO_CONTROL)] = None,
 ) -> PackagePageOut:
-    """A page of this shop's packages in registration order; pass ``next_cursor`` back for the next page."""
-    if limit > settings.page_size_max:
-        raise services.InvalidInput(
-            "limit is too large", [services.FieldError("limit", f"expected 1 to {settings.page_size_max}")]
-        )
-    page = services.list_packages(uow, shop_id, status, carrier, updated_since, cursor, limit)
-    return PackagePageOut(items=[PackageOut.of(p, page.estimates.get(p.id)) for p in page.items],
+    """Find and list this shop's packages, newest registrations first by default; pass ``next_cursor`` back
+    (with the same filters and sort) for the next page."""
+    page = services.list_packages(uow, shop_id, status, carrier, updated_since, cursor, limit,
+                                  tracking_number=tracking_number, order_ref=order_ref, q=q, sort=sort,
+                                  include_stopped=include_stopped)
+    following = _following(uow, settings, shop_id, page.items)
+    return PackagePageOut(items=[PackageOut.of(p, page.estimates.get(p.id), page.warnings.get(p.id, ()), **following)
+                                 for p in page.items],
                           next_cursor=page.next_cursor)
 
 
 @router.post("/{package_id}/events", response_model=IngestOut)
-def post_events(package_id: str, body: EventsBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> IngestOut:
+def post_events(package_id: PathId, body: EventsBody, shop_id: ShopId, uow: Uow, settings: AppSettings) -> IngestOut:
     """Add events in any order, any number of times; duplicates are counted, not stored."""
     if len(body.events) > settings.max_events_per_request:
         raise HTTPException(413, f"at most {settings.max_events_per_request} events per request")
     events = [e.to_event() for e in body.events]
     result = services.record_scans(uow, shop_id, {package_id: events}, source="api")[package_id]
     return IngestOut(accepted=result.accepted, duplicates=result.duplicates,
-                     package=PackageOut.of(result.package, services.current_estimate(uow, package_id)))
+                     package=PackageOut.of(result.package, services.current_estimate(uow, package_id),
+                                           services.package_warnings(uow, package_id),
+                                           **_following(uow, settings, shop_id, [result.package])))

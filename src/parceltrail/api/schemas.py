@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from fastapi import Path
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    model_validator,
+)
 
 from parceltrail.core import (
     Address,
     Location,
     Package,
     PackageState,
+    PackageWarning,
     Status,
     Substatus,
     TimeBasis,
@@ -19,9 +32,61 @@ from parceltrail.core import (
     check_country,
     check_pair,
 )
+from parceltrail.services.packages import derived_warnings
+from parceltrail.services.tracking import package_source
 from parceltrail.store.estimates import StoredEstimate
 
-Country = Annotated[str, Field(min_length=2, max_length=2, examples=["US"]), AfterValidator(check_country)]
+NO_CONTROL = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+"""Text without control characters (tab and line breaks are fine); the gate in api/limits.py enforces it first,
+with a message that names the character."""
+
+
+def Text(max_length: int, default=..., **kwargs):  # noqa: N802 - reads as a type in field declarations
+    """A text field of at most ``max_length`` characters and no control characters."""
+    return Field(default, max_length=max_length, pattern=NO_CONTROL, **kwargs)
+
+
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d")
+
+
+def _iso_text(value: object) -> object:
+    """Times are ISO 8601 text; Pydantic would also read 0 or "0.5" as Unix seconds, which nobody means."""
+    if isinstance(value, datetime) or isinstance(value, str) and _ISO_TIME.match(value):
+        return value
+    raise ValueError("expected an ISO 8601 time with a UTC offset, e.g. 2026-11-20T14:05:00-05:00")
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("this time falls outside the years 1 to 9999 in UTC; expected a real date") from None
+
+
+UtcTime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_utc)]
+"""A time with a UTC offset that still exists in UTC (0001-01-01T00:00+01:00 does not)."""
+
+SCAN_YEARS = (1970, 2999)
+
+
+def _plausible_scan(value: datetime) -> datetime:
+    if not SCAN_YEARS[0] <= value.year <= SCAN_YEARS[1]:
+        raise ValueError(f"a scan dated in the year {value.year} is not a real scan time; expected a time between "
+                         f"{SCAN_YEARS[0]} and {SCAN_YEARS[1]} (check the year and the time zone)")
+    return value
+
+
+ScanTime = Annotated[UtcTime, AfterValidator(_plausible_scan)]
+"""When a scan happened: any time a carrier could have stamped, 1970 to 2999 (times ahead of now are kept and
+flagged by the fold, not refused here)."""
+
+CARRIER_CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+PathId = Annotated[str, Path(max_length=64, pattern=NO_CONTROL, description="The id as returned when it was created")]
+CarrierPath = Annotated[str, Path(pattern=CARRIER_CODE, description="A carrier code: ups, fedex, usps, dhl, ...",
+                                  examples=["ups"])]
+
+Country = Annotated[str, Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$", examples=["US"]),
+                    AfterValidator(check_country)]
 
 
 class Strict(BaseModel):
@@ -29,20 +94,21 @@ class Strict(BaseModel):
 
 
 class LocationBody(Strict):
-    city: str | None = Field(None, max_length=128)
-    region: str | None = Field(None, max_length=64)
-    postal_code: str | None = Field(None, max_length=16)
+    city: str | None = Text(128, None)
+    region: str | None = Text(64, None)
+    postal_code: str | None = Text(16, None)
     country: Country | None = None
 
 
 class EventBody(Strict):
     """A normalised tracking event (DESIGN.md, "Shapes that cross package boundaries")."""
 
-    occurred_at: AwareDatetime = Field(examples=["2026-11-20T14:05:00-05:00"])
+    occurred_at: ScanTime = Field(examples=["2026-11-20T14:05:00-05:00"],
+                                  description="When the scan happened, with its UTC offset; years 1970 to 2999")
     status: Status
     substatus: Substatus | None = None
-    description: str = Field("", max_length=1000)
-    carrier_code: str | None = Field(None, max_length=64)
+    description: str = Text(1000, "")
+    carrier_code: str | None = Text(64, None)
     location: LocationBody | None = None
 
     @model_validator(mode="after")
@@ -63,20 +129,41 @@ class EventsBody(Strict):
 
 
 class DestinationBody(Strict):
-    postal_code: str | None = Field(None, max_length=16)
+    postal_code: str | None = Text(16, None)
     country: Country | None = None
 
 
 class PackageBody(Strict):
-    tracking_number: str = Field(min_length=1, max_length=100, examples=["1Z999AA10123456784"])
-    carrier: str | None = Field(None, max_length=32, examples=["ups"])
-    order_ref: str | None = Field(None, max_length=128)
+    tracking_number: str = Text(100, min_length=1, examples=["1Z999AA10123456784"])
+    carrier: str | None = Text(32, None, examples=["ups"],
+                               description="A carrier code parceltrail knows; leave it out to detect it from the number")
+    order_ref: str | None = Text(128, None, examples=["TT-1001"])
     destination: DestinationBody | None = None
+    force: StrictBool = Field(False, description="Register a number that fails its check digit or does not fit the "
+                                           "carrier anyway; the package then carries a warning saying so")
 
     def destination_address(self) -> Address | None:
         if self.destination is None:
             return None
         return Address(postal_code=self.destination.postal_code, country=self.destination.country)
+
+
+class PackagePatch(Strict):
+    """The fields to correct; a field left out stays as it is, ``null`` clears it (for ``carrier``: detects it
+    again from the number)."""
+
+    carrier: str | None = Text(32, None, examples=["fedex"])
+    order_ref: str | None = Text(128, None, examples=["TT-1002"])
+    destination: DestinationBody | None = None
+    force: bool = Field(False, description="Accept a carrier the number does not fit, with a warning")
+
+    def changes(self) -> dict[str, object]:
+        sent = self.model_fields_set - {"force"}
+        values: dict[str, object] = {name: getattr(self, name) for name in sent}
+        if "destination" in values:
+            d = self.destination
+            values["destination"] = Address(postal_code=d.postal_code, country=d.country) if d else None
+        return values
 
 
 class LocationOut(BaseModel):
@@ -102,15 +189,18 @@ class EventOut(BaseModel):
     seller_action: bool = Field(
         description="true when the carrier's table says the seller must act on this scan (fix an address, "
         "send customs documents, pay charges, claim for damage ...)")
+    counts: bool = Field(True, description="False for a scan dated more than a day ahead of now: kept, but it "
+                                           "does not set the status or the delivery date until it is due")
 
     @classmethod
-    def of(cls, event: TrackingEvent) -> EventOut:
+    def of(cls, event: TrackingEvent, future_from: datetime | None = None) -> EventOut:
         loc = event.location
         return cls(
             occurred_at=event.occurred_at, status=event.status, substatus=event.substatus,
             description=event.description, carrier_code=event.carrier_code,
             location=LocationOut(city=loc.city, region=loc.region, postal_code=loc.postal_code, country=loc.country),
             time_basis=event.time_basis, unknown_code=event.unknown_code, seller_action=event.seller_action,
+            counts=future_from is None or event.occurred_at < future_from,
         )
 
 
@@ -140,6 +230,37 @@ class EstimateOut(BaseModel):
                    source=e.source, revised_at=e.revised_at, reason=e.reason)
 
 
+class WarningOut(BaseModel):
+    """Something a check found that the seller should know: ``code`` for programs, ``message`` for people."""
+
+    code: str
+    message: str
+
+
+class TrackingOut(BaseModel):
+    """How the package is followed, and how asking its carrier has gone."""
+
+    source: str = Field(description="polling (parceltrail asks the carrier), push (the carrier pushes scans here), "
+                                    "events (nothing follows it: post its scans to /v1/packages/{id}/events) or "
+                                    "stopped (DELETE stopped it; registering the number again resumes it)")
+    automatic: bool = Field(description="True when scans arrive without anyone posting them")
+    reason: str
+    last_checked_at: datetime | None
+    next_check_at: datetime | None
+    last_error: str | None = Field(description="The error of the last check, or null when it succeeded")
+    check_failures: int = Field(description="Failed checks in a row")
+    stopped_at: datetime | None = Field(None, description="When tracking was stopped (DELETE); null while followed")
+
+    @classmethod
+    def of(cls, package: Package, push_carriers: Collection[str] = (),
+           missing: Mapping[str, str] | None = None) -> TrackingOut:
+        found = package_source(package, push_carriers, missing)
+        checks = package.checks
+        return cls(source=found.source, automatic=found.automatic, reason=found.reason,
+                   last_checked_at=checks.last_checked_at, next_check_at=checks.next_check_at,
+                   last_error=checks.last_error, check_failures=checks.failures, stopped_at=package.stopped_at)
+
+
 class PackageOut(BaseModel):
     id: str
     tracking_number: str
@@ -154,9 +275,13 @@ class PackageOut(BaseModel):
     last_event_at: datetime | None
     delivered_at: datetime | None
     estimated_delivery: EstimateOut | None = None
+    tracking: TrackingOut
+    warnings: list[WarningOut] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, package: Package, estimate: StoredEstimate | None = None) -> PackageOut:
+    def of(cls, package: Package, estimate: StoredEstimate | None = None,
+           warnings: Sequence[PackageWarning] = (), push_carriers: Collection[str] = (),
+           missing: Mapping[str, str] | None = None) -> PackageOut:
         state: PackageState = package.state
         dest = package.destination
         return cls(
@@ -167,6 +292,8 @@ class PackageOut(BaseModel):
             created_at=package.created_at, updated_at=package.updated_at,
             last_event_at=state.last_event_at, delivered_at=state.delivered_at,
             estimated_delivery=EstimateOut.of(estimate),
+            tracking=TrackingOut.of(package, push_carriers, missing),
+            warnings=[WarningOut(code=w.code, message=w.message) for w in (*warnings, *derived_warnings(package))],
         )
 
 

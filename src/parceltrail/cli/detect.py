@@ -71,9 +71,24 @@ def detect_command(
     detections = [detect(text, carriers=carrier, country=country) for text in inputs]
     if as_json:
         for detection in detections:
-            typer.echo(json.dumps(detection.to_dict(), ensure_ascii=False))
+            typer.echo(json.dumps(_detection_json(detection), ensure_ascii=False))
     else:
         _print_table(detections)
+    if not any(d.valid for d in detections):  # scripts can tell "none of these is a tracking number"
+        raise typer.Exit(1)
+
+
+def _detection_json(detection) -> dict:
+    """``Detection.to_dict`` plus the typo hint the table shows: the formats whose shape the number has but
+    whose check it fails (``near_misses``), and one line saying so."""
+    body = detection.to_dict()
+    body.setdefault("near_misses", [
+        {"carrier": m.carrier, "format": m.format, "problem": m.problem, "field": m.field, "found": m.found,
+         "wanted": m.wanted, "reason": m.reason} for m in detection.near_misses])
+    if not body["valid"]:
+        misses = ", ".join(f"{m.format} ({m.reason})" for m in detection.near_misses)
+        body.setdefault("hint", f"fails {misses}: probably mistyped" if misses else "no known format")
+    return body
 
 
 def register(app: typer.Typer) -> None:

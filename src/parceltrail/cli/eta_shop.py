@@ -24,6 +24,10 @@ OwnSpread = Annotated[bool, typer.Option(
     "--own-spread", help="Choose how wide windows and promises are on this shop's own last months (one training "
     "per month held out; says what is missing when the history is too short) instead of the shipped defaults")]
 MOMENT_NAMES = {"placed": "order placed", "handoff": "carrier handoff"}
+TRACK_RECORD_LEGEND = (
+    "track record: for each parcel delivered lately, the first estimate it got at two moments, judged against "
+    "the day it arrived: when the order was placed (before any carrier scan), and at carrier handoff (the "
+    "carrier's first scan, once the parcel is on its way; the window is narrower from there)")
 
 
 def train(shop: Shop, own_spread: OwnSpread = False, as_json: AsJson = False) -> None:
@@ -90,6 +94,7 @@ def show(shop: Shop, as_json: AsJson = False) -> None:
         for country, flow in status.network.items():
             typer.echo(f"network {country}: {_flow_line(flow)}")
     typer.echo(f"new estimates come from: {status.source}")
+    typer.echo(TRACK_RECORD_LEGEND)
     for moment, record in status.track_record.items():
         typer.echo(_record_line(moment, record, TRACK_DAYS))
         if record.by_lane_length:
@@ -140,7 +145,7 @@ def _flow_line(flow: dict) -> str:
         return f"{orders} orders in the last 3 weeks, too few for a pace"
     parts = [f"{flow['pace_days']:g} working days from order to door (median of {orders} orders of the last 3 weeks)"]
     if flow.get("handoff_pace_days") is not None:
-        parts.append(f"{flow['handoff_pace_days']:g} from handoff")
+        parts.append(f"{flow['handoff_pace_days']:g} from handoff (the carrier's first scan) to door")
     if flow["delivered_of_placed_5_10_days_ago"] is not None:
         parts.append(f"{flow['delivered_of_placed_5_10_days_ago']:.0%} of orders placed 5-10 days ago delivered")
     if flow["order_surge"] is not None:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
 
 from parceltrail.cli.context import open_database
 from parceltrail.cli.main import UserError
+from parceltrail.logs import configure_logging
 from parceltrail.settings import Settings, get_settings
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    # one line per carrier request or webhook delivery is noise; the services log what matters
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _worker(settings: Settings, engine, embedded: bool, poller=None):
@@ -42,8 +35,8 @@ def serve(
 
     from parceltrail.api import create_app
 
-    _logging()
     settings = get_settings()
+    configure_logging(settings)
     engine = open_database(settings)
     if demo and not worker:
         raise UserError("--demo needs the worker in this process; drop --no-worker")
@@ -75,7 +68,8 @@ def serve(
     if running_demo is not None:
         typer.echo(banner(running_demo))
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning" if demo else "info")
+        # log_config=None: uvicorn's loggers go through our handler (format, level, masking) like every other
+        uvicorn.run(app, host=host, port=port, log_level="warning" if demo else settings.log_level, log_config=None)
     finally:
         if background is not None:
             background.stop()
@@ -83,8 +77,8 @@ def serve(
 
 def worker() -> None:
     """Run the background worker alone (for a scale-out set-up with separate API processes)."""
-    _logging()
     settings = get_settings()
+    configure_logging(settings)
     engine = open_database(settings)
     background = _worker(settings, engine, embedded=False)
     background.start_loops()

@@ -49,21 +49,34 @@ def _carrier_for(number: str, carrier: str | None) -> tuple[str, str, list[str]]
     return found.normalized, found.best.carrier, others
 
 
-def _fetch(number: str, code: str, now: datetime) -> CarrierTracking:
+def _untrackable(number: str, code: str, declared: bool) -> UserError:
+    """What ``track`` needs for a carrier it cannot ask by number alone, in words (exit 2)."""
+    from parceltrail.carriers.registry import CARRIERS
+    from parceltrail.services.adapters import adapter
+
+    can = ", ".join(c for c in CARRIERS if (a := adapter(c)) is not None and a.lookup == "tracking_number")
+    found = adapter(code)
+    if found is not None and found.lookup == "order_id":
+        name = found.carrier.name
+        return UserError(
+            f"{name} tracks a parcel by the order it ships, not by its number alone, so track cannot ask it about "
+            f"{number}. Connect the shop (parceltrail tiktok connect --shop ID ...) and import its orders; the "
+            f"worker then follows the parcel through its order (see: parceltrail orders show ORDER_ID --shop ID). "
+            f"track asks by number: {can}", exit_code=2)
+    said = f"you named {code}" if declared else f"{number} looks like a {code} number"
+    return UserError(f"{said}, but parceltrail has no tracking adapter for {code}: register the package and post "
+                     f"its scans, or have the carrier push them. track asks by number: {can}"
+                     + ("" if declared else " (pass --carrier to choose one)"), exit_code=2)
+
+
+def _fetch(number: str, code: str, now: datetime, declared: bool = False) -> CarrierTracking:
     """The carrier's answer, parsed; missing credentials and carrier failures are one line, exit 1."""
     from parceltrail.carriers.base import CarrierFetchError, CarrierShapeError
     from parceltrail.services.adapters import MissingCredentials, adapter, env_credentials
 
     found = adapter(code)
-    if found is None or found.lookup != "tracking_number":  # TikTok tracks by order: see `orders show`
-        from parceltrail.carriers.registry import CARRIERS
-
-        can = ", ".join(c for c in CARRIERS if (a := adapter(c)) is not None and a.lookup == "tracking_number")
-        raise UserError(
-            f"{number} looks like a {code} number, but parceltrail cannot fetch {code} tracking by "
-            f"number (it can for: {can}; pass --carrier to choose one)",
-            exit_code=2,
-        )
+    if found is None or found.lookup != "tracking_number":
+        raise _untrackable(number, code, declared)
     if code == "sandbox":
         from parceltrail.carriers import sandbox
 
@@ -241,7 +254,7 @@ def track_command(
 
     normalized, code, others = _carrier_for(number, carrier)
     now = utcnow()
-    tracking = _fetch(normalized, code, now)
+    tracking = _fetch(normalized, code, now, declared=carrier is not None)
     found = estimate(code, tracking, now)
     if as_json:
         typer.echo(

@@ -1,12 +1,23 @@
 """The pure core: statuses, value objects and the event fold. No I/O, no clock, no randomness."""
 
 from parceltrail.core.countries import check_country
-from parceltrail.core.fold import event_identity, fingerprint, fold_events, fold_into, sort_key
+from parceltrail.core.fold import (
+    FUTURE_TOLERANCE,
+    event_identity,
+    fingerprint,
+    fold_events,
+    fold_into,
+    held_back,
+    needs_refold,
+    sort_key,
+)
 from parceltrail.core.model import (
     Address,
+    CarrierChecks,
     Location,
     Package,
     PackageState,
+    PackageWarning,
     TimeBasis,
     TrackingEvent,
     ensure_aware,
@@ -25,15 +36,18 @@ from parceltrail.core.status import (
 
 __all__ = [
     "DEFAULT_SUBSTATUS",
+    "FUTURE_TOLERANCE",
     "NOT_A_HANDOFF",
     "STATUS_OF",
     "SUBSTATUSES",
     "TERMINAL",
     "TimeBasis",
     "Address",
+    "CarrierChecks",
     "Location",
     "Package",
     "PackageState",
+    "PackageWarning",
     "Status",
     "StatusMismatch",
     "Substatus",
@@ -45,5 +59,7 @@ __all__ = [
     "fingerprint",
     "fold_events",
     "fold_into",
+    "held_back",
+    "needs_refold",
     "sort_key",
 ]

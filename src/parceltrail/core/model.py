@@ -143,6 +143,29 @@ class PackageState:
     delivered_at: datetime | None = None
     newest_key: str | None = None
     """Sort key of the newest event: lets a store fold new events in without re-reading old ones."""
+    future_from: datetime | None = None
+    """The earliest event dated more than a day ahead of the ``now`` the state was folded at: it and every
+    later event are kept but do not count yet (``core.fold``). None when no event is held back."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageWarning:
+    """Something a check found that the seller should know about a package: a stable ``code`` for programs
+    and a ``message`` that says what is wrong and what to do."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierChecks:
+    """How asking the carrier about a package has gone: when last and next, and the last error (None after a
+    success); ``failures`` counts failed checks in a row."""
+
+    last_checked_at: datetime | None = None
+    next_check_at: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,3 +183,6 @@ class Package:
     state: PackageState = field(default_factory=PackageState)
     origin: Address | None = None
     service: str | None = None
+    checks: CarrierChecks = field(default_factory=CarrierChecks)
+    stopped_at: datetime | None = None
+    """When tracking was stopped (the package and its history stay, for evidence); None while followed."""

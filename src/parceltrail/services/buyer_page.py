@@ -175,7 +175,7 @@ def build_page(uow: UnitOfWork, packages: list[Package], proven: set[str], shop_
         branding = uow.branding.get(package.shop_id) if known_shop else None
     face = _face(shop.id if shop else None, shop.name if shop else None, branding)
     zone = zone_of(package.destination)
-    now = utcnow().astimezone(zone)
+    now = utcnow(package.shop_id).astimezone(zone)  # the shop's clock (the demo shop keeps its own)
     current = estimates[-1] if estimates else None
     first = next((e for e in estimates if e.moment in ("placed", "handoff")), current)
     delivered = package.state.status is Status.DELIVERED

@@ -1,7 +1,10 @@
-"""The service layer's clock: one per process, real by default, accelerated for the demo and tests.
+"""The service layer's clock: real by default, accelerated for the demo and tests, and per shop.
 
 Everything that asks "what time is it" for tracking (registration, ingest, polling schedules, expiry,
 estimates, the sandbox carrier network) asks here, so an accelerated clock speeds all of it up alike.
+A clock can be set for one shop (``set_clock(clock, shop_id)``): the demo's accelerated clock belongs to
+the demo shop alone, so real shops served beside it keep real time (issue 17 item 12). Callers that act
+for a shop ask ``utcnow(shop_id)``; the rest (keys, the push inbox's own times) ask the process clock.
 The accelerated clock replays recent time: it starts ``lag`` in the past and runs ``speed`` times
 faster until it catches up with the wall clock, then runs in real time. Its times are therefore never
 in the future, and a demo database stays usable afterwards.
@@ -64,16 +67,31 @@ class ManualClock:
 
 
 _clock: Clock = WallClock()
+_shop_clocks: dict[str, Clock] = {}
 
 
-def set_clock(clock: Clock) -> None:
+def set_clock(clock: Clock, shop_id: str | None = None) -> None:
+    """The process clock, or with ``shop_id`` that shop's own clock."""
     global _clock
-    _clock = clock
+    if shop_id is None:
+        _clock = clock
+    else:
+        _shop_clocks[shop_id] = clock
 
 
-def get_clock() -> Clock:
-    return _clock
+def clear_shop_clocks() -> None:
+    _shop_clocks.clear()
 
 
-def utcnow() -> datetime:
-    return _clock.now()
+def get_clock(shop_id: str | None = None) -> Clock:
+    return _shop_clocks.get(shop_id, _clock) if shop_id is not None else _clock
+
+
+def shop_clocks() -> dict[str, Clock]:
+    """The shops that keep their own time (the demo shop), by id."""
+    return dict(_shop_clocks)
+
+
+def utcnow(shop_id: str | None = None) -> datetime:
+    """Now, for this shop when one is named (its own clock if it has one), else for the process."""
+    return get_clock(shop_id).now()

@@ -6,12 +6,11 @@ order id, or part of the buyer's name on a linked order. Paging is by cursor ove
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from parceltrail.core import Status
+from parceltrail.services import cursors
 from parceltrail.services.errors import FieldError, InvalidInput
 from parceltrail.services.packages import PackageDetail, get_package, normalize_carrier
 from parceltrail.services.staff import package_notes
@@ -31,18 +30,11 @@ class PackageRows:
     next_cursor: str | None
 
 
-def _cursor(value: str, package_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([value, package_id]).encode()).decode().rstrip("=")
+HINT = "follow the page's own Next link"
 
 
-def _after(cursor: str) -> tuple[str, str]:
-    try:
-        value, package_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(value, str) and isinstance(package_id, str) and package_id.startswith("pkg_"):
-            return value, package_id
-    except (binascii.Error, ValueError, TypeError):
-        pass
-    raise InvalidInput("cursor is not valid", [FieldError("cursor", "follow the page's own Next link")])
+def _after(cursor: str, sort: str) -> tuple[datetime | None, str]:
+    return cursors.position(*cursors.decode(cursor, 2, HINT), "pkg_", timed=sort == "updated", hint=HINT)
 
 
 def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status: str | None = None,
@@ -56,7 +48,7 @@ def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status
     if errors:
         raise InvalidInput("the search is not valid", errors)
     search = Search((text or "").strip() or None, status or None, normalize_carrier(carrier), sort,
-                    _after(cursor) if cursor else None)
+                    _after(cursor, sort) if cursor else None)
     with uow.read():
         rows = uow.dashboard.search(shop_id, search, limit + 1)
         items = rows[:limit]
@@ -64,7 +56,7 @@ def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status
     next_cursor = None
     if len(rows) > limit and items:
         last = items[-1]
-        next_cursor = _cursor(last.updated_at.isoformat() if sort == "updated" else "", last.id)
+        next_cursor = cursors.encode(last.updated_at.isoformat() if sort == "updated" else "", last.id)
     return PackageRows(items, estimates, next_cursor)
 
 

@@ -35,5 +35,16 @@ class NotFound(Exception):
         return f"no {self.what} with id {self.id!r}"
 
 
+@dataclass
 class Conflict(Exception):
-    """The request cannot apply to the thing in its current state; the message says what to do instead."""
+    """The request contradicts what is stored (e.g. a number registered with other details); nothing changed.
+
+    ``errors`` names each differing field; ``extra`` carries ids the caller needs to resolve it.
+    """
+
+    detail: str
+    errors: list[FieldError] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.detail

@@ -88,6 +88,8 @@ def zone_of(destination: Address | None) -> ZoneInfo:
 def prediction_input(
     package: Package, events: Sequence[TrackingEvent], previous: StoredEstimate | None
 ) -> eta.PredictionInput:
+    future = package.state.future_from
+    events = [e for e in events if future is None or e.occurred_at < future]  # held-back scans do not count yet
     zone = zone_of(package.destination)
     destination = place_of(package.destination)
     origin = place_of(package.origin, destination.country)

@@ -102,7 +102,7 @@ def train_shop_model(
     except ValueError as error:
         raise InvalidInput(f"cannot train on this shop's history: {error}") from None
     model.facts["spread"] = spread
-    now = utcnow()
+    now = utcnow(shop_id)
     with uow:
         uow.history.put_model(shop_id, now, model.n_rows, json.dumps(model.to_json(), separators=(",", ":")))
         uow.commit()
@@ -168,7 +168,7 @@ def refresh_shop_models(uow: UnitOfWork) -> int:
             body = uow.history.model_body(info.shop_id)
         if body is None or _refusal(data := json.loads(body)) is not None:
             continue
-        now = utcnow()
+        now = utcnow(info.shop_id)
         refreshed_body = eta.refresh_file(data, shop_history(uow, info.shop_id), now,
                                           shop_in_flight(uow, info.shop_id))
         with uow:

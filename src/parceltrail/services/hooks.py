@@ -47,6 +47,15 @@ class PushNotSetUp(Exception):
         self.carrier = carrier
 
 
+class PushConflict(Exception):
+    """A delivery id seen before arrived with another body: a sender bug or a replay, never a retry."""
+
+    def __init__(self, carrier: str, delivery_id: str, inbox_id: int) -> None:
+        super().__init__(f"delivery id {delivery_id!r} from {carrier} was received before with another body "
+                         f"(inbox {inbox_id}); a retry must repeat the body exactly, a new delivery needs a new id")
+        self.inbox_id = inbox_id
+
+
 @dataclass(frozen=True, slots=True)
 class Acceptance:
     id: int
@@ -68,8 +77,9 @@ def receive_push(
     and replays, which an accelerated demo clock (hours behind while it catches up) must not distort.
     The inbox's own times (received, processed, retry backoff) follow the process clock.
 
-    Raises ``NotFound`` for an unknown carrier, ``PushNotSetUp`` when it has no usable secret and
-    ``PushRefused`` when the signature or timestamp does not hold; in all three nothing is stored.
+    Raises ``NotFound`` for an unknown carrier, ``PushNotSetUp`` when it has no usable secret,
+    ``PushRefused`` when the signature or timestamp does not hold, and ``PushConflict`` when the delivery id
+    was stored before with another body; in all four nothing is stored.
     """
     if carrier not in CARRIERS:
         raise NotFound("carrier", carrier)
@@ -88,6 +98,8 @@ def receive_push(
             assert verified.delivery_id is not None
             existing = uow.hooks.find(carrier, verified.delivery_id)
             assert existing is not None
+            if existing.body != body:
+                raise PushConflict(carrier, verified.delivery_id, existing.id)
             return Acceptance(existing.id, duplicate=True)
         uow.commit()
     return Acceptance(inbox_id, duplicate=False)
@@ -207,6 +219,6 @@ def retry_delivery(uow: UnitOfWork, inbox_id: int) -> None:
 
 
 __all__ = [
-    "MAX_ATTEMPTS", "Acceptance", "DrainReport", "InboxStatus", "PushNotSetUp", "PushRefused", "drain_inbox",
+    "MAX_ATTEMPTS", "Acceptance", "DrainReport", "InboxStatus", "PushConflict", "PushNotSetUp", "PushRefused", "drain_inbox",
     "inbox_status", "prune_inbox", "receive_push", "retry_delay", "retry_delivery",
 ]

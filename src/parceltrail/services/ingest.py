@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from parceltrail.core import Package, PackageState, TrackingEvent, fingerprint, fold_into
+from parceltrail.core import Package, PackageState, TrackingEvent, fingerprint, fold_into, needs_refold
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import NotFound
 from parceltrail.services.outbox import record_status_changes
@@ -35,11 +35,13 @@ def ingest_many(
     source: str = "api",
     now: datetime | None = None,
 ) -> dict[str, IngestResult]:
-    """Store, for each package id, the events it does not have yet, and fold them in: one transaction.
+    """Store, for each package id, the events it does not have yet, and fold them in as of ``now``: one
+    transaction. A package whose held-back future events have come due is folded again whole (an empty
+    batch for it does just that: ``services.refold``).
 
     An unknown (or another shop's) package id refuses the whole batch with ``NotFound``.
     """
-    now = now or utcnow()
+    now = now or utcnow(shop_id)
     with uow:
         found = uow.packages.get_many(shop_id, list(batches))
         missing = [pid for pid in batches if pid not in found]
@@ -52,18 +54,23 @@ def ingest_many(
             for event in events:
                 per_package.setdefault(fingerprint(package.carrier, package.tracking_number, event), event)
         known = uow.events.known_fingerprints(unique, (fp for fps in unique.values() for fp in fps))
+        # a package holding back an event that now counts is folded again whole (core.fold.needs_refold)
+        stored = uow.events.fingerprinted([pid for pid in unique if needs_refold(found[pid].state, now)])
         new_rows: list[tuple[str, str, TrackingEvent]] = []
         states = {}
         for pid, per_package in unique.items():
             new = [(fp, e) for fp, e in per_package.items() if (pid, fp) not in known]
-            if new:
-                new_rows += [(pid, fp, e) for fp, e in new]
-                states[pid] = fold_into(found[pid].state, new)
+            new_rows += [(pid, fp, e) for fp, e in new]
+            if pid in stored:
+                states[pid] = fold_into(PackageState(), stored[pid] + new, now=now)
+            elif new:
+                states[pid] = fold_into(found[pid].state, new, now=now)
         uow.events.add_many(new_rows, source, now)
         uow.unknown_codes.count(unknown_sightings(shop_id, found, new_rows), now)
         uow.packages.save_states(states, now)
         # the outbox row of a status change commits with the change (notifications are exactly once)
-        changes = {pid: (found[pid], state, _newest(state, unique[pid])) for pid, state in states.items()}
+        changes = {pid: (found[pid], state, _newest(state, {**dict(stored.get(pid, ())), **unique[pid]}))
+                   for pid, state in states.items()}
         record_status_changes(uow, changes, now)
         uow.commit()
     results = {}

@@ -102,7 +102,7 @@ def upsert_orders(uow: UnitOfWork, shop_id: str, incoming: Sequence[Order], sour
     A parcel whose tracking number cannot be followed is reported in ``errors`` and still linked to its
     order (without a tracked package), so nothing the platform said is lost.
     """
-    now = now or utcnow()
+    now = now or utcnow(shop_id)  # the shop's clock (the demo shop keeps its own)
     report = UpsertReport()
     latest = _latest(shop_id, incoming)
     if not latest:

@@ -5,13 +5,12 @@ A page's cursor is the last order id (ids are time-ordered, so pages stay stable
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
 from parceltrail.core import Package
 from parceltrail.core.orders import OrderStatus, order_status
+from parceltrail.services import cursors
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
@@ -53,20 +52,6 @@ class OrderPage:
     next_cursor: str | None
 
 
-def _cursor(order_id: str) -> str:
-    return base64.urlsafe_b64encode(order_id.encode()).decode().rstrip("=")
-
-
-def _after(cursor: str) -> str:
-    try:
-        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        value = ""
-    if not value.startswith("ord_"):
-        raise InvalidInput("cursor is not valid", [FieldError("cursor", "pass the next_cursor of a previous page")])
-    return value
-
-
 def list_orders(uow: UnitOfWork, shop_id: str, status: str | None = None, has_tracking: bool | None = None,
                 deadline: str = "ship_by", deadline_before: datetime | None = None,
                 deadline_after: datetime | None = None, cursor: str | None = None, limit: int = 50) -> OrderPage:
@@ -83,12 +68,12 @@ def list_orders(uow: UnitOfWork, shop_id: str, status: str | None = None, has_tr
         if value is not None and value.tzinfo is None:
             raise InvalidInput(f"{name} has no UTC offset", [FieldError(name, "expected e.g. 2026-11-20T00:00:00Z")])
     where = OrderFilter(wanted, has_tracking, deadline, deadline_before, deadline_after,
-                        _after(cursor) if cursor else None)
+                        cursors.decode_id(cursor, "ord_") if cursor else None)
     with uow.read():
         rows = uow.orders.page(shop_id, where, limit + 1)
         more = len(rows) > limit
         items = _view(uow, rows[:limit], with_history=False)
-    return OrderPage(items, _cursor(items[-1].stored.id) if more and items else None)
+    return OrderPage(items, cursors.encode(items[-1].stored.id) if more and items else None)
 
 
 def order_ids_of_package(uow: UnitOfWork, package_id: str) -> list[str]:

@@ -1,20 +1,19 @@
-"""Use cases for packages: register, read one with its timeline, list a filtered page."""
+"""Use cases for packages: register a number, read one with its timeline and warnings."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from parceltrail.core import Address, Package, PackageState, Status, TrackingEvent
-from parceltrail.numbers import Hint, detect, hints_for
+from parceltrail.core import Address, CarrierChecks, Package, PackageState, PackageWarning, Status, TrackingEvent
+from parceltrail.numbers import Hint, hints_for
 from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
-from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import revise_estimates
 from parceltrail.services.outbox import record_created
+from parceltrail.services.registration import check_number
 from parceltrail.store import PackageFilter, UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.ids import new_id
@@ -47,19 +46,53 @@ def normalize_carrier(raw: str | None) -> str | None:
     return carrier
 
 
-def detected_carrier(number: str, destination: Address | None) -> str | None:
-    """The carrier a number belongs to when the format says so unambiguously, else None (ask the seller)."""
-    found = detect(number, country=destination.country if destination else None)
-    return found.carrier if found.valid and not found.ambiguous else None
-
-
 @dataclass(frozen=True, slots=True)
 class Registration:
     package: Package
     created: bool
     estimate: StoredEstimate | None = None
+    warnings: list[PackageWarning] = field(default_factory=list)
+    resumed: bool = False
+    """The number was registered before and its tracking stopped: it is followed again."""
     hints: tuple[Hint, ...] = ()
     """What the number looks like instead (a TikTok Shop order id): told, not refused."""
+
+
+def fresh_checks(carrier: str | None, now: datetime) -> dict[str, object]:
+    """Column values that start a package's carrier checks over: due now when its carrier can be polled."""
+    return {"next_check_at": now if can_poll(carrier) else None, "check_failures": 0, "last_check_error": None,
+            "claimed_until": None, "claim_token": None, "last_checked_at": None}
+
+
+def _differences(existing: Package, order_ref: str | None, destination: Address | None) -> list[FieldError]:
+    """Fields a repeated registration sends with other values than the stored package has."""
+    found = []
+    if order_ref is not None and order_ref != existing.order_ref:
+        found.append(FieldError("order_ref", f"stored {existing.order_ref!r}, sent {order_ref!r}"))
+    if destination is not None and destination != existing.destination:
+        stored = existing.destination or Address()
+        for name in ("postal_code", "country"):
+            sent = getattr(destination, name)
+            if sent is not None and sent != getattr(stored, name):
+                found.append(FieldError(f"destination.{name}", f"stored {getattr(stored, name)!r}, sent {sent!r}"))
+    return found
+
+
+def _existing(uow: UnitOfWork, existing: Package, order_ref: str | None, destination: Address | None,
+              now: datetime) -> Registration:
+    """A repeated registration: the same package back, resumed if it was stopped, or a conflict when it
+    sends other details (changing them is PATCH's job, so a retry can never change a package by accident)."""
+    differences = _differences(existing, order_ref, destination)
+    if differences:
+        raise Conflict(f"{existing.tracking_number} is already registered as {existing.id} with other details; "
+                       f"PATCH /v1/packages/{existing.id} to change them", differences, {"package_id": existing.id})
+    resumed = existing.stopped_at is not None
+    if resumed:
+        uow.packages.update(existing.id, stopped_at=None, **fresh_checks(existing.carrier, now), updated_at=now)
+        existing = uow.packages.get(existing.shop_id, existing.id)
+    uow.commit()
+    return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id),
+                        uow.warnings.for_packages([existing.id])[existing.id], resumed)
 
 
 def register_package(
@@ -71,19 +104,25 @@ def register_package(
     destination: Address | None = None,
     origin: Address | None = None,
     service: str | None = None,
+    *,
+    force: bool = False,
 ) -> Registration:
-    """Start following a number; registering the same number + carrier again returns the first package.
+    """Start following a number; registering the same number + carrier again returns the first package
+    (resumed if its tracking was stopped), or ``Conflict`` when it sends another order reference or destination.
 
+    The carrier must be one parceltrail knows, and the number must be that carrier's (check digit and
+    format) unless ``force``: then the package carries a warning saying what is wrong (``registration``).
     A package whose carrier we can poll is due for its first check at once.
     """
     number = normalize_tracking_number(tracking_number)
-    carrier_code = normalize_carrier(carrier) or detected_carrier(number, destination)
-    now = utcnow()
+    checked = check_number(number, normalize_carrier(carrier), destination)
+    carrier_code = checked.carrier
+    now = utcnow(shop_id)
     with uow:
         existing = uow.packages.find(shop_id, number, carrier_code)
         if existing is not None:
-            return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id),
-                                hints_for(number))
+            return replace(_existing(uow, existing, order_ref, destination, now), hints=hints_for(number))
+        checked.require(force)
         package = Package(
             id=new_id("pkg"),
             shop_id=shop_id,
@@ -97,11 +136,33 @@ def register_package(
             origin=origin,
             service=service,
         )
-        uow.packages.add(package, next_check_at=now if can_poll(carrier_code) else None)
+        next_check_at = now if can_poll(carrier_code) else None
+        uow.packages.add(package, next_check_at=next_check_at)
+        uow.warnings.put(package.id, checked.warnings, now)
         record_created(uow, package, now)
         uow.commit()
     revise_estimates(uow, [package.id], now)
-    return Registration(package, True, current_estimate(uow, package.id), hints_for(number))
+    package = replace(package, checks=CarrierChecks(next_check_at=next_check_at))
+    return Registration(package, True, current_estimate(uow, package.id), checked.warnings,
+                        hints=hints_for(number))
+
+
+def derived_warnings(package: Package) -> list[PackageWarning]:
+    """Warnings that follow from the package's state rather than being stored: scans held back as dated
+    in the future (``core.fold``)."""
+    future = package.state.future_from
+    if future is None:
+        return []
+    return [PackageWarning(
+        "future_events",
+        f"Scans dated more than a day ahead of now (the first at {future:%Y-%m-%d %H:%M} UTC) are kept but do not "
+        "count toward the status or the delivery date until then; a wrong year or time zone where they were "
+        "stamped is the usual cause.")]
+
+
+def package_warnings(uow: UnitOfWork, package_id: str) -> list[PackageWarning]:
+    with uow.read():
+        return uow.warnings.for_packages([package_id])[package_id]
 
 
 def current_estimate(uow: UnitOfWork, package_id: str) -> StoredEstimate | None:
@@ -116,69 +177,27 @@ class PackageDetail:
     events: list[TrackingEvent]
     estimates: list[StoredEstimate]
     """Every revision, oldest first; the last is the current estimate."""
+    warnings: list[PackageWarning] = field(default_factory=list)
 
     @property
     def estimate(self) -> StoredEstimate | None:
         return self.estimates[-1] if self.estimates else None
 
 
-def get_package(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageDetail:
+def get_package(uow: UnitOfWork, shop_id: str | None, package_id: str) -> PackageDetail:
+    """One package with its timeline; ``shop_id=None`` finds it in any shop (operators at the command line)."""
     with uow.read():
-        package = uow.packages.get(shop_id, package_id)
+        if shop_id is None:
+            package = uow.packages.get_any([package_id]).get(package_id)
+        else:
+            package = uow.packages.get(shop_id, package_id)
         if package is None:
             raise NotFound("package", package_id)
-        return PackageDetail(package, uow.events.timeline(package_id), uow.estimates.history(package_id))
-
-
-@dataclass(frozen=True, slots=True)
-class PackagePage:
-    items: list[Package]
-    next_cursor: str | None
-    estimates: dict[str, StoredEstimate]
-
-
-def _encode_cursor(package_id: str) -> str:
-    return base64.urlsafe_b64encode(package_id.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> str:
-    try:
-        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        value = ""
-    if not value.startswith("pkg_"):
-        raise InvalidInput("cursor is not valid", [FieldError("cursor", "pass the next_cursor of a previous page")])
-    return value
-
-
-def list_packages(
-    uow: UnitOfWork,
-    shop_id: str | None,
-    status: Status | None = None,
-    carrier: str | None = None,
-    updated_since: datetime | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> PackagePage:
-    """A page in registration order; ``next_cursor`` is None on the last page.
-
-    ``shop_id=None`` lists every shop's packages: for operators at the command line, never for the API.
-    """
-    where = PackageFilter(
-        status=status,
-        carrier=normalize_carrier(carrier),
-        updated_since=updated_since,
-        after_id=_decode_cursor(cursor) if cursor else None,
-    )
-    with uow.read():
-        rows = uow.packages.page(shop_id, where, limit + 1)
-        more = len(rows) > limit
-        items = rows[:limit]
-        estimates = uow.estimates.current([p.id for p in items])
-    return PackagePage(items, _encode_cursor(items[-1].id) if more and items else None, estimates)
+        return PackageDetail(package, uow.events.timeline(package_id), uow.estimates.history(package_id),
+                             uow.warnings.for_packages([package_id])[package_id])
 
 
 __all__ = [
-    "PackageDetail", "PackagePage", "Registration", "get_package", "list_packages",
-    "normalize_carrier", "normalize_tracking_number", "register_package", "utcnow",
+    "PackageDetail", "Registration", "get_package", "normalize_carrier", "normalize_tracking_number",
+    "register_package", "utcnow",
 ]

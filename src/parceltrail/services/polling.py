@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from parceltrail.carriers.base import CarrierFetchError, CarrierShapeError, CarrierTracking
 from parceltrail.services.adapters import Adapter, MissingCredentials, RateLimiter, adapter, env_credentials
-from parceltrail.services.clock import utcnow
+from parceltrail.services.clock import shop_clocks, utcnow
 from parceltrail.services.scans import record_scans
 from parceltrail.services.schedule import next_check, retry_after_failure
 from parceltrail.store import UnitOfWork
@@ -39,6 +39,13 @@ class TickReport:
     status_changes: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
+    def add(self, other: TickReport) -> TickReport:
+        for name in ("claimed", "fetched", "requests", "new_events", "failed", "status_changes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, count in other.errors.items():
+            self.errors[key] = self.errors.get(key, 0) + count
+        return self
+
 
 @dataclass
 class Poller:
@@ -51,10 +58,20 @@ class Poller:
     batch: int = 500
 
     def tick(self, uow: UnitOfWork, now: datetime | None = None) -> TickReport:
-        now = now or utcnow()
+        """One tick at ``now`` for every shop; without ``now``, each shop on its own clock (the demo shop's
+        accelerated one, everyone else's real one)."""
+        if now is not None:
+            return self._tick(uow, now, None, ())
+        own = shop_clocks()
+        report = self._tick(uow, utcnow(), None, tuple(own))
+        for shop_id, clock in own.items():
+            report.add(self._tick(uow, clock.now(), shop_id, ()))
+        return report
+
+    def _tick(self, uow: UnitOfWork, now: datetime, shop_id: str | None, except_shops: tuple[str, ...]) -> TickReport:
         token = secrets.token_hex(8)
         with uow:
-            targets = uow.polling.claim_due(now, self.batch, LEASE, token)
+            targets = uow.polling.claim_due(now, self.batch, LEASE, token, shop_id, except_shops)
             uow.commit()
         report = TickReport(claimed=len(targets))
         if not targets:
@@ -87,20 +104,17 @@ class Poller:
         for (code, shop_id), group in groups.items():
             found = adapter(code)
             if found is None:
-                for t in group:
-                    failures[t.id] = (f"no tracking adapter for carrier {code or '(unknown)'}", None)
+                self._fail(group, code, f"no tracking adapter for carrier {code or '(unknown)'}", None, failures)
                 continue
             try:
                 credentials = self.credentials_for(shop_id, found.carrier.code)
             except MissingCredentials as error:
-                for t in group:
-                    failures[t.id] = (str(error), None)
+                self._fail(group, code, str(error), None, failures)
                 continue
             if found.lookup == "order_id":
                 unkeyed = [t for t in group if t.id not in (keys or {})]
-                for t in unkeyed:
-                    failures[t.id] = (f"{found.carrier.code}: no order names this package, and "
-                                      f"{found.carrier.name} tracks by order", None)
+                self._fail(unkeyed, code, f"{found.carrier.code}: no order names this package, and "
+                           f"{found.carrier.name} tracks by order", None, failures)
                 group = [t for t in group if t.id in (keys or {})]
             self._fetch_group(found, credentials, group, answers, failures, report, keys or {})
         for reason, _ in failures.values():
@@ -108,6 +122,17 @@ class Poller:
             report.errors[key] = report.errors.get(key, 0) + 1
         report.failed = len(failures)
         return answers, failures
+
+    @staticmethod
+    def _fail(targets: list[PollTarget], carrier: str | None, reason: str, wait: float | None,
+              failures: dict[str, tuple[str, float | None]]) -> None:
+        """Record a failed check for each package, with one log line each naming package, carrier and error."""
+        for t in targets:
+            failures[t.id] = (reason, wait)
+            log.warning("polling failed: package=%s shop=%s carrier=%s number=%s failures=%d error=%s", t.id,
+                        t.shop_id, carrier or "-", t.tracking_number, t.check_failures + 1, reason,
+                        extra={"package_id": t.id, "shop_id": t.shop_id, "carrier": carrier,
+                               "tracking_number": t.tracking_number, "error": reason})
 
     def _fetch_group(self, found: Adapter, credentials, group: list[PollTarget], answers, failures, report,
                      keys: dict[str, str]) -> None:
@@ -120,10 +145,8 @@ class Poller:
             try:
                 results = found.fetch(chunk, credentials, self.client)
             except (CarrierFetchError, CarrierShapeError) as error:
-                wait = getattr(error, "retry_after", None)
-                for n in chunk:
-                    failures[by_number[n].id] = (str(error), wait)
-                log.warning("polling %s: %s", found.carrier.code, error)
+                self._fail([by_number[n] for n in chunk], found.carrier.code, str(error),
+                           getattr(error, "retry_after", None), failures)
                 continue
             report.fetched += len(chunk)
             if len(chunk) == 1 and len(results) == 1 and by_number[chunk[0]].id not in answers:
@@ -135,7 +158,8 @@ class Poller:
                         answers[by_number[number].id] = tracking
             for n in chunk:
                 if by_number[n].id not in answers:
-                    failures[by_number[n].id] = (f"{found.carrier.code}: the answer did not mention {n}", None)
+                    self._fail([by_number[n]], found.carrier.code, f"{found.carrier.code}: the answer did not "
+                               f"mention {n}", None, failures)
 
     def _ingest(self, uow: UnitOfWork, targets: list[PollTarget], answers: dict[str, CarrierTracking],
                 now: datetime, report: TickReport) -> None:

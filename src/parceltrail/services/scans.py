@@ -23,7 +23,7 @@ def record_scans(
     source: str,
     now: datetime | None = None,
 ) -> dict[str, IngestResult]:
-    now = now or utcnow()
+    now = now or utcnow(shop_id)
     results = ingest_many(uow, shop_id, batches, source=source, now=now)
     changed = [pid for pid, r in results.items() if r.status_changed]
     if changed:

@@ -53,7 +53,7 @@ class MomentRecord:
 
 def track_record(uow: UnitOfWork, shop_id: str, days: int = TRACK_DAYS) -> dict[str, MomentRecord]:
     with uow.read():
-        rows = uow.estimates.first_of_delivered(shop_id, utcnow() - timedelta(days=days), MOMENTS)
+        rows = uow.estimates.first_of_delivered(shop_id, utcnow(shop_id) - timedelta(days=days), MOMENTS)
     lanes: dict[tuple[str | None, ...], tuple[Any, str]] = {}  # (origin, destination) -> (zone, lane length)
     held: dict[str, list[tuple[bool, bool, int, bool]]] = {m: [] for m in MOMENTS}
     lane_of: dict[str, list[str]] = {m: [] for m in MOMENTS}

@@ -1,20 +1,22 @@
 """The dashboard's package search: text (tracking number prefix, order reference, the platform order id or
 part of the buyer's name from a linked order), filters, three sort orders, keyset paging on the sort key
-(stable while packages keep changing, no OFFSET scans)."""
+(stable while packages keep changing, no OFFSET scans) through ``store.packages.in_order``, the same
+seek the API's list uses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from parceltrail.core import Package
 from parceltrail.store.orders import order_packages, orders
-from parceltrail.store.packages import _to_package
+from parceltrail.store.packages import PackageFilter, _to_package, in_order
 from parceltrail.store.tables import packages
 
-SORTS = ("newest", "oldest", "updated")
+SORTS = {"newest": "-created_at", "oldest": "created_at", "updated": "-updated_at"}
+"""The dashboard's sort names and the package-list sorts they page on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +25,8 @@ class Search:
     status: str | None = None
     carrier: str | None = None
     sort: str = "newest"
-    after: tuple[str, str] | None = None
-    """(sort value, id) of the last row of the previous page; the value is the ISO time for "updated"."""
+    after: tuple[datetime | None, str] | None = None
+    """(updated time, id) of the last row of the previous page; the time only for "updated"."""
 
 
 class DashboardRepository:
@@ -48,18 +50,6 @@ class DashboardRepository:
             query = query.where(packages.c.status == search.status)
         if search.carrier:
             query = query.where(packages.c.carrier == search.carrier)
-        if search.sort == "oldest":
-            order = (packages.c.id.asc(),)
-            if search.after:
-                query = query.where(packages.c.id > search.after[1])
-        elif search.sort == "updated":
-            order = (packages.c.updated_at.desc(), packages.c.id.desc())
-            if search.after:
-                at = datetime.fromisoformat(search.after[0])
-                query = query.where(or_(packages.c.updated_at < at,
-                                        and_(packages.c.updated_at == at, packages.c.id < search.after[1])))
-        else:
-            order = (packages.c.id.desc(),)
-            if search.after:
-                query = query.where(packages.c.id < search.after[1])
-        return [_to_package(r) for r in self._c.execute(query.order_by(*order).limit(limit)).all()]
+        where = PackageFilter(sort=SORTS[search.sort], after_id=search.after[1] if search.after else None,
+                              after_updated_at=search.after[0] if search.after else None)
+        return [_to_package(r) for r in self._c.execute(in_order(query, where).limit(limit)).all()]

@@ -95,6 +95,16 @@ class EventRepository:
                 out[r.package_id].append(_to_event(r))
         return out
 
+    def fingerprinted(self, package_ids: Sequence[str]) -> dict[str, list[tuple[str, TrackingEvent]]]:
+        """Several packages' stored (fingerprint, event) pairs: what a full re-fold of them needs."""
+        out: dict[str, list[tuple[str, TrackingEvent]]] = {pid: [] for pid in package_ids}
+        ids = list(out)
+        for start in range(0, len(ids), _CHUNK):
+            rows = self._c.execute(select(events).where(events.c.package_id.in_(ids[start:start + _CHUNK]))).all()
+            for r in rows:
+                out[r.package_id].append((r.fingerprint, _to_event(r)))
+        return out
+
     def timeline(self, package_id: str) -> list[TrackingEvent]:
         """The package's events, oldest first (ties in insertion order)."""
         rows = self._c.execute(

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, literal, or_, select, update
 
-from parceltrail.core import Address, Package, PackageState, Status, Substatus
+from parceltrail.core import Address, CarrierChecks, Package, PackageState, Status, Substatus
 from parceltrail.store.tables import packages
+from parceltrail.store.types import UTCDateTime
 
 
 def _to_package(row: Row) -> Package:
@@ -25,6 +26,7 @@ def _to_package(row: Row) -> Package:
         event_count=row.event_count,
         delivered_at=row.delivered_at,
         newest_key=row.newest_key,
+        future_from=row.future_from,
     )
     return Package(
         id=row.id,
@@ -38,6 +40,8 @@ def _to_package(row: Row) -> Package:
         state=state,
         origin=origin,
         service=row.service,
+        checks=CarrierChecks(row.last_checked_at, row.next_check_at, row.last_check_error, row.check_failures),
+        stopped_at=row.stopped_at,
     )
 
 
@@ -56,12 +60,72 @@ def _row(package: Package, next_check_at: datetime | None) -> dict:
     }
 
 
+SORTS = ("-created_at", "created_at", "-updated_at", "updated_at")
+"""Each sort pages on an index that matches it: (shop_id, id) for registration order (ids are
+time-ordered), (shop_id, updated_at, id) for the updated-at order; no page ever needs a sort step."""
+
+
 @dataclass(frozen=True, slots=True)
 class PackageFilter:
     status: Status | None = None
     carrier: str | None = None
     updated_since: datetime | None = None
     after_id: str | None = None
+    """Keyset position: the last id of the previous page (registration order)."""
+    after_updated_at: datetime | None = None
+    """With an updated-at sort, the previous page's last ``updated_at`` (and ``after_id``)."""
+    tracking_number: str | None = None
+    order_ref: str | None = None
+    search: str | None = None
+    """Case-insensitive part of a tracking number or order reference."""
+    sort: str = "-created_at"
+    include_stopped: bool = False
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _search(text: str, number: str):
+    clauses = [func.lower(packages.c.order_ref).like(_like(text.lower()), escape="\\")]
+    if number:
+        clauses.append(packages.c.tracking_number.like(_like(number), escape="\\"))
+    return or_(*clauses)
+
+
+def _after_updated(query, where: PackageFilter, descending: bool):
+    """The updated-at keyset: one range on ``updated_at`` the index can seek to, then the tie-break on id
+    among packages updated at the cursor's very instant. (A row-value comparison beside ``updated_since``
+    made SQLite seek to ``updated_since`` and filter its way up to the cursor: O(position).)"""
+    c = packages.c
+    since = where.updated_since
+    after = where.after_updated_at if where.after_id is not None else None
+    if after is None:
+        return query.where(c.updated_at >= since) if since is not None else query
+    moment = literal(after, UTCDateTime())
+    if descending:
+        query = query.where(c.updated_at <= moment, or_(c.updated_at < moment, c.id < where.after_id))
+        return query.where(c.updated_at >= since) if since is not None else query
+    if since is not None and since > after:
+        return query.where(c.updated_at >= since)
+    return query.where(c.updated_at >= moment, or_(c.updated_at > moment, c.id > where.after_id))
+
+
+def in_order(query, where: PackageFilter):
+    """``query`` (a select of packages, already filtered by shop) from the keyset position on, in
+    ``where.sort`` order: the one place lists of packages page (the API's list and the dashboard's search)."""
+    c = packages.c
+    descending = where.sort.startswith("-")
+    if where.sort.endswith("updated_at"):
+        keys = (c.updated_at, c.id)
+        query = _after_updated(query, where, descending)
+    else:
+        keys = (c.id,)
+        if where.after_id is not None:
+            query = query.where(c.id < where.after_id if descending else c.id > where.after_id)
+        if where.updated_since is not None:
+            query = query.where(c.updated_at >= where.updated_since)
+    return query.order_by(*([k.desc() for k in keys] if descending else keys))
 
 
 class PackageRepository:
@@ -115,27 +179,39 @@ class PackageRepository:
         return _to_package(row) if row else None
 
     def tracked_by(self, carrier: str, tracking_number: str) -> list[Package]:
-        """Every package, in any shop, following this carrier's number (a carrier push names no shop)."""
+        """Every package, in any shop, following this carrier's number (a carrier push names no shop);
+        packages whose tracking was stopped do not take pushes."""
         rows = self._c.execute(
-            select(packages).where(packages.c.carrier_key == carrier, packages.c.tracking_number == tracking_number)
+            select(packages).where(packages.c.carrier_key == carrier, packages.c.tracking_number == tracking_number,
+                                   packages.c.stopped_at.is_(None))
         ).all()
         return [_to_package(r) for r in rows]
 
-    def page(self, shop_id: str | None, where: PackageFilter, limit: int) -> list[Package]:
-        """Up to ``limit`` packages in id (= creation) order after ``where.after_id``; all shops when None."""
+    def page(self, shop_id: str | None, where: PackageFilter, limit: int, search_number: str = "") -> list[Package]:
+        """Up to ``limit`` packages in ``where.sort`` order after the keyset position; all shops when None.
+
+        ``search_number`` is ``where.search`` normalised as a tracking number (the store does not know how).
+        """
+        c = packages.c
         query = select(packages)
         if shop_id is not None:
-            query = query.where(packages.c.shop_id == shop_id)
-        if where.status is not None:
-            query = query.where(packages.c.status == where.status.value)
-        if where.carrier is not None:
-            query = query.where(packages.c.carrier == where.carrier)
-        if where.updated_since is not None:
-            query = query.where(packages.c.updated_at >= where.updated_since)
-        if where.after_id is not None:
-            query = query.where(packages.c.id > where.after_id)
-        rows = self._c.execute(query.order_by(packages.c.id).limit(limit)).all()
+            query = query.where(c.shop_id == shop_id)
+        if not where.include_stopped:
+            query = query.where(c.stopped_at.is_(None))
+        for column, value in ((c.status, where.status.value if where.status else None), (c.carrier, where.carrier),
+                              (c.tracking_number, where.tracking_number), (c.order_ref, where.order_ref)):
+            if value is not None:
+                query = query.where(column == value)
+        if where.search:
+            query = query.where(_search(where.search, search_number))
+        rows = self._c.execute(in_order(query, where).limit(limit)).all()
         return [_to_package(r) for r in rows]
+
+    def update(self, package_id: str, **values: object) -> None:
+        """Change a package's registration fields (carrier, order reference, destination columns, schedule)."""
+        if "carrier" in values:
+            values["carrier_key"] = values["carrier"] or ""
+        self._c.execute(update(packages).where(packages.c.id == package_id).values(**values))
 
     def save_states(self, states: dict[str, PackageState], updated_at: datetime) -> None:
         """Write folded states back, one executemany for the whole batch."""
@@ -147,21 +223,36 @@ class PackageRepository:
             .values(
                 status=bindparam("st"), substatus=bindparam("sub"), event_count=bindparam("n"),
                 newest_key=bindparam("key"), last_event_at=bindparam("last"), delivered_at=bindparam("dlv"),
+                future_from=bindparam("future"),
                 updated_at=bindparam("upd"),
             )
         )
         self._c.execute(statement, [
             {"pid": pid, "st": s.status.value, "sub": s.substatus.value, "n": s.event_count, "key": s.newest_key,
+             "future": s.future_from,
              "last": s.last_event_at, "dlv": s.delivered_at, "upd": updated_at}
             for pid, s in states.items()
         ])
 
+    def matured(self, by: datetime, limit: int) -> list[tuple[str, str]]:
+        """(shop id, package id) of packages holding back an event dated no later than ``by``."""
+        rows = self._c.execute(
+            select(packages.c.shop_id, packages.c.id).where(packages.c.future_from <= by)
+            .order_by(packages.c.future_from).limit(limit)
+        ).all()
+        return [(r.shop_id, r.id) for r in rows]
+
     def quiet_since(self, before: datetime, statuses: Sequence[Status], limit: int,
-                    except_substatuses: Sequence[Substatus] = ()) -> list[Package]:
+                    except_substatuses: Sequence[Substatus] = (), shop_id: str | None = None,
+                    except_shops: Sequence[str] = ()) -> list[Package]:
         """Packages in ``statuses`` (but not ``except_substatuses``) whose newest news, or registration, is
-        older than ``before``."""
+        older than ``before``; of one shop, or of every shop but ``except_shops``; never stopped ones."""
         names = [s.value for s in statuses]
-        kept = packages.c.substatus.not_in([s.value for s in except_substatuses])
+        kept = packages.c.substatus.not_in([s.value for s in except_substatuses]) & packages.c.stopped_at.is_(None)
+        if shop_id is not None:
+            kept = kept & (packages.c.shop_id == shop_id)
+        if except_shops:
+            kept = kept & packages.c.shop_id.not_in(list(except_shops))
         with_events = select(packages).where(packages.c.status.in_(names), kept, packages.c.last_event_at < before)
         without = select(packages).where(
             packages.c.status.in_(names), kept, packages.c.last_event_at.is_(None), packages.c.created_at < before

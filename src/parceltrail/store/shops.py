@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, or_, select, update
 
 from parceltrail.store.tables import api_keys, shops
 
@@ -24,6 +24,25 @@ class Shop:
     id: str
     name: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A key as it is stored: never the key itself, only its first characters to recognise it by."""
+
+    id: str
+    shop_id: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    expires_at: datetime | None
+
+    def state(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None:
+            return "expired" if self.expires_at <= now else "expiring"
+        return "active"
 
 
 class ShopRepository:
@@ -49,11 +68,30 @@ class ShopRepository:
             )
         )
 
-    def shop_for_key(self, api_key: str) -> str | None:
-        """The shop a live (not revoked) key belongs to, or None."""
+    def shop_for_key(self, api_key: str, now: datetime) -> str | None:
+        """The shop a live key (not revoked, not past its expiry) belongs to, or None."""
         row = self._c.execute(
             select(api_keys.c.shop_id).where(
-                api_keys.c.key_hash == hash_key(api_key), api_keys.c.revoked_at.is_(None)
+                api_keys.c.key_hash == hash_key(api_key), api_keys.c.revoked_at.is_(None),
+                or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > now),
             )
         ).first()
         return row.shop_id if row else None
+
+    def list(self) -> list[Shop]:
+        rows = self._c.execute(select(shops).order_by(shops.c.created_at, shops.c.id)).all()
+        return [Shop(r.id, r.name, r.created_at) for r in rows]
+
+    def keys(self, shop_id: str) -> list[ApiKey]:
+        """The shop's keys, oldest first (at most a handful per shop: no paging needed)."""
+        rows = self._c.execute(select(api_keys).where(api_keys.c.shop_id == shop_id).order_by(api_keys.c.id)).all()
+        return [ApiKey(r.id, r.shop_id, r.prefix, r.created_at, r.revoked_at, r.expires_at) for r in rows]
+
+    def key(self, key_id: str) -> ApiKey | None:
+        r = self._c.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        return ApiKey(r.id, r.shop_id, r.prefix, r.created_at, r.revoked_at, r.expires_at) if r else None
+
+    def end_key(self, key_id: str, revoked_at: datetime | None = None, expires_at: datetime | None = None) -> None:
+        """Revoke a key now, or let it expire at a time (a roll's grace period)."""
+        values = {"revoked_at": revoked_at} if revoked_at is not None else {"expires_at": expires_at}
+        self._c.execute(update(api_keys).where(api_keys.c.id == key_id).values(**values))

@@ -1,8 +1,9 @@
 """The schema. Core tables (not ORM classes): repositories turn rows into the core's value objects,
 so the domain never depends on SQLAlchemy, and bulk ingest can use plain executemany inserts.
 
-Indexes follow the API's lookups: key by hash; package by (shop, number, carrier); lists by shop
-and status/carrier/updated time in id order; events by package in time order; expiry by status.
+Indexes follow the API's lookups: key by hash; package by (shop, number, carrier) and (shop, order
+reference); lists by shop in id order, by shop and status/carrier in id order, by shop and updated time
+(then id), one index per sort so keyset pages never sort; events by package in time order; expiry by status.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ api_keys = Table(
     Column("prefix", String(16), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
+    # Migration 0016: a rolled key keeps working until this time (its grace period), then stops.
+    Column("expires_at", UTCDateTime(), nullable=True),
+    Index(None, "shop_id", "id"),
 )
 
 packages = Table(
@@ -84,10 +88,17 @@ packages = Table(
     Column("last_checked_at", UTCDateTime(), nullable=True),
     Column("check_failures", Integer, nullable=False, default=0, server_default="0"),
     Column("last_check_error", Text, nullable=True),
+    # Migration 0015: tracking stopped (DELETE); the package and its history stay, for evidence.
+    Column("stopped_at", UTCDateTime(), nullable=True),
+    # Migration 0017: the earliest event dated too far ahead to count yet (core.fold); indexed for the re-fold.
+    Column("future_from", UTCDateTime(), nullable=True),
     UniqueConstraint("shop_id", "tracking_number", "carrier_key"),
+    Index(None, "shop_id", "id"),
     Index(None, "shop_id", "status", "id"),
     Index(None, "shop_id", "carrier", "id"),
-    Index(None, "shop_id", "updated_at"),
+    Index(None, "shop_id", "updated_at", "id"),
+    Index(None, "shop_id", "order_ref"),
+    Index(None, "future_from"),
     Index(None, "status", "last_event_at"),
     Index(None, "next_check_at"),
     Index(None, "carrier_key", "tracking_number"),

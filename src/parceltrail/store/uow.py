@@ -34,6 +34,7 @@ from parceltrail.store.staff import StaffRepository
 from parceltrail.store.tiktok import TikTokRepository
 from parceltrail.store.webhooks import WebhookEndpointRepository
 from parceltrail.store.unknown_codes import UnknownCodeRepository
+from parceltrail.store.warnings import WarningRepository
 
 
 class UnitOfWork:
@@ -60,6 +61,7 @@ class UnitOfWork:
     scorecards: ScorecardRepository
     disputes: DisputeRepository
     unknown_codes: UnknownCodeRepository
+    warnings: WarningRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -102,6 +104,7 @@ class UnitOfWork:
         self.scorecards = ScorecardRepository(self._connection)
         self.disputes = DisputeRepository(self._connection)
         self.unknown_codes = UnknownCodeRepository(self._connection)
+        self.warnings = WarningRepository(self._connection)
         return self
 
     def __exit__(

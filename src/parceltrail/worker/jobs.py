@@ -15,8 +15,10 @@ from sqlalchemy import Engine
 
 from parceltrail.services import expire_quiet_packages
 from parceltrail.services.history import refresh_shop_models
+from parceltrail.services.refold import refold_matured
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
+from parceltrail.store.engine import refresh_statistics
 from parceltrail.worker.notify import register_notify_jobs
 from parceltrail.worker.push import register_push_jobs
 from parceltrail.worker.tiktok import register_tiktok_jobs
@@ -52,7 +54,19 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
             log.info("re-read delivery history for %d shop models", count)
         return count
 
+    @queue.periodic_task(every(60), name="refold_matured")
+    def refold_job() -> int:
+        # events held back as dated in the future count once they are within a day (core.fold)
+        return refold_matured(UnitOfWork(engine))
+
+    @queue.periodic_task(every(60), name="refresh_statistics")
+    def statistics_job() -> None:
+        # the planner's statistics follow the tables' growth, so lists keep their index (store.engine)
+        refresh_statistics(engine)
+
     return {
+        "refresh_statistics": statistics_job,
+        "refold_matured": refold_job,
         "expire_quiet_packages": expire_job,
         "refresh_shop_models": refresh_job,
         **register_push_jobs(queue, engine, every(1)),

@@ -39,9 +39,9 @@ class PollLoop(threading.Thread):
     def tick_once(self) -> TickReport | None:
         try:
             report = self.poller.tick(UnitOfWork(self.engine))
-            if report.claimed:
-                log.info("polled %d packages in %d requests: %d new events, %d status changes, %d failed",
-                         report.claimed, report.requests, report.new_events, report.status_changes, report.failed)
+            if report.claimed:  # a tick every few seconds: DEBUG, like Huey's job runs; failures log at WARNING
+                log.debug("polled %d packages in %d requests: %d new events, %d status changes, %d failed",
+                          report.claimed, report.requests, report.new_events, report.status_changes, report.failed)
         except Exception:  # a tick must never kill the loop; the next tick retries
             log.exception("polling tick failed")
             report = None

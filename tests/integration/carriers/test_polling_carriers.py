@@ -43,7 +43,7 @@ def schedule_of(engine, package_id):
 
 
 def test_a_due_package_is_fetched_ingested_estimated_and_scheduled(uow, engine, shop_with_ups, server):
-    package = register_package(uow, shop_with_ups.id, DELIVERED, "ups").package
+    package = register_package(uow, shop_with_ups.id, DELIVERED, "ups", force=True).package
     report = poller(uow).tick(uow)
     assert (report.claimed, report.fetched, report.failed) == (1, 1, 0)
     detail = get_package(uow, shop_with_ups.id, package.id)
@@ -58,7 +58,7 @@ def test_a_due_package_is_fetched_ingested_estimated_and_scheduled(uow, engine, 
 
 
 def test_carrier_errors_are_recorded_and_backed_off_not_raised(uow, engine, shop_with_ups, server):
-    package = register_package(uow, shop_with_ups.id, DELIVERED, "ups").package
+    package = register_package(uow, shop_with_ups.id, DELIVERED, "ups", force=True).package
     server.fail("/api/track", 500, 500)
     before = datetime.now(UTC)
     report = poller(uow).tick(uow)
@@ -90,7 +90,7 @@ def test_env_referenced_account_reads_the_shops_variables(uow, monkeypatch):
 
 def test_a_carrier_without_account_is_a_recorded_failure(uow, engine):
     shop = create_shop(uow, "No Account").shop
-    package = register_package(uow, shop.id, "1Z4F28Y10392811540", "ups").package
+    package = register_package(uow, shop.id, "1Z4F28Y10392811540", "ups", force=True).package
     report = Poller(client=CarrierClient(timeout=1), rng=random.Random(1)).tick(uow)
     assert report.failed == 1
     assert "PARCELTRAIL_UPS_CLIENT_ID" in schedule_of(engine, package.id).last_check_error

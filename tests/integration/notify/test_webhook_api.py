@@ -108,7 +108,7 @@ def test_deliveries_show_attempts_status_codes_and_next_retry_and_retry_resends(
     with Receiver() as receiver, guarded_client(allow_private=True, timeout=2) as http:
         receiver.script = [503]
         made = client.post("/v1/webhook-endpoints", json={"url": receiver.url, "events": ["package.created"]}).json()
-        client.post("/v1/packages", json={"tracking_number": "PT0000000000000101", "carrier": "ups"})
+        client.post("/v1/packages", json={"tracking_number": "PT0000000000000101", "carrier": "ups", "force": True})
         sender = Sender(http, SECRET_KEY, concurrency=1)
         run_until_quiet(engine, sender)
         page = client.get(f"/v1/webhook-endpoints/{made['id']}/deliveries").json()
@@ -134,7 +134,8 @@ def test_the_log_shows_each_message_per_shop_and_per_package_in_the_api_and_the_
     with Receiver() as receiver, guarded_client(allow_private=True, timeout=2) as http:
         receiver.script = [500]
         client.post("/v1/webhook-endpoints", json={"url": receiver.url, "events": ["package.created"]})
-        package = client.post("/v1/packages", json={"tracking_number": "PT0000000000000201", "carrier": "ups"}).json()
+        package = client.post("/v1/packages", json={"tracking_number": "PT0000000000000201", "carrier": "ups",
+                                                      "force": True}).json()
         run_until_quiet(engine, Sender(http, SECRET_KEY, concurrency=1))
     (item,) = client.get("/v1/notifications").json()["items"]
     assert (item["channel"], item["kind"], item["state"], item["package_id"]) == (

@@ -42,7 +42,8 @@ def bodies(receiver) -> list[dict]:
 def test_a_journey_sends_each_type_once_signed_so_the_standardwebhooks_package_verifies(
         uow, engine, clock, shop, sender, receiver):
     made = create_endpoint(uow, shop.id, receiver.url + "/in", None, "ops", SECRET_KEY, GUARD)
-    package = register_package(uow, shop.id, "PT0000000000000001", "ups", destination=Address("40213", "US")).package
+    package = register_package(uow, shop.id, "PT0000000000000001", "ups", destination=Address("40213", "US"),
+                               force=True).package
     run_until_quiet(engine, sender)
     for status, gap in (("in_transit", 0), ("out_for_delivery", 5), ("delivered", 10)):
         clock.advance(timedelta(hours=gap))
@@ -73,7 +74,7 @@ def test_a_journey_sends_each_type_once_signed_so_the_standardwebhooks_package_v
 
 def test_three_scans_in_a_minute_are_one_status_changed(uow, engine, clock, shop, sender, receiver):
     create_endpoint(uow, shop.id, receiver.url, ["package.status_changed"], None, SECRET_KEY, GUARD)
-    package = register_package(uow, shop.id, "PT0000000000000002", "ups").package
+    package = register_package(uow, shop.id, "PT0000000000000002", "ups", force=True).package
     for i, (status, sub) in enumerate((("info_received", None), ("in_transit", "picked_up"),
                                        ("in_transit", "departed_facility"))):
         record_scans(uow, shop.id, {package.id: [scan(clock, status, sub, minutes=i)]}, "api")
@@ -98,7 +99,7 @@ def test_a_receiver_failing_three_times_gets_the_fourth_attempt_on_the_schedule(
         uow, engine, clock, shop, sender, receiver):
     made = create_endpoint(uow, shop.id, receiver.url, ["package.created"], None, SECRET_KEY, GUARD)
     receiver.script = [500, 503, 502]
-    register_package(uow, shop.id, "PT0000000000000003", "ups")
+    register_package(uow, shop.id, "PT0000000000000003", "ups", force=True)
     run_until_quiet(engine, sender)
     for delay in RETRY_DELAYS[:3]:
         clock.advance(timedelta(seconds=delay - 1))
@@ -116,7 +117,7 @@ def test_a_receiver_failing_three_times_gets_the_fourth_attempt_on_the_schedule(
 def test_after_the_last_retry_the_endpoint_is_disabled_and_the_shop_told(uow, engine, clock, shop, sender, receiver):
     made = create_endpoint(uow, shop.id, receiver.url, ["package.created"], None, SECRET_KEY, GUARD)
     receiver.script = [500] * 8
-    register_package(uow, shop.id, "PT0000000000000004", "ups")
+    register_package(uow, shop.id, "PT0000000000000004", "ups", force=True)
     run_until_quiet(engine, sender)
     for delay in RETRY_DELAYS:
         clock.advance(timedelta(seconds=delay))
@@ -131,14 +132,14 @@ def test_after_the_last_retry_the_endpoint_is_disabled_and_the_shop_told(uow, en
         (data,) = [json.loads(d) for d in told]
     assert data["endpoint"]["id"] == made.endpoint.id
     # A new package while disabled: nothing is sent to it.
-    register_package(uow, shop.id, "PT0000000000000005", "ups")
+    register_package(uow, shop.id, "PT0000000000000005", "ups", force=True)
     run_until_quiet(engine, sender)
     assert len(receiver.requests) == 1 + len(RETRY_DELAYS)
 
 
 def test_a_manual_retry_resends_under_the_same_webhook_id(uow, engine, clock, shop, sender, receiver):
     made = create_endpoint(uow, shop.id, receiver.url, ["package.created"], None, SECRET_KEY, GUARD)
-    register_package(uow, shop.id, "PT0000000000000006", "ups")
+    register_package(uow, shop.id, "PT0000000000000006", "ups", force=True)
     run_until_quiet(engine, sender)
     (delivery,) = list_deliveries(uow, shop.id, made.endpoint.id, None, None, 10)
     retried = retry_delivery(uow, shop.id, made.endpoint.id, delivery.id)
@@ -151,14 +152,14 @@ def test_a_manual_retry_resends_under_the_same_webhook_id(uow, engine, clock, sh
 def test_after_rotation_both_secrets_sign_for_a_day(uow, engine, clock, shop, sender, receiver):
     made = create_endpoint(uow, shop.id, receiver.url, ["package.created"], None, SECRET_KEY, GUARD)
     rotated = rotate_secret(uow, shop.id, made.endpoint.id, SECRET_KEY)
-    register_package(uow, shop.id, "PT0000000000000007", "ups")
+    register_package(uow, shop.id, "PT0000000000000007", "ups", force=True)
     run_until_quiet(engine, sender)
     first = receiver.requests[-1]
     assert len(first.headers["webhook-signature"].split()) == 2
     Webhook(made.secret).verify(first.body, first.headers)
     Webhook(rotated.secret).verify(first.body, first.headers)
     clock.advance(timedelta(hours=25))
-    register_package(uow, shop.id, "PT0000000000000008", "ups")
+    register_package(uow, shop.id, "PT0000000000000008", "ups", force=True)
     run_until_quiet(engine, sender)
     later = receiver.requests[-1]
     assert len(later.headers["webhook-signature"].split()) == 1
@@ -179,7 +180,7 @@ def outbox_types(engine) -> list[str]:
 
 
 def test_outbox_rows_commit_with_the_change_or_not_at_all(uow, engine, clock, shop):
-    package = register_package(uow, shop.id, "PT0000000000000009", "ups").package
+    package = register_package(uow, shop.id, "PT0000000000000009", "ups", force=True).package
     assert outbox_types(engine) == ["package.created"]
     with pytest.raises(NotFound):
         record_scans(uow, shop.id, {package.id: [scan(clock, "in_transit")], "pkg_missing": []}, "api")

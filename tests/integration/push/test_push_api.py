@@ -18,7 +18,7 @@ from tests.integration.push.helpers import SECRET, UPS_NUMBER, push, signed_head
 def tracked(uow):
     """A shop following the UPS parcel the fixtures describe."""
     shop = create_shop(uow, "Push shop").shop
-    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups", force=True).package
     return shop.id, package.id
 
 
@@ -181,8 +181,8 @@ def test_carrier_without_a_push_secret_says_push_is_not_set_up(push_api, uow):
 def test_push_reaches_every_shop_following_the_number_and_no_other(push_api, uow, tracked):
     shop_id, package_id = tracked
     other_shop = create_shop(uow, "Second shop").shop
-    same_number = register_package(uow, other_shop.id, UPS_NUMBER, "ups").package
-    other_carrier = register_package(uow, other_shop.id, UPS_NUMBER, "fedex").package
+    same_number = register_package(uow, other_shop.id, UPS_NUMBER, "ups", force=True).package
+    other_carrier = register_package(uow, other_shop.id, UPS_NUMBER, "fedex", force=True).package
     push(push_api.url, "ups", ups_body("delivered"), "msg_both")
 
     assert drain_inbox(uow).events == 16

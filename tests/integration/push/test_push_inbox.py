@@ -105,7 +105,7 @@ def test_backoff_doubles_from_one_minute():
 
 def test_one_bad_delivery_does_not_hold_up_the_ones_after_it(uow, clock):
     shop = create_shop(uow, "Shop").shop
-    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups", force=True).package
     deliver(uow, b"not json", "msg_1")
     deliver(uow, ups_body("delivered"), "msg_2")
 
@@ -126,8 +126,8 @@ def test_a_push_for_a_number_nobody_follows_is_done_without_events(uow, clock):
 
 def test_every_piece_of_a_multi_piece_body_reaches_its_own_package(uow, clock):
     shop = create_shop(uow, "Pieces").shop
-    lead = register_package(uow, shop.id, "1Z4F28Y10395000020", "ups").package
-    sibling = register_package(uow, shop.id, "1Z4F28Y10395000011", "ups").package
+    lead = register_package(uow, shop.id, "1Z4F28Y10395000020", "ups", force=True).package
+    sibling = register_package(uow, shop.id, "1Z4F28Y10395000011", "ups", force=True).package
     deliver(uow, ups_body("multi_piece"), "msg_pieces")
 
     assert drain_inbox(uow).events == 14
@@ -138,7 +138,7 @@ def test_every_piece_of_a_multi_piece_body_reaches_its_own_package(uow, clock):
 
 def test_the_inbox_drains_in_batches_oldest_first(uow, clock):
     shop = create_shop(uow, "Batches").shop
-    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups", force=True).package
     ids = [
         deliver(uow, ups_body("out_for_delivery" if n % 2 else "delivered"), f"msg_{n}")
         for n in range(7)
@@ -168,7 +168,7 @@ def test_a_delivery_processed_but_not_marked_done_before_a_crash_changes_nothing
     uow, engine, clock
 ):
     shop = create_shop(uow, "Redo").shop
-    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups", force=True).package
     inbox_id = deliver(uow, ups_body("delivered"), "msg_redo")
     assert drain_inbox(uow).events == 8
     with engine.begin() as connection:  # as if the worker died between the ingest and marking it done

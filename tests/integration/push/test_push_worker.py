@@ -40,7 +40,7 @@ def inbox(uow) -> dict[str, int]:
 
 def test_running_worker_ingests_a_push_right_after_the_api_stores_it(push_api, push_settings, engine, uow):
     shop = create_shop(uow, "Live").shop
-    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups", force=True).package
     # The worker's jobs without their schedules: only the API's request can start this drain.
     queue = make_queue(push_settings.queue_url)
     register_jobs(queue, push_settings, engine)
@@ -86,7 +86,7 @@ def _up(url: str) -> bool:
 
 def test_deliveries_accepted_by_a_killed_server_are_drained_by_the_next_worker(tmp_path, database_url, uow):
     shop = create_shop(uow, "Crash").shop
-    package = register_package(uow, shop.id, UPS_NUMBER, "ups").package
+    package = register_package(uow, shop.id, UPS_NUMBER, "ups", force=True).package
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = _start(tmp_path, database_url, "queue-before.db", "serve", "--no-worker", "--port", str(port))
@@ -121,7 +121,7 @@ def test_deliveries_accepted_by_a_killed_server_are_drained_by_the_next_worker(t
 
 def test_a_burst_of_pushes_queues_one_drain_that_takes_them_all(push_api, push_settings, engine, uow):
     shop = create_shop(uow, "Burst").shop
-    register_package(uow, shop.id, UPS_NUMBER, "ups")
+    register_package(uow, shop.id, UPS_NUMBER, "ups", force=True)
     queue = make_queue(push_settings.queue_url)
     register_jobs(queue, push_settings, engine)
     queue.flush()

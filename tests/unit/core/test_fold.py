@@ -86,3 +86,42 @@ def test_same_scan_with_different_spelling_of_place_is_one_event():
 def test_fingerprint_differs_between_packages():
     event = TrackingEvent.create(T0, "in_transit", carrier_code="AR")
     assert fingerprint("ups", "1Z1", event) != fingerprint("ups", "1Z2", event)
+
+
+NOW = T0 + timedelta(minutes=10)
+future_strategy = st.builds(
+    lambda minutes, pair, code: TrackingEvent.create(T0 + timedelta(minutes=minutes), pair[0], pair[1], "scan", code),
+    # spread over three days around NOW so some events are more than a day ahead of it
+    st.integers(min_value=-1440, max_value=3 * 1440),
+    st.sampled_from(PAIRS),
+    st.sampled_from(["AR", "DP", "OD", "DL"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(future_strategy, min_size=1, max_size=12), st.integers(min_value=0, max_value=12),
+       st.integers(min_value=0, max_value=3 * 1440))
+def test_events_ahead_of_now_wait_and_a_later_refold_equals_folding_everything_then(events, split, minutes_later):
+    """The store's rule (fold in at each ingest's now; fold again whole when a held-back event has come
+    due) always equals a full fold of every event at the last now."""
+    from parceltrail.core import needs_refold
+
+    unique = list({fingerprint("ups", "1Z1", e): e for e in events}.items())
+    later = NOW + timedelta(minutes=minutes_later)
+    first = fold_into(PackageState(), unique[:split], now=NOW)
+    if needs_refold(first, later):
+        second = fold_into(PackageState(), unique, now=later)
+    else:
+        second = fold_into(first, unique[split:], now=later)
+    assert second == fold_events(events, "ups", "1Z1", now=later)
+
+
+def test_an_event_more_than_a_day_ahead_sets_neither_status_nor_delivery():
+    scanned = TrackingEvent.create(NOW - timedelta(hours=3), "in_transit", carrier_code="AR")
+    year_off = TrackingEvent.create(NOW.replace(year=2031), "delivered", carrier_code="DL")
+    state = fold_events([scanned, year_off], now=NOW)
+    assert (state.status, state.delivered_at, state.event_count) == (Status.IN_TRANSIT, None, 2)
+    assert state.future_from == year_off.occurred_at
+    within_a_day = TrackingEvent.create(NOW + timedelta(hours=20), "out_for_delivery", carrier_code="OD")
+    assert fold_events([scanned, within_a_day], now=NOW).status is Status.OUT_FOR_DELIVERY
+    assert fold_events([scanned, year_off], now=year_off.occurred_at).status is Status.DELIVERED

@@ -113,7 +113,8 @@ def test_operator_line_reads_the_flow() -> None:
     flow = {"orders_last_3_weeks": 312, "pace_days": 4.0, "delivered_of_placed_5_10_days_ago": 0.8241,
             "order_surge": 1.1, "handoff_pace_days": 2.0}
     assert _flow_line(flow) == ("4 working days from order to door (median of 312 orders of the last 3 weeks); "
-                                "2 from handoff; 82% of orders placed 5-10 days ago delivered; "
+                                "2 from handoff (the carrier's first scan) to door; 82% of orders placed 5-10 days ago "
+                                "delivered; "
                                 "this week's orders 1.1x the usual")
     few = {"orders_last_3_weeks": 12, "pace_days": None, "delivered_of_placed_5_10_days_ago": None,
            "order_surge": None}

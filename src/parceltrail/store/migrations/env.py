@@ -8,6 +8,7 @@ import parceltrail.store.disputes
 import parceltrail.store.orders
 import parceltrail.store.tiktok  # noqa: F401 - registers the TikTok tables
 import parceltrail.store.labels  # noqa: F401  (its tables join the metadata)
+import parceltrail.store.warnings  # noqa: F401 - registers the package warnings table
 from parceltrail.store.tables import metadata
 
 config = context.config
