@@ -33,7 +33,7 @@ def test_unknown_codes_are_counted_once_per_stored_scan_per_shop_and_listed(api,
         package = register_package(uow, made.shop.id, "1Z81WV380316886897", "ups").package
         record_scans(uow, made.shop.id, {package.id: events}, source="poll")
         record_scans(uow, made.shop.id, {package.id: events}, source="poll")  # polled again: nothing new
-    extra = register_package(uow, mine.shop.id, "1Z81WV380316886898", "ups").package
+    extra = register_package(uow, mine.shop.id, "1Z81WV380316886898", "ups", force=True).package
     record_scans(uow, mine.shop.id, {extra.id: events}, source="poll")
 
     answer = httpx.get(f"{api.url}/v1/carriers/unknown-codes", headers={"Authorization": f"Bearer {mine.api_key}"})
