@@ -1,15 +1,15 @@
 """The orders list pages in id order within a shop: an index that matches it (without one, an unfiltered
 list read the shop's orders through the (shop, platform, external id) key and sorted them all).
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07
 """
 
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
