@@ -94,17 +94,20 @@ class Demo:
             return count
 
     def _ship_one(self) -> None:
+        self.register(self.network.ship())
+
+    def register(self, number: str) -> str:
+        """Follow a sandbox parcel as the demo shop; returns the package id."""
         from parceltrail.carriers.sandbox import journey
 
-        number = self.network.ship()
         trip = journey(number)
-        register_package(
+        return register_package(
             UnitOfWork(self.engine), self.shop_id, number, "sandbox",
             order_ref=f"DEMO-{number[-6:]}",
             destination=Address(postal_code=trip.destination.postal_code, country="US"),
             origin=Address(postal_code=trip.origin.postal_code, country="US"),
             service=trip.service.name.lower(),
-        )
+        ).package.id
 
     def after_tick(self) -> None:
         self.ship_due()
@@ -181,6 +184,8 @@ def banner(demo: Demo) -> str:
         "                 .venv/bin/parceltrail packages list          (in this folder)",
         f"  TikTok orders  curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/orders",
         f"                 a local TikTok Shop at {url}/tiktok-shop sends them by webhook; the worker syncs each minute",
+        f"  exceptions     curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/exceptions",
+        "                 .venv/bin/parceltrail exceptions list / cases list / metrics --shop " + demo.shop_id,
         f"  API docs       {url}/docs",
         f"  dashboard      {url}/app   sign in as {DEMO_OWNER} / {demo.dashboard_password}",
         f"  buyer page     {url}/track   (any demo number from `packages list`; ZIP shows the route)",

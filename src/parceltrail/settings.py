@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     history_refresh_minutes: int = Field(
         1440, description="How often the worker re-reads each shop model's lane and seller history"
     )
+    flag_check_minutes: int = Field(
+        1, description="How often the worker looks at packages whose flags can change with time (stale, lost ...)"
+    )
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
     carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")

@@ -15,10 +15,12 @@ from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.carriers import router as carriers_router
 from parceltrail.api.deps import Uow
 from parceltrail.api.disputes import router as disputes_router
+from parceltrail.api.exceptions import router as exceptions_router
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.labels import router as labels_router
 from parceltrail.api.limits import BodyLimit
 from parceltrail.api.notifications import router as notifications_router
+from parceltrail.api.metrics import router as metrics_router
 from parceltrail.api.numbers import router as numbers_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
@@ -77,4 +79,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(disputes_router)
     app.include_router(carriers_router)
     install_pages(app)
+    app.include_router(exceptions_router)
+    app.include_router(metrics_router)
     return app

@@ -15,6 +15,7 @@ from parceltrail.api.schemas import (
     EventsBody,
     HintOut,
     IngestOut,
+    OpenFlagOut,
     PackageBody,
     PackageDetailOut,
     PackageOut,
@@ -22,6 +23,7 @@ from parceltrail.api.schemas import (
     RegisteredOut,
 )
 from parceltrail.core import Status
+from parceltrail.services.exception_list import package_flags
 from parceltrail.services.orders_read import order_ids_of_package
 
 router = APIRouter(prefix="/v1/packages", tags=["packages"])
@@ -44,10 +46,14 @@ def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Res
 def get_package(package_id: str, shop_id: ShopId, uow: Uow) -> PackageDetailOut:
     """A package with its events, oldest first."""
     detail = services.get_package(uow, shop_id, package_id)
+    flags, withheld = package_flags(uow, package_id)
     return PackageDetailOut(
-        **PackageOut.of(detail.package, detail.estimate).model_dump(),
+        **PackageOut.of(detail.package, None if withheld else detail.estimate).model_dump(),
         events=[EventOut.of(e) for e in detail.events],
         estimate_history=[EstimateOut.of(e) for e in detail.estimates],
+        flags=[OpenFlagOut(id=f.id, type=f.type, severity=f.severity, reason=f.reason, since=f.since, due=f.due)
+               for f in flags],
+        estimate_withheld=withheld,
         order_ids=order_ids_of_package(uow, package_id),
     )
 

@@ -183,9 +183,23 @@ class RegisteredOut(PackageOut):
         "rather than a tracking number"))
 
 
+class OpenFlagOut(BaseModel):
+    """A problem the package has now (docs/exceptions.md); ``GET /v1/exceptions/{id}`` has its history."""
+
+    id: str
+    type: str
+    severity: str
+    reason: str
+    since: datetime
+    due: datetime | None
+
+
 class PackageDetailOut(PackageOut):
     events: list[EventOut]
     estimate_history: list[EstimateOut]
+    flags: list[OpenFlagOut] = []
+    estimate_withheld: str | None = None
+    """Why there is no delivery estimate (lost, on its way back), when there is none for that reason."""
     order_ids: list[str] = []
     """The shop-platform orders this parcel serves (several when TikTok combined orders into it)."""
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -26,3 +29,22 @@ def open_database(settings: Settings | None = None) -> Engine:
             f"the database driver {error.name!r} is not installed; for PostgreSQL: pip install 'parceltrail[postgres]'"
         ) from None
     return engine
+
+
+def every_page(fetch: Callable[[str | None, int], Any], limit: int, page_size: int = 200) -> list:
+    """Up to ``limit`` items from a paged service call ``fetch(cursor, size)`` whose result has ``items`` and
+    ``next_cursor``; a service's ``InvalidInput`` becomes a one-line ``UserError``."""
+    from parceltrail.services import InvalidInput
+
+    items: list = []
+    cursor = None
+    try:
+        while len(items) < limit:
+            page = fetch(cursor, min(page_size, limit - len(items)))
+            items += page.items
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+    except InvalidInput as error:
+        raise UserError(str(error)) from None
+    return items

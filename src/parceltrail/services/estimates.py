@@ -4,13 +4,18 @@ The engine (``parceltrail.eta``) is pure; this module gathers what it needs from
 package was registered, when the carrier took it, its newest scan and where, origin and destination
 with coordinates from ZIP centroids — in the destination's time zone, and keeps each revision.
 Until a shop has a trained model, estimates come from the carriers' published standards and say so.
+
+Honest around exceptions: a weather (or carrier, customs, flight) delay or a failed attempt never moves
+an estimate earlier; a parcel lost or on its way back has no estimate, and says why (a ``withheld``
+revision: ``withhold_estimates``); a revision that changes nothing a buyer sees is not recorded.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +24,7 @@ from parceltrail.core import NOT_A_HANDOFF, Address, Package, Status, Substatus,
 from parceltrail.geo import us_zip
 from parceltrail.services.outbox import record_estimate_changes
 from parceltrail.store import UnitOfWork
-from parceltrail.store.estimates import StoredEstimate
+from parceltrail.store.estimates import WITHHELD, StoredEstimate
 
 log = logging.getLogger("parceltrail.estimates")
 
@@ -117,6 +122,59 @@ def prediction_input(
     )
 
 
+_DELAYS = {
+    Substatus.WEATHER_DELAY: "a weather delay", Substatus.CARRIER_DELAY: "a carrier delay",
+    Substatus.CUSTOMS_DELAY: "a customs delay", Substatus.LATE_FLIGHT: "a late flight",
+}
+
+
+def _held_back_by(events: Sequence[TrackingEvent]) -> str | None:
+    """The newest event, when it is one that can only push delivery later."""
+    newest = max(events, key=lambda e: e.occurred_at, default=None)
+    if newest is None:
+        return None
+    if newest.status is Status.DELIVERY_FAILED:
+        return "a failed delivery attempt"
+    return _DELAYS.get(newest.substatus) if newest.status is Status.EXCEPTION else None
+
+
+def _no_earlier(found: eta.Estimate, previous: StoredEstimate, why: str) -> eta.Estimate:
+    dates = [max(a, b) for a, b in zip((found.earliest, found.likely, found.latest, found.promise),
+                                       (previous.earliest, previous.likely, previous.latest, previous.promise),
+                                       strict=True)]
+    if dates == [found.earliest, found.likely, found.latest, found.promise]:
+        return found
+    return replace(found, earliest=dates[0], likely=dates[1], latest=dates[2], promise=dates[3],
+                   reason=f"{found.reason}; kept no earlier than before: {why} never brings delivery forward")
+
+
+def _same(found: eta.Estimate, stored: StoredEstimate | None) -> bool:
+    """Would storing ``found`` tell anyone anything ``stored`` does not?"""
+    return stored is not None and (found.earliest, found.likely, found.latest, found.promise, found.confidence,
+                                   found.source, found.moment) == (stored.earliest, stored.likely, stored.latest,
+                                                                   stored.promise, stored.confidence, stored.source,
+                                                                   stored.moment)
+
+
+def withhold_estimates(uow: UnitOfWork, reasons: Mapping[str, str], now: datetime) -> int:
+    """Inside an open transaction: record that these packages have no estimate, and why (lost, returning).
+    A package already withheld for the same reason gets no new row. Returns how many rows were added."""
+    if not reasons:
+        return 0
+    already = uow.estimates.withheld(list(reasons))
+    current = uow.estimates.current(list(reasons))
+    rows = []
+    for pid, reason in reasons.items():
+        if already.get(pid) == reason:
+            continue
+        before = current.get(pid)
+        day = before.likely if before else now.date()
+        rows.append(StoredEstimate(pid, now, before.earliest if before else day, day, before.latest if before else day,
+                                   before.promise if before else day, "none", "withheld", WITHHELD, reason))
+    uow.estimates.add_many(rows)
+    return len(rows)
+
+
 def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime) -> int:
     """Predict again for these packages and keep each new estimate; returns how many were stored.
 
@@ -126,7 +184,10 @@ def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime)
     with uow:
         current = uow.estimates.current(package_ids)
         found = uow.packages.get_any(package_ids)
-        live = [p for p in found.values() if p.state.status not in _NO_MORE_ESTIMATES]
+        held = {p.id: reason for p in found.values()
+                if (reason := withheld_reason(p.state.status, p.state.substatus)) is not None}
+        withheld = withhold_estimates(uow, held, now)
+        live = [p for p in found.values() if p.state.status not in _NO_MORE_ESTIMATES and p.id not in held]
         timelines = uow.events.timelines([p.id for p in live])
         by_shop: dict[str, list[Package]] = {}
         for package in live:
@@ -136,9 +197,15 @@ def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime)
             items = [prediction_input(p, timelines[p.id], current.get(p.id)) for p in shop_packages]
             estimates = eta.predict_many(shop_model(uow, shop_id) or _PRIOR, items)
             for p, e in zip(shop_packages, estimates, strict=True):
+                before = current.get(p.id)
+                why = _held_back_by(timelines[p.id])
+                if before is not None and why is not None:
+                    e = _no_earlier(e, before, why)
+                if _same(e, before):
+                    continue
                 rows.append(StoredEstimate(p.id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
                                            e.source, e.moment, e.reason))
         uow.estimates.add_many(rows)
         record_estimate_changes(uow, found, current, rows, now)
         uow.commit()
-    return len(rows)
+    return len(rows) + withheld

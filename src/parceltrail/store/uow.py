@@ -16,8 +16,11 @@ from parceltrail.store.branding import BrandingRepository
 from parceltrail.store.buyers import BuyerRepository
 from parceltrail.store.dashboard import DashboardRepository
 from parceltrail.store.disputes import DisputeRepository
+from parceltrail.store.cases import CaseRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
+from parceltrail.store.flags import FlagRepository
+from parceltrail.store.guard import GuardRepository
 from parceltrail.store.history import HistoryRepository
 from parceltrail.store.hooks import HookInboxRepository
 from parceltrail.store.notifications import NotificationRepository
@@ -60,6 +63,9 @@ class UnitOfWork:
     scorecards: ScorecardRepository
     disputes: DisputeRepository
     unknown_codes: UnknownCodeRepository
+    flags: FlagRepository
+    cases: CaseRepository
+    guard: GuardRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -102,6 +108,9 @@ class UnitOfWork:
         self.scorecards = ScorecardRepository(self._connection)
         self.disputes = DisputeRepository(self._connection)
         self.unknown_codes = UnknownCodeRepository(self._connection)
+        self.flags = FlagRepository(self._connection)
+        self.cases = CaseRepository(self._connection)
+        self.guard = GuardRepository(self._connection)
         return self
 
     def __exit__(

@@ -14,6 +14,7 @@ from huey import Huey
 from sqlalchemy import Engine
 
 from parceltrail.services import expire_quiet_packages
+from parceltrail.services.exceptions import evaluate_due
 from parceltrail.services.history import refresh_shop_models
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
@@ -52,8 +53,19 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
             log.info("re-read delivery history for %d shop models", count)
         return count
 
+    @queue.periodic_task(every(settings.flag_check_minutes), name="evaluate_flags")
+    def flags_job() -> int:
+        """Time passing is what makes a parcel stale or lost: look at the packages whose moment has come."""
+        looked = 0
+        while True:
+            found = evaluate_due(UnitOfWork(engine), limit=500)
+            looked += found.packages
+            if found.packages < 500:
+                return looked
+
     return {
         "expire_quiet_packages": expire_job,
+        "evaluate_flags": flags_job,
         "refresh_shop_models": refresh_job,
         **register_push_jobs(queue, engine, every(1)),
         **register_tiktok_jobs(queue, settings, engine, every),
