@@ -3,8 +3,9 @@
 
 One evaluation is one transaction over a batch of packages: read their timelines, orders, estimates and
 open flags; ask the detector; open, update and close flags (a flag a late scan shows was never true
-closes as retracted); open, escalate or settle cases; withhold the estimate of a parcel TikTok deems
-lost; and note when each package is next due a look (``Detector.instants``, at least every six hours).
+closes as retracted, and so does an already closed one when the scan is heard only after it closed);
+open, escalate or settle cases; withhold the estimate of a parcel TikTok deems lost; and note when
+each package is next due a look (``Detector.instants``, at least every six hours).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from parceltrail.store.orders import StoredOrder
 log = logging.getLogger("parceltrail.exceptions")
 LOOK_AGAIN = timedelta(hours=6)  # deadlines can move (an order updated) without an event: never wait longer
 BATCH = 200
+NEVER_TRUE = "a scan from before it was raised arrived late: it was never true"
 
 
 def order_context(orders: Sequence[StoredOrder], first_promise: EstimatedDelivery | None) -> OrderContext:
@@ -110,6 +112,7 @@ def _evaluate_batch(uow: UnitOfWork, ids: list[str], now: datetime) -> Evaluated
         orders = uow.orders.for_packages(list(packages))
         firsts = uow.estimates.firsts(list(packages))
         open_flags = uow.flags.open_for(list(packages))
+        rejudge = uow.flags.shown_by_late_scans(list(packages))
         schedule: dict[str, datetime | None] = {}
         lost: dict[str, str] = {}
         for pid, package in packages.items():
@@ -131,10 +134,11 @@ def _evaluate_batch(uow: UnitOfWork, ids: list[str], now: datetime) -> Evaluated
                 if kind not in current:
                     retracted = _never_true(package, timelines[pid], order, norms_by_shop[package.shop_id],
                                             handoff or first, old)
-                    note = "a scan from before it was raised arrived late: it was never true" if retracted \
-                        else "the condition ended"
-                    uow.flags.close(old, now, retracted, note)
+                    uow.flags.close(old, now, retracted, NEVER_TRUE if retracted else "the condition ended")
                     closed += 1
+            for old in rejudge[pid]:
+                if _never_true(package, timelines[pid], order, norms_by_shop[package.shop_id], handoff or first, old):
+                    uow.flags.retract(old, now, NEVER_TRUE)
             sync_cases(uow, package, list(current.values()), [FlagType(s.type) for s in stored.values()
                                                               if FlagType(s.type) not in current], now)
             if FlagType.LOST in current:

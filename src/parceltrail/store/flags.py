@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    exists,
     insert,
     or_,
     select,
@@ -33,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Row
 
 from parceltrail.store.orders import order_packages, orders
-from parceltrail.store.tables import metadata, packages
+from parceltrail.store.tables import events, metadata, packages
 from parceltrail.store.types import UTCDateTime
 
 flags = Table(
@@ -135,6 +136,21 @@ class FlagRepository:
                 out[row.package_id].append(_flag(row))
         return out
 
+    def shown_by_late_scans(self, package_ids: Sequence[str]) -> dict[str, list[StoredFlag]]:
+        """Closed, unretracted flags of these packages with a scan heard after they closed that happened
+        before they were raised: the only flags a late scan can still show were never true."""
+        out: dict[str, list[StoredFlag]] = {pid: [] for pid in package_ids}
+        ids = list(out)
+        late = exists().where(events.c.package_id == flags.c.package_id, events.c.recorded_at > flags.c.closed_at,
+                              events.c.occurred_at <= flags.c.opened_at)
+        for start in range(0, len(ids), 500):
+            rows = self._c.execute(select(flags).where(flags.c.package_id.in_(ids[start:start + 500]),
+                                                       flags.c.closed_at.is_not(None), flags.c.retracted.is_(False),
+                                                       late).order_by(flags.c.id)).all()
+            for row in rows:
+                out[row.package_id].append(_flag(row))
+        return out
+
     def open(self, flag: StoredFlag) -> None:
         self._c.execute(insert(flags).values(
             id=flag.id, shop_id=flag.shop_id, package_id=flag.package_id, type=flag.type, severity=flag.severity,
@@ -151,6 +167,11 @@ class FlagRepository:
         self._c.execute(update(flags).where(flags.c.id == flag.id).values(
             closed_at=at, updated_at=at, retracted=retracted, open_key=None))
         self._change(flag.id, at, "retracted" if retracted else "closed", flag.severity, note)
+
+    def retract(self, flag: StoredFlag, at: datetime, note: str) -> None:
+        """A closed flag shown never true by a scan heard after it closed; ``closed_at`` stays when it closed."""
+        self._c.execute(update(flags).where(flags.c.id == flag.id).values(retracted=True, updated_at=at))
+        self._change(flag.id, at, "retracted", flag.severity, note)
 
     def _change(self, flag_id: str, at: datetime, change: str, severity: str, reason: str) -> None:
         self._c.execute(insert(flag_changes).values(flag_id=flag_id, at=at, change=change, severity=severity,

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -204,3 +205,37 @@ def test_estimates_tell_the_truth_about_exceptions(uow, clock):
         assert package.id not in uow.estimates.current([package.id])
         assert uow.estimates.withheld([package.id])[package.id] == \
             "no delivery estimate: the carrier is returning the parcel to the sender"
+
+
+
+def test_a_closed_flag_is_retracted_when_a_scan_from_before_it_is_heard_after_it_closed(uow, clock):
+    """Out for delivery at 8:30, heard only after the delivery: the 11:00 "not out for delivery, so late"
+    warning closed on the delivery, and the late scan then shows it was never true."""
+    shop = create_shop(uow, "Late scans").shop
+    package = _registered(uow, shop.id)
+    record_scans(uow, shop.id, {package.id: [scan(T0, "in_transit", "picked_up", NEWARK)]}, "api", T0)
+    with uow.read():
+        first, _ = uow.estimates.firsts([package.id])[package.id]
+    day = datetime.combine(first.promise, datetime.min.time(), tzinfo=ZoneInfo("America/New_York"))
+    record_scans(uow, shop.id, {package.id: [scan(day - timedelta(hours=4), "in_transit", "arrived_at_facility",
+                                                  BOSTON)]}, "api", day - timedelta(hours=3))
+    evaluate_due(uow, day + timedelta(hours=11, minutes=30))
+    with uow.read():
+        (late,) = uow.flags.open_for([package.id])[package.id]
+    assert late.type == "late" and "not out for delivery" in late.reason, late.reason
+    record_scans(uow, shop.id, {package.id: [scan(day + timedelta(hours=13), "delivered", None, BOSTON)]}, "api",
+                 day + timedelta(hours=13, minutes=10))
+    with uow.read():
+        assert uow.flags.open_for([package.id])[package.id] == []
+        assert uow.flags.get(shop.id, late.id).retracted is False  # by what we knew then, it was true
+    record_scans(uow, shop.id, {package.id: [scan(day + timedelta(hours=8, minutes=30), "out_for_delivery", None,
+                                                  BOSTON)]}, "api", day + timedelta(hours=13, minutes=20))
+    with uow.read():
+        after = uow.flags.get(shop.id, late.id)
+        history = [c.change for c in uow.flags.history(late.id)]
+    assert after.retracted and after.closed_at == day + timedelta(hours=13, minutes=10)
+    assert history == ["opened", "closed", "retracted"]
+    record_scans(uow, shop.id, {package.id: [scan(day + timedelta(hours=13), "delivered", None, BOSTON,
+                                                  "Left at front door")]}, "api", day + timedelta(hours=14))
+    with uow.read():
+        assert [c.change for c in uow.flags.history(late.id)] == history  # retracted once, not again
