@@ -1,7 +1,7 @@
 """The pure core: statuses, value objects and the event fold. No I/O, no clock, no randomness."""
 
 from parceltrail.core.countries import check_country
-from parceltrail.core.fold import event_identity, fingerprint, fold_events, fold_into, sort_key
+from parceltrail.core.fold import event_identity, fingerprint, fold_events, fold_into, merge_states, sort_key
 from parceltrail.core.model import (
     Address,
     Location,
@@ -45,5 +45,6 @@ __all__ = [
     "fingerprint",
     "fold_events",
     "fold_into",
+    "merge_states",
     "sort_key",
 ]

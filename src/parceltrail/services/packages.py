@@ -16,6 +16,7 @@ from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import revise_estimates
 from parceltrail.services.outbox import record_created
 from parceltrail.store import PackageFilter, UnitOfWork
+from parceltrail.store.dialects import retrying
 from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.ids import new_id
 
@@ -79,27 +80,36 @@ def register_package(
     number = normalize_tracking_number(tracking_number)
     carrier_code = normalize_carrier(carrier) or detected_carrier(number, destination)
     now = utcnow()
-    with uow:
+    with uow.read():
         existing = uow.packages.find(shop_id, number, carrier_code)
         if existing is not None:
             return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id),
                                 hints_for(number))
-        package = Package(
-            id=new_id("pkg"),
-            shop_id=shop_id,
-            tracking_number=number,
-            carrier=carrier_code,
-            created_at=now,
-            updated_at=now,
-            order_ref=order_ref,
-            destination=destination,
-            state=PackageState(),
-            origin=origin,
-            service=service,
-        )
-        uow.packages.add(package, next_check_at=now if can_poll(carrier_code) else None)
-        record_created(uow, package, now)
-        uow.commit()
+    package = Package(
+        id=new_id("pkg"),
+        shop_id=shop_id,
+        tracking_number=number,
+        carrier=carrier_code,
+        created_at=now,
+        updated_at=now,
+        order_ref=order_ref,
+        destination=destination,
+        state=PackageState(),
+        origin=origin,
+        service=service,
+    )
+
+    def add() -> Package | None:
+        with uow:
+            if not uow.packages.add(package, next_check_at=now if can_poll(carrier_code) else None):
+                return uow.packages.find(shop_id, number, carrier_code)  # registered at the same moment
+            record_created(uow, package, now)
+            uow.commit()
+        return None
+
+    first = retrying(add)
+    if first is not None:
+        return Registration(first, False, current_estimate(uow, first.id), hints_for(number))
     revise_estimates(uow, [package.id], now)
     return Registration(package, True, current_estimate(uow, package.id), hints_for(number))
 

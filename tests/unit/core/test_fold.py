@@ -86,3 +86,17 @@ def test_same_scan_with_different_spelling_of_place_is_one_event():
 def test_fingerprint_differs_between_packages():
     event = TrackingEvent.create(T0, "in_transit", carrier_code="AR")
     assert fingerprint("ups", "1Z1", event) != fingerprint("ups", "1Z2", event)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(events_strategy, min_size=0, max_size=12), st.lists(events_strategy, min_size=0, max_size=12))
+def test_merging_a_batch_folded_on_its_own_equals_folding_everything(stored, batch):
+    """What ingest does under the package lock: the batch (which may repeat stored events) was folded
+    before the lock; merging it with the stored state gives the full fold of the union."""
+    from parceltrail.core import merge_states
+
+    known = {fingerprint("ups", "1Z1", e): e for e in stored}
+    incoming = {fingerprint("ups", "1Z1", e): e for e in batch}
+    new = len(set(incoming) - set(known))
+    merged = merge_states(fold_into(PackageState(), known.items()), fold_into(PackageState(), incoming.items()), new)
+    assert merged == fold_events(stored + batch, "ups", "1Z1")
