@@ -17,11 +17,13 @@ router = APIRouter(prefix="/v1/carrier-accounts", tags=["carrier accounts"])
 
 class AccountBody(Strict):
     credentials: dict[str, str] | None = Field(
-        None, description="The carrier's credential fields, e.g. {client_id, client_secret}; stored encrypted",
+        None, description="The carrier's credential fields, e.g. {client_id, client_secret}; stored encrypted. "
+        "Not base_url: where requests go is the operator's PARCELTRAIL_<CARRIER>_BASE_URL",
         examples=[{"client_id": "abc", "client_secret": "..."}])
     env_prefix: str | None = Field(
-        None, description="Or: the prefix of environment variables that hold them, e.g. ACME_UPS_",
-        examples=["ACME_UPS_"])
+        None, description="Or: the prefix of environment variables that hold them, inside the shop's namespace "
+        "PARCELTRAIL_SHOP_<SHOP ID>_ (the id upper-cased)",
+        examples=["PARCELTRAIL_SHOP_SHOP_01JB3M6Q0ZKX4W5T8N9P2R7VYC_UPS_"])
 
 
 class AccountOut(BaseModel):

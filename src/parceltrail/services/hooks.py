@@ -82,7 +82,7 @@ def receive_push(
     except ValueError as error:  # the configured secret itself is malformed (PushRefused is not a ValueError)
         problem = f"its secret in PARCELTRAIL_HOOK_SECRETS is not usable ({error})"
         raise PushNotSetUp(carrier, problem) from None
-    with uow:
+    with uow.durable():  # the 202 that follows promises the body is on disk
         inbox_id = uow.hooks.add(carrier, verified.delivery_id, utcnow(), body)
         if inbox_id is None:
             assert verified.delivery_id is not None

@@ -20,9 +20,14 @@ _TRANSIENT = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 T = TypeVar("T")
 
 
+def upsert_insert(connection: Connection, table: Table):
+    """The dialect's own insert construct, which has ``on_conflict_do_nothing`` / ``_do_update``."""
+    return _INSERTS[connection.dialect.name](table)
+
+
 def insert_or_skip(connection: Connection, table: Table, unique: Sequence[str]):
     """An insert into ``table`` that skips rows whose ``unique`` columns are taken (add ``.values``)."""
-    return _INSERTS[connection.dialect.name](table).on_conflict_do_nothing(index_elements=list(unique))
+    return upsert_insert(connection, table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 def is_transient(error: BaseException) -> bool:

@@ -71,10 +71,17 @@ class UnitOfWork:
         self.engine = engine
         self._connection: Connection | None = None
         self._reading = False
+        self._durable = False
 
     def read(self) -> UnitOfWork:
         """Use as ``with uow.read():`` for a transaction that only reads (it never waits for writers)."""
         self._reading = True
+        return self
+
+    def durable(self) -> UnitOfWork:
+        """Use as ``with uow.durable():`` when the commit is a promise ("202 means on disk"): on SQLite
+        the commit then waits for the disk (``synchronous=FULL``); PostgreSQL's commits always do."""
+        self._durable = True
         return self
 
     def __enter__(self) -> Self:
@@ -82,8 +89,8 @@ class UnitOfWork:
         # On SQLite a writing transaction takes the write lock when it begins (BEGIN IMMEDIATE), so it
         # waits its turn under busy_timeout instead of failing with "database is locked" when it first
         # writes after reading; reading transactions begin deferred and run beside writers (WAL).
-        self._connection.execution_options(sqlite_immediate=not self._reading)
-        self._reading = False
+        self._connection.execution_options(sqlite_immediate=not self._reading, sqlite_durable=self._durable)
+        self._reading = self._durable = False
         self._transaction = self._connection.begin()
         self.shops = ShopRepository(self._connection)
         self.packages = PackageRepository(self._connection)
