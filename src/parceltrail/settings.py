@@ -32,6 +32,7 @@ class Settings(BaseSettings):
         1, description="How often the worker looks at packages whose flags can change with time (stale, lost ...)"
     )
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
+    event_page_max: int = Field(1000, description="Largest page of one package's events one call returns")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
     carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")
     secret_key: SecretStr | None = Field(

@@ -15,6 +15,7 @@ from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.carriers import router as carriers_router
 from parceltrail.api.deps import Uow
 from parceltrail.api.disputes import router as disputes_router
+from parceltrail.api.events import router as events_router
 from parceltrail.api.exceptions import router as exceptions_router
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.labels import router as labels_router
@@ -67,6 +68,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return HealthOut(status="ok", database="ok")
 
     app.include_router(packages_router)
+    app.include_router(events_router)
     app.include_router(numbers_router)
     app.include_router(accounts_router)
     app.include_router(hooks_router)

@@ -44,12 +44,13 @@ def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Res
 
 @router.get("/{package_id}", response_model=PackageDetailOut)
 def get_package(package_id: str, shop_id: ShopId, uow: Uow) -> PackageDetailOut:
-    """A package with its events, oldest first."""
+    """A package with its newest 100 events, oldest first; ``events_next_cursor`` pages older ones."""
     detail = services.get_package(uow, shop_id, package_id)
     flags, withheld = package_flags(uow, package_id)
     return PackageDetailOut(
         **PackageOut.of(detail.package, None if withheld else detail.estimate).model_dump(),
         events=[EventOut.of(e) for e in detail.events],
+        events_next_cursor=detail.older_events,
         estimate_history=[EstimateOut.of(e) for e in detail.estimates],
         flags=[OpenFlagOut(id=f.id, type=f.type, severity=f.severity, reason=f.reason, since=f.since, due=f.due)
                for f in flags],

@@ -196,6 +196,10 @@ class OpenFlagOut(BaseModel):
 
 class PackageDetailOut(PackageOut):
     events: list[EventOut]
+    """The newest 100 events (every event of a normal parcel), oldest first."""
+    events_next_cursor: str | None = None
+    """When the package has more events: the ``cursor`` for ``GET /v1/packages/{id}/events``, which pages
+    the older ones newest first; null when ``events`` holds them all."""
     estimate_history: list[EstimateOut]
     flags: list[OpenFlagOut] = []
     estimate_withheld: str | None = None

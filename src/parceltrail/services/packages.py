@@ -14,6 +14,7 @@ from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import revise_estimates
+from parceltrail.services.events import DETAIL_EVENTS, read_page
 from parceltrail.services.outbox import record_created
 from parceltrail.store import PackageFilter, UnitOfWork
 from parceltrail.store.dialects import retrying
@@ -124,20 +125,24 @@ def current_estimate(uow: UnitOfWork, package_id: str) -> StoredEstimate | None:
 class PackageDetail:
     package: Package
     events: list[TrackingEvent]
+    """The newest ``DETAIL_EVENTS`` events (all of a normal parcel's), oldest first."""
     estimates: list[StoredEstimate]
     """Every revision, oldest first; the last is the current estimate."""
+    older_events: str | None = None
+    """Cursor to the events older than ``events`` (``services.events``), None when there are none."""
 
     @property
     def estimate(self) -> StoredEstimate | None:
         return self.estimates[-1] if self.estimates else None
 
 
-def get_package(uow: UnitOfWork, shop_id: str, package_id: str) -> PackageDetail:
+def get_package(uow: UnitOfWork, shop_id: str, package_id: str, events: int = DETAIL_EVENTS) -> PackageDetail:
     with uow.read():
         package = uow.packages.get(shop_id, package_id)
         if package is None:
             raise NotFound("package", package_id)
-        return PackageDetail(package, uow.events.timeline(package_id), uow.estimates.history(package_id))
+        newest = read_page(uow, package_id, None, events)
+        return PackageDetail(package, newest.items[::-1], uow.estimates.history(package_id), newest.next_cursor)
 
 
 @dataclass(frozen=True, slots=True)

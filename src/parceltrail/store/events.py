@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Dialect, Row, select
+from sqlalchemy import Connection, Dialect, Row, and_, or_, select
 
 from parceltrail.core import Location, TrackingEvent
 from parceltrail.store.tables import events
@@ -110,6 +110,20 @@ class EventRepository:
             for r in rows:
                 out[r.package_id].append(_to_event(r))
         return out
+
+    def newest_first(self, package_id: str, before: tuple[datetime, int] | None,
+                     limit: int) -> list[tuple[tuple[datetime, int], TrackingEvent]]:
+        """Up to ``limit`` of the package's events, newest first, older than the ``(occurred_at, id)``
+        position ``before``; each with its own position, which is what a cursor carries.
+
+        Keyset on the (package_id, occurred_at) index (id breaks ties), so page 1,000 costs what page 1 does.
+        """
+        query = select(events).where(events.c.package_id == package_id)
+        if before is not None:
+            at, row_id = before
+            query = query.where(or_(events.c.occurred_at < at, and_(events.c.occurred_at == at, events.c.id < row_id)))
+        rows = self._c.execute(query.order_by(events.c.occurred_at.desc(), events.c.id.desc()).limit(limit)).all()
+        return [((r.occurred_at, r.id), _to_event(r)) for r in rows]
 
     def timeline(self, package_id: str) -> list[TrackingEvent]:
         """The package's events, oldest first (ties in insertion order)."""
