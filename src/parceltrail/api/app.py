@@ -30,6 +30,7 @@ from parceltrail.api.schemas import HealthOut
 from parceltrail.api.tiktok import router as tiktok_router
 from parceltrail.api.webhooks import router as webhooks_router
 from parceltrail.numbers import catalogue
+from parceltrail.services.estimates import warm_up
 from parceltrail.settings import Settings
 from parceltrail.store import make_engine, migrate
 from parceltrail.web import install as install_pages
@@ -42,6 +43,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         migrate(engine)
         catalogue()  # load the tracking-number formats now, not on the first request
+        warm_up()  # and the ZIP table and holiday calendars, not inside the first write
         yield
 
     app = FastAPI(
