@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
     event_page_max: int = Field(1000, description="Largest page of one package's events one call returns")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
+    poll_interval_factor: float = Field(
+        1.0, gt=0, description="Scales every wait between two checks of a package (0.5: twice as often)")
+    poll_lease_seconds: float = Field(
+        600.0, gt=0, description="How long a worker's claim on due packages holds; a killed worker's expire then")
+    poll_batch: int = Field(500, ge=1, description="Most packages one polling tick claims")
     carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")
     secret_key: SecretStr | None = Field(
         None, description="Encrypts carrier credentials stored through the API; without it only env references work",

@@ -13,12 +13,15 @@ from parceltrail.settings import Settings, get_settings
 from parceltrail.store import make_engine, migrate
 
 
-def open_database(settings: Settings | None = None) -> Engine:
-    """An engine on the configured database with the schema brought up to date."""
+def open_database(settings: Settings | None = None, migrated: bool = True) -> Engine:
+    """An engine on the configured database with the schema brought up to date (``migrated=False``: as it is)."""
     settings = settings or get_settings()
     try:
         engine = make_engine(settings.database_url)
-        migrate(engine)
+        if migrated:
+            migrate(engine)
+        else:
+            engine.connect().close()  # the same one-line errors for a database that cannot be reached
     except ArgumentError as error:
         raise UserError(f"PARCELTRAIL_DATABASE_URL is not a database URL ({error})") from None
     except OperationalError as error:

@@ -27,6 +27,8 @@ from parceltrail.store.polling import CheckOutcome, PollTarget
 log = logging.getLogger("parceltrail.polling")
 
 LEASE = timedelta(minutes=10)
+"""How long a claim holds by default (``PARCELTRAIL_POLL_LEASE_SECONDS``): a worker killed mid-tick frees its
+packages when it ends. Longer than any tick; the shorter, the sooner a dead worker's packages are polled."""
 
 
 @dataclass
@@ -49,12 +51,15 @@ class Poller:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     rng: random.Random = field(default_factory=random.Random)
     batch: int = 500
+    lease: timedelta = LEASE
+    interval_factor: float = 1.0
+    """Scales every wait between checks (``services.schedule``)."""
 
     def tick(self, uow: UnitOfWork, now: datetime | None = None) -> TickReport:
         now = now or utcnow()
         token = secrets.token_hex(8)
         with uow:
-            targets = uow.polling.claim_due(now, self.batch, LEASE, token)
+            targets = uow.polling.claim_due(now, self.batch, self.lease, token)
             uow.commit()
         report = TickReport(claimed=len(targets))
         if not targets:
@@ -159,11 +164,12 @@ class Poller:
             if t.id in failures:
                 reason, wait = failures[t.id]
                 failed = t.check_failures + 1
-                outcomes.append(CheckOutcome(t.id, token, now, retry_after_failure(failed, now, self.rng, wait),
+                outcomes.append(CheckOutcome(t.id, token, now, retry_after_failure(failed, now, self.rng, wait,
+                                                                                 self.interval_factor),
                                              failed, reason))
                 continue
             package = current[t.id]
             following = next_check(package.state.status, now, package.created_at, package.state.delivered_at,
-                                   self.rng)
+                                   self.rng, self.interval_factor)
             outcomes.append(CheckOutcome(t.id, token, now, following, 0, None))
         return outcomes

@@ -88,7 +88,9 @@ def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: in
     loop = None
     if settings.poll_every_seconds > 0:
         poller = poller or Poller(client=CarrierClient(timeout=settings.carrier_timeout_seconds),
-                                  credentials_for=shop_credentials_reader(settings, engine))
+                                  credentials_for=shop_credentials_reader(settings, engine),
+                                  batch=settings.poll_batch, lease=timedelta(seconds=settings.poll_lease_seconds),
+                                  interval_factor=settings.poll_interval_factor)
         loop = PollLoop(engine, poller, settings.poll_every_seconds)
     notify = None
     if settings.notify_every_seconds > 0:
