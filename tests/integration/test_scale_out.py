@@ -12,9 +12,10 @@ replaces the API process. Then, once the clock has stopped and everything visibl
   re-fold of its stored events;
 - no claim on a package was taken while another worker's claim on it still held (a trigger logs every
   claim in PostgreSQL itself);
-- every push is processed, no request was answered 5xx, every process still answers.
+- every push is processed, no request was answered 5xx, every process still answers;
+- the shop's webhook endpoint heard ``package.delivered`` once for every delivered parcel: no parcel's
+  delivery under two webhook-ids (a webhook the killed worker held may be resent under its own id).
 
-Notifications are not sent by this version (issue 20's outbox is not on main), so none can be sent twice.
 Runs in the PostgreSQL pass of ``make test`` only, where ``scripts/with-redis`` provides Redis.
 """
 
@@ -45,6 +46,7 @@ JOURNEY_DAYS = 8
 CLOCK_SECONDS = 90  # real seconds for JOURNEY_DAYS of carrier time
 LEASE_SECONDS = 15
 SECRET = "whsec_" + "c2NhbGUtb3V0LXRlc3Qtc2VjcmV0LTAxMjM0NTY3"
+SERVER_KEY = "scale-out-test-server-key"
 
 
 class StoppingClock:
@@ -204,7 +206,9 @@ def stored_scans(engine, ids: dict[str, str]) -> dict[str, list[str]]:
 def test_two_api_processes_and_two_workers_killed_midway_lose_and_double_nothing(engine, database_url, tmp_path):
     from parceltrail.carriers.sandbox import Pusher, SandboxNetwork, Service, create_network_app, journey
     from parceltrail.services import create_shop
+    from parceltrail.services.webhook_endpoints import Guard, create_endpoint
     from parceltrail.store import UnitOfWork
+    from tests.receivers import Receiver
 
     redis_url = os.environ.get("PARCELTRAIL_TEST_REDIS_URL")
     if engine.dialect.name != "postgresql" or not redis_url:
@@ -219,9 +223,14 @@ def test_two_api_processes_and_two_workers_killed_midway_lose_and_double_nothing
     numbers = [network.ship(service=[Service.GROUND, Service.EXPRESS, Service.ECONOMY][i % 3]) for i in range(PARCELS)]
     pushed = numbers[: int(PARCELS * PUSHED)]
     shop = create_shop(UnitOfWork(engine), "Scale-out Shop")
+    receiver = Receiver().__enter__()
+    endpoint = create_endpoint(UnitOfWork(engine), shop.shop.id, receiver.url, ["package.delivered"], None,
+                               SERVER_KEY, Guard(allow_private=True))
 
     with LiveServer(create_network_app(network, requests_per_second=None)) as carrier:
-        env = {**os.environ, "PARCELTRAIL_DATABASE_URL": database_url, "PARCELTRAIL_QUEUE_URL": redis_url,
+        env = {"PARCELTRAIL_SECRET_KEY": SERVER_KEY, "PARCELTRAIL_WEBHOOKS_ALLOW_PRIVATE": "1",
+               "PARCELTRAIL_NOTIFY_COALESCE_SECONDS": "1", "PARCELTRAIL_NOTIFY_LEASE_SECONDS": str(LEASE_SECONDS),
+               **os.environ, "PARCELTRAIL_DATABASE_URL": database_url, "PARCELTRAIL_QUEUE_URL": redis_url,
                "PARCELTRAIL_SANDBOX_BASE_URL": carrier.url, "PARCELTRAIL_HOOK_SECRETS": json.dumps({"sandbox": SECRET}),
                "PARCELTRAIL_POLL_EVERY_SECONDS": "1", "PARCELTRAIL_POLL_INTERVAL_FACTOR": "0.0002",
                "PARCELTRAIL_POLL_LEASE_SECONDS": str(LEASE_SECONDS), "PARCELTRAIL_POLL_BATCH": "200"}
@@ -268,7 +277,8 @@ def test_two_api_processes_and_two_workers_killed_midway_lose_and_double_nothing
                 stored = stored_scans(engine, ids)
                 arrived = all(len(stored[n]) >= len(expected[n]) for n in numbers)
                 pushes_taken = all(p.pushed.get(n, 0) == visible[n] for p in pushers for n in p.network.shipments)
-                if arrived and pushes_taken and inbox_states(engine) == {"done"}:
+                if arrived and pushes_taken and inbox_states(engine) == {"done"} and \
+                        webhooks_settled(engine, receiver, endpoint.endpoint.id):
                     arrived_after = time.monotonic() - clock.real_start
                     break
                 time.sleep(2)
@@ -282,6 +292,7 @@ def test_two_api_processes_and_two_workers_killed_midway_lose_and_double_nothing
         finally:
             stop_pushing.set()
             fleet.stop()
+            receiver.__exit__(None, None, None)
 
     assert traffic.server_errors == []
     stored = stored_scans(engine, ids)
@@ -303,6 +314,12 @@ def test_two_api_processes_and_two_workers_killed_midway_lose_and_double_nothing
           f"the clock started")
     assert claims > 2 * PARCELS and overlapping == 0, (claims, overlapping)
     assert inbox_states(engine) == {"done"} and done >= len(pushed), (inbox_states(engine), done)
+    delivered = delivered_packages(engine)
+    heard = delivery_webhooks(receiver, endpoint.secret)
+    twice = {pid: ids_ for pid, ids_ in heard.items() if len(ids_) > 1}
+    assert delivered and delivered <= set(heard) and twice == {}, \
+        f"every delivered parcel's package.delivered arrives under exactly one webhook-id: {len(delivered - set(heard))} " \
+        f"missing, {len(twice)} under two"
 
 
 def kill_midway(fleet: Fleet) -> dict[str, int]:
@@ -311,6 +328,31 @@ def kill_midway(fleet: Fleet) -> dict[str, int]:
     api = fleet.api_children()[0]
     os.kill(api, signal.SIGKILL)
     return {"worker": fleet.workers[0].pid, "api": api}
+
+
+def delivered_packages(engine) -> set[str]:
+    with engine.connect() as c:
+        return set(c.execute(text("SELECT id FROM packages WHERE status = 'delivered'")).scalars())
+
+
+def delivery_webhooks(receiver, secret: str) -> dict[str, set[str]]:
+    """package id -> the webhook-ids its package.delivered arrived under (each signature checked)."""
+    from standardwebhooks import Webhook
+
+    verifier, heard = Webhook(secret), {}
+    for request in list(receiver.requests):
+        body = verifier.verify(request.body, request.headers)
+        heard.setdefault(body["data"]["package"]["id"], set()).add(request.headers["webhook-id"])
+    return heard
+
+
+def webhooks_settled(engine, receiver, endpoint_id: str) -> bool:
+    """Every delivered parcel's webhook has arrived and no message to the endpoint is still waiting."""
+    with engine.connect() as c:
+        waiting = c.execute(text("SELECT count(*) FROM notifications WHERE endpoint_id = :e AND state NOT IN "
+                                 "('sent', 'skipped')"), {"e": endpoint_id}).scalar_one()
+    heard = {r.headers.get("webhook-id") for r in list(receiver.requests)}
+    return waiting == 0 and len(heard) >= len(delivered_packages(engine))
 
 
 def inbox_states(engine) -> set[str]:
