@@ -235,7 +235,9 @@ def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest, *, secret
             order_ref=request.order_id, destination=_address(ship_to), state=PackageState(), origin=_address(ship_from),
             service=service,
         )
-        uow.packages.add(package, next_check_at=now if can_poll(carrier) else None)
+        if not uow.packages.add(package, next_check_at=now if can_poll(carrier) else None):  # registered meanwhile
+            raise InvalidInput("this tracking number already has a package", [FieldError(
+                "tracking_number", f"{number} was registered a moment ago; one label per tracking number")])
         label = replace(label, package_id=package.id)
         uow.labels.add(label, bought.document if bought else None)
         if stored_order is not None:
