@@ -17,9 +17,10 @@ from pydantic import SecretStr
 
 from parceltrail.carriers.transport import CarrierClient, RetryPolicy
 from parceltrail.services import create_shop, get_package, register_package
-from parceltrail.services.accounts import env_namespace, seal, set_account, shop_credentials
+from parceltrail.services.accounts import env_namespace, set_account, shop_credentials
 from parceltrail.services.adapters import MissingCredentials
 from parceltrail.services.polling import Poller
+from parceltrail.services.secrets import seal
 from parceltrail.store.accounts import CarrierAccount
 from parceltrail.store.ids import new_id
 from tests.conftest import LiveServer
@@ -83,7 +84,7 @@ def test_a_base_url_stored_before_the_fence_is_ignored_for_the_operators(uow, en
         monkeypatch.setenv("PARCELTRAIL_UPS_BASE_URL", operator.url)
         shop = create_shop(uow, "Old Account Shop").shop
         legacy = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": listener.url}
-        store_as_before_the_fence(uow, shop.id, "ups", seal(KEY, json.dumps(legacy)))
+        store_as_before_the_fence(uow, shop.id, "ups", seal(KEY, "carrier credentials", json.dumps(legacy)))
         assert shop_credentials(uow, shop.id, "ups", KEY).base_url == operator.url
         package = register_package(uow, shop.id, UPS_DELIVERED, "ups").package
         report = poller(uow, engine).tick(uow)
