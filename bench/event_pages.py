@@ -112,7 +112,7 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
-    ms = lambda xs: round(statistics.median(xs) * 1000, 2)  # noqa: E731
+    ms = lambda xs: round(statistics.median(xs) * 1000, 2)
     print(json.dumps({
         "events": args.events, "requests": args.requests, "detail_bytes": size,
         "detail_ms": {"busy": ms(read[busy]), "normal": ms(read[normal])},

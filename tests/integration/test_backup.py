@@ -33,8 +33,8 @@ def fill(engine) -> dict:
     """A shop with parcels, scans, estimates, a carrier account and a pushed delivery (bytes)."""
     from parceltrail.services import create_shop, ingest_many, register_package
     from parceltrail.services.accounts import set_account
-    from parceltrail.services.hooks import receive_push
     from parceltrail.services.hook_signatures import STANDARD_WEBHOOKS
+    from parceltrail.services.hooks import receive_push
     from parceltrail.services.scans import record_scans
     from parceltrail.store import UnitOfWork
 

@@ -24,9 +24,22 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO
 
-from sqlalchemy import Date, DateTime, Engine, Float, LargeBinary, MetaData, Numeric, Table, func, inspect, select, text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    Table,
+    func,
+    inspect,
+    select,
+    text,
+)
 
-from parceltrail.store import uow as _uow  # noqa: F401 - imports every repository, so metadata knows every table
+from parceltrail.store import uow as _uow
 from parceltrail.store.migrate import current_revision, head_revision, upgrade
 from parceltrail.store.tables import metadata
 
@@ -155,7 +168,7 @@ def restore_backup(engine: Engine, stream: IO[bytes]) -> Summary:
                           "restore into a database with no tables")
     try:
         upgrade(engine, revision)
-    except Exception as error:  # noqa: BLE001 - alembic names an unknown revision in many ways
+    except Exception as error:
         raise BackupError(f"the backup's schema revision {revision} is unknown to this parceltrail "
                           f"({type(error).__name__}); restore it with the version that wrote it, or a newer one") from None
     declared = [(spec["name"], spec["columns"], spec["kinds"]) for spec in header["tables"]]

@@ -122,7 +122,7 @@ def test_env_prefix_is_limited_to_the_shops_own_namespace(uow, engine, settings)
         env_namespace(a.shop.id).replace("SHOP_SHOP_", "SHOP_"),
     ]
     with LiveServer(create_app(settings, engine)) as server:
-        put = lambda prefix: httpx.put(f"{server.url}/v1/carrier-accounts/dhl", json={"env_prefix": prefix},  # noqa: E731
+        put = lambda prefix: httpx.put(f"{server.url}/v1/carrier-accounts/dhl", json={"env_prefix": prefix},
                                        headers={"Authorization": f"Bearer {a.api_key}"})
         for prefix in refused:
             answer = put(prefix)
