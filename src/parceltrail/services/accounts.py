@@ -20,7 +20,12 @@ import re
 from dataclasses import MISSING, fields
 
 from parceltrail.services import secrets as vault
-from parceltrail.services.adapters import MissingCredentials, credentials_type, env_credentials, operator_base_url
+from parceltrail.services.adapters import (
+    MissingCredentials,
+    credentials_type,
+    env_credentials,
+    operator_base_url,
+)
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.secrets import SecretUnreadable, require_key
