@@ -37,6 +37,8 @@ class Receiver:
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if len(body) < length:
+                    return  # the sender hung up mid-body (a killed worker): nothing was delivered
                 with owner.lock:
                     owner.requests.append(Received(self.command, self.path, {k.lower(): v for k, v in
                                                    self.headers.items()}, body, time.time()))
