@@ -54,8 +54,14 @@ class Settings(BaseSettings):
         False, description="Let webhook endpoints and notification channels reach private, loopback and "
         "link-local addresses (tests, the demo, a receiver on the same network); off, they are refused",
     )
+    smtp_url: SecretStr | None = Field(
+        None, description="Where email goes: smtp://host:port (plain, e.g. a local relay or mail catcher), "
+        "smtp+starttls://user:password@host:587 or smtps://user:password@host:465; unset: no email is sent")
+    mail_from: str = Field("parceltrail <notifications@localhost>", description="The From of every email")
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Where people reach this server: tracking and unsubscribe links")
     notify_every_seconds: float = Field(
-        0.5, description="How often the worker looks for notifications to plan and send when idle (0: never)")
+        0.25, description="How often the worker looks for notifications to plan and send when idle (0: never)")
     notify_coalesce_seconds: float = Field(
         60.0, description="Messages that make each other stale (status changes of one package) wait this "
         "long, so three scans in a minute give one message")

@@ -26,8 +26,10 @@ from parceltrail.api.numbers import router as numbers_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
 from parceltrail.api.scorecards import router as scorecards_router
+from parceltrail.api.recipients import router as recipients_router
 from parceltrail.api.schemas import HealthOut
 from parceltrail.api.tiktok import router as tiktok_router
+from parceltrail.api.unsubscribe import router as unsubscribe_router
 from parceltrail.api.webhooks import router as webhooks_router
 from parceltrail.numbers import catalogue
 from parceltrail.services.estimates import warm_up
@@ -85,4 +87,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     install_pages(app)
     app.include_router(exceptions_router)
     app.include_router(metrics_router)
+    app.include_router(recipients_router)
+    app.include_router(unsubscribe_router)
     return app

@@ -34,7 +34,8 @@ router = APIRouter(prefix="/v1/packages", tags=["packages"])
 def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Response) -> RegisteredOut:
     """Start tracking a number. The same number + carrier again returns the existing package with 200."""
     registration = services.register_package(
-        uow, shop_id, body.tracking_number, body.carrier, body.order_ref, body.destination_address()
+        uow, shop_id, body.tracking_number, body.carrier, body.order_ref, body.destination_address(),
+        recipient=body.recipient.to_input() if body.recipient else None,
     )
     if not registration.created:
         response.status_code = 200

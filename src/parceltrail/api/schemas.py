@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from parceltrail.api.recipient_schemas import RecipientBody
 from parceltrail.core import (
     Address,
     Location,
@@ -72,6 +73,7 @@ class PackageBody(Strict):
     carrier: str | None = Field(None, max_length=32, examples=["ups"])
     order_ref: str | None = Field(None, max_length=128)
     destination: DestinationBody | None = None
+    recipient: RecipientBody | None = Field(None, description="The buyer to notify (see PUT .../recipient)")
 
     def destination_address(self) -> Address | None:
         if self.destination is None:

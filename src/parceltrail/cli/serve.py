@@ -17,8 +17,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    # one line per carrier request or webhook delivery is noise; the services log what matters
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # one line per carrier request, webhook, email or SMTP connection is noise; the services log what matters
+    for chatty in ("httpx", "apprise", "mail.log"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _worker(settings: Settings, engine, embedded: bool, poller=None):
@@ -73,8 +74,10 @@ def serve(
     if running_demo is not None:
         from parceltrail.carriers.sandbox import create_network_app
         from parceltrail.demo import attach_pusher, attach_tiktok, banner
+        from parceltrail.demo_mail import create_mail_app
 
         app.mount("/sandbox", create_network_app(running_demo.network))
+        app.mount("/demo/mail", create_mail_app(running_demo.mail))
         attach_pusher(running_demo, poller.client)
         attach_tiktok(running_demo, app)
         background.poll_loop.after_tick.append(running_demo.after_tick)
@@ -88,6 +91,8 @@ def serve(
     finally:
         if background is not None:
             background.stop()
+        if running_demo is not None and running_demo.mail is not None:
+            running_demo.mail.stop()
 
 
 def _serve_processes(settings: Settings, engine, host: str, port: int, workers: int, with_worker: bool) -> None:

@@ -16,6 +16,7 @@ from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import revise_estimates
 from parceltrail.services.events import DETAIL_EVENTS, read_page
 from parceltrail.services.outbox import record_created
+from parceltrail.services.recipients import RecipientInput, attach_to_package
 from parceltrail.store import PackageFilter, UnitOfWork
 from parceltrail.store.dialects import retrying
 from parceltrail.store.estimates import StoredEstimate
@@ -73,19 +74,21 @@ def register_package(
     destination: Address | None = None,
     origin: Address | None = None,
     service: str | None = None,
+    recipient: RecipientInput | None = None,
 ) -> Registration:
     """Start following a number; registering the same number + carrier again returns the first package.
 
-    A package whose carrier we can poll is due for its first check at once.
+    A package whose carrier we can poll is due for its first check at once. ``recipient`` (the buyer to
+    notify) is stored in the same transaction, on a new or an existing package; a bad one refuses both.
     """
     number = normalize_tracking_number(tracking_number)
     carrier_code = normalize_carrier(carrier) or detected_carrier(number, destination)
     now = utcnow()
     with uow.read():
         existing = uow.packages.find(shop_id, number, carrier_code)
-        if existing is not None:
-            return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id),
-                                hints_for(number))
+    if existing is not None:
+        _attach(uow, shop_id, existing.id, recipient)
+        return Registration(existing, False, current_estimate(uow, existing.id), hints_for(number))
     package = Package(
         id=new_id("pkg"),
         shop_id=shop_id,
@@ -104,15 +107,27 @@ def register_package(
         with uow:
             if not uow.packages.add(package, next_check_at=now if can_poll(carrier_code) else None):
                 return uow.packages.find(shop_id, number, carrier_code)  # registered at the same moment
-            record_created(uow, package, now)
+            record_created(uow, [package], now)
+            if recipient is not None:
+                attach_to_package(uow, shop_id, package.id, recipient, prefix="recipient")
             uow.commit()
         return None
 
     first = retrying(add)
     if first is not None:
+        _attach(uow, shop_id, first.id, recipient)
         return Registration(first, False, current_estimate(uow, first.id), hints_for(number))
     revise_estimates(uow, [package.id], now)
     return Registration(package, True, current_estimate(uow, package.id), hints_for(number))
+
+
+def _attach(uow: UnitOfWork, shop_id: str, package_id: str, recipient: RecipientInput | None) -> None:
+    """Set the buyer of a package that was already registered (the same request sent again, with a buyer)."""
+    if recipient is None:
+        return
+    with uow:
+        attach_to_package(uow, shop_id, package_id, recipient, prefix="recipient")
+        uow.commit()
 
 
 def current_estimate(uow: UnitOfWork, package_id: str) -> StoredEstimate | None:

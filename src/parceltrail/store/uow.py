@@ -17,6 +17,7 @@ from parceltrail.store.buyers import BuyerRepository
 from parceltrail.store.dashboard import DashboardRepository
 from parceltrail.store.disputes import DisputeRepository
 from parceltrail.store.cases import CaseRepository
+from parceltrail.store.digests import DigestRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.flags import FlagRepository
@@ -31,6 +32,8 @@ from parceltrail.store.scorecards import ScorecardRepository
 from parceltrail.store.outbox import OutboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
+from parceltrail.store.recipients import RecipientRepository
+from parceltrail.store.sending import SendingRepository
 from parceltrail.store.shops import ShopRepository
 from parceltrail.store.site import SiteRepository
 from parceltrail.store.staff import StaffRepository
@@ -66,6 +69,9 @@ class UnitOfWork:
     flags: FlagRepository
     cases: CaseRepository
     guard: GuardRepository
+    recipients: RecipientRepository
+    digests: DigestRepository
+    sending: SendingRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -118,6 +124,9 @@ class UnitOfWork:
         self.flags = FlagRepository(self._connection)
         self.cases = CaseRepository(self._connection)
         self.guard = GuardRepository(self._connection)
+        self.recipients = RecipientRepository(self._connection)
+        self.digests = DigestRepository(self._connection)
+        self.sending = SendingRepository(self._connection)
         return self
 
     def __exit__(

@@ -69,5 +69,5 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
         "refresh_shop_models": refresh_job,
         **register_push_jobs(queue, engine, every(1)),
         **register_tiktok_jobs(queue, settings, engine, every),
-        **register_notify_jobs(queue, engine),
+        **register_notify_jobs(queue, engine, settings),
     }
