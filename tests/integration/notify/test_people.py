@@ -123,6 +123,22 @@ def test_quiet_hours_defer_to_the_morning_in_the_buyers_zone_never_drop(uow, eng
     assert [m.subject for m in mail.messages] == ["Out for delivery today: your parcel from Notify shop"]
 
 
+def test_what_happens_during_quiet_hours_comes_as_one_message_in_the_morning(uow, engine, clock, shop,
+                                                                            people_sender, mail):
+    package = register_package(uow, shop.id, "1Z999AA10123456792", "ups", destination=Address(CHICAGO_ZIP, "US"),
+                               recipient=buyer(email="ana@example.com")).package
+    clock.advance(timedelta(hours=14, minutes=10))  # 23:10 in Chicago
+    step(uow, engine, people_sender, clock, shop, package, "out_for_delivery")
+    clock.advance(timedelta(hours=8, minutes=20))  # 07:30
+    step(uow, engine, people_sender, clock, shop, package, "delivered", "left_at_door")
+    assert mail.messages == []
+    clock.advance(timedelta(minutes=30))
+    run_until_quiet(engine, people_sender)
+    assert [m.subject for m in mail.messages] == ["Delivered: your parcel from Notify shop"]
+    assert [(m.kind, m.state) for m in log(uow, shop, package, "email")] == [
+        ("out_for_delivery", "skipped"), ("delivered", "sent")]
+
+
 def test_the_unsubscribe_link_in_the_email_works_in_one_click(uow, engine, clock, shop, people_sender, mail, site):
     package = register_package(uow, shop.id, "1Z999AA10123456786", "ups", destination=Address(CHICAGO_ZIP, "US"),
                                recipient=buyer(email="ana@example.com")).package

@@ -44,7 +44,10 @@ class Service:
 
 
 def describe(url: str) -> Service:
-    plugin = apprise.Apprise.instantiate(url)
+    try:
+        plugin = apprise.Apprise.instantiate(url)
+    except (TypeError, ValueError):  # Apprise returns None for what it cannot read; this is belt and braces
+        plugin = None
     if plugin is None:
         scheme = url.split("://", 1)[0] if "://" in url else url[:20]
         raise ChannelUrlError(f"Apprise does not know the service {scheme!r}; see the Apprise URL list "
