@@ -42,10 +42,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         migrate(engine)
         catalogue()  # load the tracking-number formats now, not on the first request
         warm_up()  # and the ZIP table and holiday calendars, not inside the first write
+        started.openapi()  # build the schema (most of a second with every route) before the first /docs
         yield
 
     app = FastAPI(
