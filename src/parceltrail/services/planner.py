@@ -22,7 +22,7 @@ from parceltrail.services.orders_read import order_now
 from parceltrail.services.recipients import effective_zone, quiet_hours_of
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
-from parceltrail.store.ids import new_id
+from parceltrail.store.ids import new_ids
 from parceltrail.store.notifications import NewMessage
 from parceltrail.store.outbox import OutboxEvent
 from parceltrail.store.recipients import Recipient
@@ -39,10 +39,11 @@ def with_estimate(data: dict[str, Any], estimate: StoredEstimate | None) -> dict
     return {**data, "package": {**package, "estimated_delivery": estimate.to_dict()}}
 
 
-def _message(planned: plan.Planned, shop_id: str, event_id: str | None, package_id: str | None) -> NewMessage:
+def _message(planned: plan.Planned, shop_id: str, event_id: str | None, package_id: str | None,
+             message_id: str) -> NewMessage:
     webhook = planned.channel == "webhook"
     return NewMessage(
-        id=new_id("msg"), shop_id=shop_id, channel=planned.channel, kind=planned.kind, target=planned.target,
+        id=message_id, shop_id=shop_id, channel=planned.channel, kind=planned.kind, target=planned.target,
         idem_key=planned.idem_key, event_at=planned.event_at, send_after=planned.send_after, payload=planned.payload,
         state=planned.state, reason=planned.reason, coalesce_key=planned.coalesce_key,
         coalesce_rank=planned.coalesce_rank, package_id=package_id,
@@ -53,7 +54,9 @@ def _message(planned: plan.Planned, shop_id: str, event_id: str | None, package_
 
 def store_planned(uow: UnitOfWork, planned: Sequence[plan.Planned], shop_id: str, event_id: str | None,
                   package_id: str | None, now: datetime, window: timedelta = timedelta(0)) -> None:
-    uow.notifications.add_many([_message(one, shop_id, event_id, package_id) for one in planned], now, window)
+    ids = new_ids("msg", len(planned))
+    uow.notifications.add_many([_message(one, shop_id, event_id, package_id, mid) for one, mid in zip(planned, ids)],
+                               now, window)
 
 
 def person(recipient: Recipient, zone: str, suppressed: set[tuple[str, str, str]]) -> plan.Person:
@@ -134,14 +137,16 @@ def plan_due(uow: UnitOfWork, now: datetime, window: timedelta, limit: int = 200
         estimates = uow.estimates.current(package_ids)
         audience = read_audience(uow, shop_ids, package_ids, email)
         held = uow.outbox.mark_planned([e.id for e in events], token, now)  # the rest passed to another planner
-        messages: list[NewMessage] = []
+        batch: list[tuple[plan.Planned, OutboxEvent]] = []
         for event in (e for e in events if e.id in held):
             seen = _seen(uow, event, estimates)
             hooks = [plan.Endpoint(e.id, e.url, e.events) for e in endpoints[event.shop_id]]
             planned = plan.plan_webhooks(seen, hooks, window) + plan_people(seen, audience, window)
-            messages += [_message(one, event.shop_id, event.id, event.package_id) for one in planned]
+            batch += [(one, event) for one in planned]
             planned_count += 1
-        uow.notifications.add_many(messages, now, window)
+        ids = new_ids("msg", len(batch))  # in planning order, so the log lists them as they were decided
+        uow.notifications.add_many([_message(one, e.shop_id, e.id, e.package_id, mid)
+                                    for (one, e), mid in zip(batch, ids)], now, window)
         uow.commit()
     return planned_count
 
