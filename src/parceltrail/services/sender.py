@@ -77,7 +77,7 @@ class Sender:
             for message in claimed:
                 if message.channel != "webhook" and '"audience":"buyer"' in message.payload:
                     batch.unsubscribe[message.id] = unsubscribe_token()
-                    uow.notifications.add_unsubscribe(message.id, token_hash(batch.unsubscribe[message.id]), now)
+                    uow.sending.add_unsubscribe(message.id, token_hash(batch.unsubscribe[message.id]), now)
             uow.commit()
         report.claimed = len(claimed)
         if not claimed:

@@ -21,7 +21,7 @@ class OptOut:
 
 
 def _find(uow: UnitOfWork, token: str):
-    message = uow.notifications.by_unsubscribe(hashlib.sha256(token.encode()).hexdigest())
+    message = uow.sending.by_unsubscribe(hashlib.sha256(token.encode()).hexdigest())
     recipient = uow.recipients.get(message.shop_id, message.recipient_id or "") if message else None
     if message is None or recipient is None:
         raise NotFound("unsubscribe link", token[:8] + "...")

@@ -30,8 +30,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    func,
-    insert,
     or_,
     select,
     update,
@@ -79,15 +77,6 @@ notifications = Table(
     Index(None, "endpoint_id", "id"),
     Index(None, "recipient_id", "id"),
     Index(None, "coalesce_key", "event_at"),
-)
-
-unsubscribe_tokens = Table(
-    "unsubscribe_tokens",
-    metadata,
-    # sha256 of a one-click unsubscribe token a buyer message carried; one per attempt, all stay valid
-    Column("token_hash", String(64), primary_key=True),
-    Column("notification_id", String(32), ForeignKey("notifications.id", ondelete="CASCADE"), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 notification_attempts = Table(
@@ -248,16 +237,6 @@ class NotificationRepository:
             self._c.execute(update(notifications).where(notifications.c.id.in_(ids))
                             .values(state=state, reason=reason, updated_at=now))
 
-    def add_unsubscribe(self, message_id: str, token_hash: str, now: datetime) -> None:
-        self._c.execute(insert(unsubscribe_tokens).values(token_hash=token_hash, notification_id=message_id,
-                                                          created_at=now))
-
-    def by_unsubscribe(self, token_hash: str) -> Message | None:
-        row = self._c.execute(select(*_MESSAGE_COLUMNS).join(
-            unsubscribe_tokens, unsubscribe_tokens.c.notification_id == notifications.c.id)
-            .where(unsubscribe_tokens.c.token_hash == token_hash)).first()
-        return _to_message(row) if row else None
-
     def fail_pending_for_endpoint(self, endpoint_id: str, reason: str, now: datetime) -> int:
         return self._c.execute(update(notifications).where(
             notifications.c.endpoint_id == endpoint_id, notifications.c.state == PENDING)
@@ -305,9 +284,3 @@ class NotificationRepository:
         for m in messages:
             m.history.extend(by_message.get(m.id, []))
         return list(messages)
-
-    def counts(self, shop_id: str | None = None) -> dict[str, int]:
-        query = select(notifications.c.state, func.count()).group_by(notifications.c.state)
-        if shop_id is not None:
-            query = query.where(notifications.c.shop_id == shop_id)
-        return {state: count for state, count in self._c.execute(query).all()}

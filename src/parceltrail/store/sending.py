@@ -12,7 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Integer, Text, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from parceltrail.store.claims import claim_rows
 from parceltrail.store.notifications import (
@@ -28,7 +43,17 @@ from parceltrail.store.notifications import (
     notification_attempts,
     notifications,
 )
+from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
+
+unsubscribe_tokens = Table(
+    "unsubscribe_tokens",
+    metadata,
+    # sha256 of a one-click unsubscribe token a buyer message carried; one per attempt, all stay valid
+    Column("token_hash", String(64), primary_key=True),
+    Column("notification_id", String(32), ForeignKey("notifications.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +145,13 @@ class SendingRepository:
             "duration_ms": a.duration_ms, "outcome": a.outcome, "status_code": a.status_code,
             "error": (a.error or None) and a.error[:_ERROR_MAX]})
         return True
+
+    def add_unsubscribe(self, message_id: str, token_hash: str, now: datetime) -> None:
+        self._c.execute(insert(unsubscribe_tokens).values(token_hash=token_hash, notification_id=message_id,
+                                                          created_at=now))
+
+    def by_unsubscribe(self, token_hash: str) -> Message | None:
+        row = self._c.execute(select(*_MESSAGE_COLUMNS).join(
+            unsubscribe_tokens, unsubscribe_tokens.c.notification_id == notifications.c.id)
+            .where(unsubscribe_tokens.c.token_hash == token_hash)).first()
+        return _to_message(row) if row else None
