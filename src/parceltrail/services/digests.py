@@ -38,7 +38,7 @@ def queue_digests(uow: UnitOfWork, now: datetime, public_url: str, email: bool =
             context = {**audience.context(recipient, zone), "total": totals[recipient.shop_id], "items": [
                 {"package_id": a.package_id, "tracking_number": a.tracking_number, "carrier": a.carrier,
                  "status": a.status, "substatus": a.substatus, "since": a.since.isoformat(),
-                 "track": f"{base}/track/{quote(a.tracking_number, safe='')}"} for a in items]}
+                 "track": f"{base}/track/{quote(a.tracking_number, safe='')}?shop={a.shop_id}"} for a in items]}
             messages = plan.plan_digest(person(recipient, zone, audience.suppressed), period, now, context,
                                         audience.available[recipient.shop_id])
             store_planned(uow, messages, recipient.shop_id, None, None, now)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from parceltrail.notify.channels import apprise as channels
 from parceltrail.notify.channels.webhook import Delivered
-from parceltrail.notify.render import render
+from parceltrail.notify.render import locale_of, render
 from parceltrail.outbound import BlockedTarget
 from parceltrail.services.secrets import SecretUnreadable, unseal
 from parceltrail.store.notifications import Message
@@ -38,8 +38,9 @@ class PeopleChannels:
         base = self.public_url.rstrip("/")
         package = (payload.get("data") or {}).get("package") or {}
         links = {"dashboard": f"{base}/app", "unsubscribe": ""}
-        if package.get("tracking_number"):
-            links["track"] = f"{base}/track/{quote(package['tracking_number'], safe='')}"
+        if package.get("tracking_number"):  # the buyer page, in this shop's colours and the buyer's language
+            query = urlencode({"shop": message.shop_id, "lang": locale_of(payload.get("locale"))})
+            links["track"] = f"{base}/track/{quote(package['tracking_number'], safe='')}?{query}"
         if unsubscribe_token:
             links["unsubscribe"] = f"{base}/unsubscribe/{unsubscribe_token}"
         return links
