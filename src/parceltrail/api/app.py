@@ -25,6 +25,7 @@ from parceltrail.api.metrics import router as metrics_router
 from parceltrail.api.numbers import router as numbers_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
+from parceltrail.api.previews import router as previews_router
 from parceltrail.api.scorecards import router as scorecards_router
 from parceltrail.api.recipients import router as recipients_router
 from parceltrail.api.schemas import HealthOut
@@ -89,5 +90,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(exceptions_router)
     app.include_router(metrics_router)
     app.include_router(recipients_router)
+    app.include_router(previews_router)
     app.include_router(unsubscribe_router)
     return app

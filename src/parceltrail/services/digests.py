@@ -7,9 +7,9 @@ still waiting (quiet hours). Parcels come from ``store.digests`` (see there for 
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import quote
 
 from parceltrail.notify import plan
+from parceltrail.services.people import track_url
 from parceltrail.services.planner import person, read_audience, store_planned
 from parceltrail.store import UnitOfWork
 
@@ -38,7 +38,7 @@ def queue_digests(uow: UnitOfWork, now: datetime, public_url: str, email: bool =
             context = {**audience.context(recipient, zone), "total": totals[recipient.shop_id], "items": [
                 {"package_id": a.package_id, "tracking_number": a.tracking_number, "carrier": a.carrier,
                  "status": a.status, "substatus": a.substatus, "since": a.since.isoformat(),
-                 "track": f"{base}/track/{quote(a.tracking_number, safe='')}?shop={a.shop_id}"} for a in items]}
+                 "track": track_url(base, a.shop_id, a.tracking_number)} for a in items]}
             messages = plan.plan_digest(person(recipient, zone, audience.suppressed), period, now, context,
                                         audience.available[recipient.shop_id])
             store_planned(uow, messages, recipient.shop_id, None, None, now)

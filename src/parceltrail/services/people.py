@@ -38,12 +38,18 @@ class PeopleChannels:
         base = self.public_url.rstrip("/")
         package = (payload.get("data") or {}).get("package") or {}
         links = {"dashboard": f"{base}/app", "unsubscribe": ""}
-        if package.get("tracking_number"):  # the buyer page, in this shop's colours and the buyer's language
-            query = urlencode({"shop": message.shop_id, "lang": locale_of(payload.get("locale"))})
-            links["track"] = f"{base}/track/{quote(package['tracking_number'], safe='')}?{query}"
+        if package.get("tracking_number"):
+            links["track"] = track_url(base, message.shop_id, package["tracking_number"],
+                                       locale_of(payload.get("locale")))
         if unsubscribe_token:
             links["unsubscribe"] = f"{base}/unsubscribe/{unsubscribe_token}"
         return links
+
+
+def track_url(base: str, shop_id: str, tracking_number: str, locale: str | None = None) -> str:
+    """The buyer page of a parcel, in this shop's colours (and the buyer's language, when known)."""
+    query = {"shop": shop_id} | ({"lang": locale} if locale else {})
+    return f"{base}/track/{quote(tracking_number, safe='')}?{urlencode(query)}"
 
 
 def skipped(reason: str) -> Delivered:
