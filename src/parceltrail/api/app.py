@@ -23,6 +23,7 @@ from parceltrail.api.limits import BodyLimit
 from parceltrail.api.notifications import router as notifications_router
 from parceltrail.api.metrics import router as metrics_router
 from parceltrail.api.numbers import router as numbers_router
+from parceltrail.api.opt_in import router as opt_in_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
 from parceltrail.api.previews import router as previews_router
@@ -92,4 +93,5 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(recipients_router)
     app.include_router(previews_router)
     app.include_router(unsubscribe_router)
+    app.include_router(opt_in_router)
     return app

@@ -121,7 +121,7 @@ def parcel_facts(words: Words, kind: str, data: dict[str, Any]) -> dict[str, str
     """The sentences of a message about one parcel, in the recipient's words, zone and locale."""
     p = data["package"]
     e = p.get("estimated_delivery")
-    facts = {"when": "", "when_short": "", "before": "", "scan": "", "status": words.t("status_line", status=words.status(p["status"], p["substatus"])),
+    facts = {"number": p["tracking_number"], "when": "", "when_short": "", "before": "", "scan": "", "status": words.t("status_line", status=words.status(p["status"], p["substatus"])),
              "carrier": words.t("carrier_number", carrier=(p.get("carrier") or "").upper(),
                                 number=p["tracking_number"])}
     if p["status"] == "delivered" and p.get("delivered_at"):

@@ -16,6 +16,7 @@ from parceltrail.notify.channels import apprise as channels
 from parceltrail.notify.channels.webhook import Delivered
 from parceltrail.notify.render import locale_of, render
 from parceltrail.outbound import BlockedTarget
+from parceltrail.services.opt_ins import token_for
 from parceltrail.services.secrets import SecretUnreadable, unseal
 from parceltrail.store.notifications import Message
 from parceltrail.store.recipients import StoredChannel
@@ -43,6 +44,8 @@ class PeopleChannels:
                                        locale_of(payload.get("locale")))
         if unsubscribe_token:
             links["unsubscribe"] = f"{base}/unsubscribe/{unsubscribe_token}"
+        if payload.get("opt_in") and self.secret_key:
+            links["confirm"] = f"{base}/opt-in/{token_for(self.secret_key, payload['opt_in'])}"
         return links
 
 

@@ -67,6 +67,18 @@ def _phone(value: str | None, where: str, errors: list[FieldError]) -> str | Non
     return text
 
 
+def check_address(channel: str, value: str, where: str) -> str:
+    """An email address or phone number, checked (and a phone number normalised), or ``InvalidInput``."""
+    errors: list[FieldError] = []
+    checked = (_email if channel == "email" else _phone)(value, where, errors)
+    if not checked and not errors:
+        errors.append(FieldError(where, "expected an email address" if channel == "email" else
+                                 "expected a phone number in international form, e.g. +15551234567"))
+    if errors:
+        raise InvalidInput("the address is not valid", errors)
+    return checked or ""
+
+
 def _choices(values: list[str] | None, allowed: tuple[str, ...], where: str, errors: list[FieldError]):
     if values is None:
         return None

@@ -32,6 +32,7 @@ from parceltrail.store.scorecards import ScorecardRepository
 from parceltrail.store.outbox import OutboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
+from parceltrail.store.opt_ins import OptInRepository
 from parceltrail.store.recipients import RecipientRepository
 from parceltrail.store.sending import SendingRepository
 from parceltrail.store.shops import ShopRepository
@@ -72,6 +73,7 @@ class UnitOfWork:
     recipients: RecipientRepository
     digests: DigestRepository
     sending: SendingRepository
+    opt_ins: OptInRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -127,6 +129,7 @@ class UnitOfWork:
         self.recipients = RecipientRepository(self._connection)
         self.digests = DigestRepository(self._connection)
         self.sending = SendingRepository(self._connection)
+        self.opt_ins = OptInRepository(self._connection)
         return self
 
     def __exit__(
