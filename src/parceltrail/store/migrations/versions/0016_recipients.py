@@ -1,8 +1,8 @@
 """Recipients and their preferences, opt-outs by address, shops' Apprise channels, unsubscribe tokens,
 a message's coalescing rank and the moment a message to a person started going out.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-27
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from parceltrail.store.types import UTCDateTime
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
