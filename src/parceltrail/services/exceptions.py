@@ -63,6 +63,13 @@ def _view(stored: StoredEstimate | None) -> EstimatedDelivery | None:
     return None if stored is None else EstimatedDelivery(stored.earliest, stored.likely, stored.promise)
 
 
+def _kept(stored: StoredFlag, flag: Flag) -> Flag:
+    """An open flag keeps the earliest ``since`` it was given (as replay's ``FlagLog`` does): news that moves the
+    detector's reasoning (a revised estimate, a scan that is not the one awaited) does not make a problem the
+    seller has seen since Monday start on Thursday."""
+    return replace(flag, since=min(stored.since, flag.since))
+
+
 def _changed(stored: StoredFlag, flag: Flag) -> bool:
     return (stored.severity, stored.reason, stored.since, stored.due) != (flag.severity.value, flag.reason, flag.since,
                                                                         flag.due)
@@ -126,7 +133,9 @@ def _evaluate_batch(uow: UnitOfWork, ids: list[str], now: datetime) -> Evaluated
                     uow.flags.open(StoredFlag(new_id("flg"), package.shop_id, pid, kind.value, flag.severity.value,
                                               flag.reason, flag.since, flag.due, now, now, None, False))
                     opened += 1
-                elif _changed(stored[kind], flag):
+                    continue
+                flag = _kept(stored[kind], flag)
+                if _changed(stored[kind], flag):
                     uow.flags.update(replace(stored[kind], severity=flag.severity.value, reason=flag.reason,
                                              since=flag.since, due=flag.due, updated_at=now))
                     updated += 1

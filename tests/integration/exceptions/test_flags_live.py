@@ -208,10 +208,9 @@ def test_estimates_tell_the_truth_about_exceptions(uow, clock):
 
 
 
-def test_a_closed_flag_is_retracted_when_a_scan_from_before_it_is_heard_after_it_closed(uow, clock):
-    """Out for delivery at 8:30, heard only after the delivery: the 11:00 "not out for delivery, so late"
-    warning closed on the delivery, and the late scan then shows it was never true."""
-    shop = create_shop(uow, "Late scans").shop
+def _late_on_the_promised_day(uow, name: str):
+    """A parcel at its delivery station the night before the day promised, not out for delivery at 11:30."""
+    shop = create_shop(uow, name).shop
     package = _registered(uow, shop.id)
     record_scans(uow, shop.id, {package.id: [scan(T0, "in_transit", "picked_up", NEWARK)]}, "api", T0)
     with uow.read():
@@ -223,6 +222,23 @@ def test_a_closed_flag_is_retracted_when_a_scan_from_before_it_is_heard_after_it
     with uow.read():
         (late,) = uow.flags.open_for([package.id])[package.id]
     assert late.type == "late" and "not out for delivery" in late.reason, late.reason
+    return shop, package, day, late
+
+
+def test_an_open_flag_keeps_when_it_became_true_as_news_moves_the_reasoning(uow, clock):
+    shop, package, day, late = _late_on_the_promised_day(uow, "Since kept")
+    assert late.since == day + timedelta(hours=11)
+    record_scans(uow, shop.id, {package.id: [scan(day + timedelta(hours=12), "in_transit", "departed_facility",
+                                                  BOSTON)]}, "api", day + timedelta(hours=12, minutes=5))
+    with uow.read():
+        (still,) = uow.flags.open_for([package.id])[package.id]
+    assert still.id == late.id and still.since == day + timedelta(hours=11)  # the detector alone now says 12:00
+
+
+def test_a_closed_flag_is_retracted_when_a_scan_from_before_it_is_heard_after_it_closed(uow, clock):
+    """Out for delivery at 8:30, heard only after the delivery: the 11:00 "not out for delivery, so late"
+    warning closed on the delivery, and the late scan then shows it was never true."""
+    shop, package, day, late = _late_on_the_promised_day(uow, "Late scans")
     record_scans(uow, shop.id, {package.id: [scan(day + timedelta(hours=13), "delivered", None, BOSTON)]}, "api",
                  day + timedelta(hours=13, minutes=10))
     with uow.read():
