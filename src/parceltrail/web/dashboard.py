@@ -20,11 +20,14 @@ from parceltrail.services import InvalidInput, NotFound, create_api_key
 from parceltrail.services.accounts import list_accounts
 from parceltrail.services.branding import MAX_LOGO_BYTES, get_branding, set_branding
 from parceltrail.services.buyer_page import carrier_name
+from parceltrail.services.cases import list_cases
 from parceltrail.services.dashboard import find_packages, package_view
+from parceltrail.services.exception_list import package_flags
 from parceltrail.services.estimates import zone_of
 from parceltrail.services.staff import add_note, end_sessions, shop_staff, sign_in
 from parceltrail.services.throttle import Limit, count_attempt, forget_attempts, over_limit
 from parceltrail.store import UnitOfWork
+from parceltrail.store.cases import CaseFilter
 from parceltrail.store.dashboard import SORTS
 from parceltrail.store.staff import Staff
 from parceltrail.web import charts, csrf, session
@@ -137,8 +140,11 @@ def _package_page(request: Request, member: Staff, package_id: str, note_error: 
         lambda e: f"{fmt.short(e.revised_at.astimezone(zone).date())}, {fmt.clock(e.revised_at.astimezone(zone))}",
         fmt.short)
     events = sorted(view.detail.events, key=lambda e: e.occurred_at, reverse=True)
+    flags, withheld = package_flags(_uow(request), package.id)
+    cases = list_cases(_uow(request), member.shop_id, CaseFilter(package_id=package.id), 50)
     return page(request, "app/package.html", status=code, member=member, view=view, package=package, zone=zone,
-                events=events, chart=chart, note_error=note_error, carrier_name=carrier_name, section="packages")
+                events=events, chart=chart, note_error=note_error, carrier_name=carrier_name, section="packages",
+                flags=flags, withheld=withheld, cases=cases)
 
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)
