@@ -16,6 +16,7 @@ from parceltrail.web import (
     endpoints,
     exceptions,
     imports,
+    metrics,
     report,
     scorecards,
     session,
@@ -37,6 +38,7 @@ def install(app: FastAPI) -> None:
     app.include_router(imports.router)
     app.include_router(scorecards.router)
     app.include_router(exceptions.router)
+    app.include_router(metrics.router)
     app.include_router(endpoints.router)
     app.include_router(carrier_accounts.router)
     app.add_exception_handler(session.SignInNeeded, _sign_in)
