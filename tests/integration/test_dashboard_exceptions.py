@@ -105,3 +105,16 @@ def test_a_forged_form_another_shops_case_and_a_case_opened_by_hand(api, flagged
     assert "Case: Other" in opened and "Buyer says the box was empty" in opened
     with httpx.Client(base_url=api.url) as stranger:
         assert stranger.get("/app/exceptions").headers["location"] == "/app/login"
+
+
+def test_packages_filter_by_open_flag_and_show_their_flags(api, flagged):
+    client = signed_in(api)
+    csrf = token(client, "/app/packages")
+    listed = client.post("/app/packages", data={"csrf_token": csrf}).text
+    assert "Carrier exception</span>" in listed and "Lost</span>" in listed
+    any_flag = client.post("/app/packages", data={"csrf_token": csrf, "flag": "any"}).text
+    assert sorted(queue_numbers(any_flag)) == sorted([LATE, EXCEPTION])
+    damaged = client.post("/app/packages", data={"csrf_token": csrf, "flag": "carrier_exception"}).text
+    assert queue_numbers(damaged) == [EXCEPTION]
+    bad = client.post("/app/packages", data={"csrf_token": csrf, "flag": "haunted"})
+    assert bad.status_code == 422 and "flag: expected any or one of the flag types" in bad.text

@@ -12,12 +12,14 @@ import json
 from dataclasses import dataclass
 
 from parceltrail.core import Status
+from parceltrail.core.flags import FlagType
 from parceltrail.services.errors import FieldError, InvalidInput
 from parceltrail.services.packages import PackageDetail, get_package, normalize_carrier
 from parceltrail.services.staff import package_notes
 from parceltrail.store import UnitOfWork
 from parceltrail.store.dashboard import SORTS, Search
 from parceltrail.store.estimates import StoredEstimate
+from parceltrail.store.flags import StoredFlag
 from parceltrail.store.orders import StoredOrder
 from parceltrail.store.staff import Note
 
@@ -29,6 +31,8 @@ class PackageRows:
     items: list
     estimates: dict[str, StoredEstimate]
     next_cursor: str | None
+    flags: dict[str, list[StoredFlag]]
+    """Each listed package's open flags."""
 
 
 def _cursor(value: str, package_id: str) -> str:
@@ -47,8 +51,10 @@ def _after(cursor: str) -> tuple[str, str]:
 
 def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status: str | None = None,
                   carrier: str | None = None, sort: str = "newest", cursor: str | None = None,
-                  limit: int = PAGE) -> PackageRows:
+                  limit: int = PAGE, flag: str | None = None) -> PackageRows:
     errors = []
+    if flag and flag != "any" and flag not in {t.value for t in FlagType}:
+        errors.append(FieldError("flag", "expected any or one of the flag types"))
     if status and status not in {s.value for s in Status}:
         errors.append(FieldError("status", "expected one of the canonical statuses"))
     if sort not in SORTS:
@@ -56,16 +62,17 @@ def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status
     if errors:
         raise InvalidInput("the search is not valid", errors)
     search = Search((text or "").strip() or None, status or None, normalize_carrier(carrier), sort,
-                    _after(cursor) if cursor else None)
+                    _after(cursor) if cursor else None, flag or None)
     with uow.read():
         rows = uow.dashboard.search(shop_id, search, limit + 1)
         items = rows[:limit]
         estimates = uow.estimates.current([p.id for p in items])
+        open_flags = uow.flags.open_for([p.id for p in items])
     next_cursor = None
     if len(rows) > limit and items:
         last = items[-1]
         next_cursor = _cursor(last.updated_at.isoformat() if sort == "updated" else "", last.id)
-    return PackageRows(items, estimates, next_cursor)
+    return PackageRows(items, estimates, next_cursor, open_flags)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, func, or_, select
 
 from parceltrail.core import Package
+from parceltrail.store.flags import flags
 from parceltrail.store.orders import order_packages, orders
 from parceltrail.store.packages import _to_package
 from parceltrail.store.tables import packages
@@ -24,6 +25,8 @@ class Search:
     carrier: str | None = None
     sort: str = "newest"
     after: tuple[str, str] | None = None
+    flag: str | None = None
+    """A flag type the package has open, or ``any`` for any open flag."""
     """(sort value, id) of the last row of the previous page; the value is the ISO time for "updated"."""
 
 
@@ -48,6 +51,11 @@ class DashboardRepository:
             query = query.where(packages.c.status == search.status)
         if search.carrier:
             query = query.where(packages.c.carrier == search.carrier)
+        if search.flag:
+            flagged = select(flags.c.package_id).where(flags.c.shop_id == shop_id, flags.c.closed_at.is_(None))
+            if search.flag != "any":
+                flagged = flagged.where(flags.c.type == search.flag)
+            query = query.where(packages.c.id.in_(flagged))
         if search.sort == "oldest":
             order = (packages.c.id.asc(),)
             if search.after:
