@@ -140,6 +140,8 @@ TREND_W, TREND_H = 100.0, 40.0
 class TrendChart:
     segments: list[str]
     """Polyline point lists; a day without a value breaks the line rather than inventing one."""
+    points: list[tuple[float, float]]
+    """Every day with a value, drawn as a dot too: a lone day has no line to show it."""
     last: tuple[float, float] | None
     threshold_y: float
     low: float
@@ -159,7 +161,7 @@ def trend_chart(values: list[float | None], threshold: float, step: float = 0.05
     def y(value: float) -> float:  # 2 units of margin, so a line along the top or bottom is not cut in half
         return round(TREND_H - 2 - (value - low) / span * (TREND_H - 4), 2)
 
-    segments, current, last = [], [], None
+    segments, current, points = [], [], []
     for i, value in enumerate(values):
         x = round(i * TREND_W / max(len(values) - 1, 1), 2)
         if value is None:
@@ -168,7 +170,7 @@ def trend_chart(values: list[float | None], threshold: float, step: float = 0.05
             current = []
             continue
         current.append(f"{x},{y(value)}")
-        last = (x, y(value))
+        points.append((x, y(value)))
     if current:
         segments.append(" ".join(current))
-    return TrendChart(segments, last, y(threshold), round(low, 4), round(high, 4))
+    return TrendChart(segments, points, points[-1] if points else None, y(threshold), round(low, 4), round(high, 4))

@@ -28,6 +28,8 @@ from parceltrail.web.dashboard import StaffMember, _checked, _uow
 from parceltrail.web.render import page
 
 router = APIRouter(prefix="/app", include_in_schema=False)
+SHOWN = 100
+"""Cards on one page: the most urgent first, so the rest wait behind them (the filters narrow the queue)."""
 
 
 def _choice(value: str, allowed: list[str]) -> str:
@@ -42,7 +44,8 @@ def queue(request: Request, member: StaffMember, severity: str = "", type: str =
     query = FlagQuery(types=(form["type"],) if form["type"] else (),
                       severities=(form["severity"],) if form["severity"] else (), carrier=form["carrier"] or None)
     items = exception_queue(_uow(request), member.shop_id, query, member.email if form["mine"] else None)
-    return page(request, "app/exceptions.html", member=member, section="exceptions", items=items, form=form,
+    return page(request, "app/exceptions.html", member=member, section="exceptions", items=items[:SHOWN],
+                total=len(items), form=form,
                 severities=[s.value for s in reversed(Severity)], types=[t.value for t in FlagType],
                 carriers=sorted(CARRIERS), carrier_name=carrier_name)
 

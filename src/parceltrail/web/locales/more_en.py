@@ -73,6 +73,7 @@ WORDS: dict[str, str] = {
     "app.ex_type": "Problem",
     "app.ex_mine": "Only cases assigned to me",
     "app.ex_count": "{n} parcels with open problems.",
+    "app.ex_shown": "Showing the {n} most urgent; narrow the queue with the filters to see the rest.",
     "app.ex_none": "Nothing needs you: no open problems match.",
     "app.ex_parcel": "Parcel",
     "app.ex_why": "What is wrong",

@@ -72,6 +72,7 @@ WORDS: dict[str, str] = {
     "app.ex_type": "Problema",
     "app.ex_mine": "Solo casos asignados a mí",
     "app.ex_count": "{n} paquetes con problemas abiertos.",
+    "app.ex_shown": "Se muestran los {n} más urgentes; filtre para ver el resto.",
     "app.ex_none": "Nada requiere su atención: ningún problema abierto coincide.",
     "app.ex_parcel": "Paquete",
     "app.ex_why": "Qué pasa",
