@@ -53,14 +53,17 @@ def test_the_queue_lists_open_problems_most_urgent_first_and_filters(api, flagge
 
 def test_acting_on_a_case_from_the_queue_and_the_case_page(api, flagged, uow):
     client = signed_in(api, "packer@maple.example")
-    page = client.get("/app/exceptions").text
+    page = client.get("/app/exceptions", params={"severity": "critical"}).text
     case_id = case_ids(page)[0]
+    # a quick action returns to the same queue, filters kept, scrolled to the parcel's card
+    back = html.unescape(re.search(rf'action="/app/cases/{case_id}">.*?name="back" value="([^"]+)"', page, re.S)[1])
+    assert re.fullmatch(r"/app/exceptions\?severity=critical#p-pkg_\w+", back)
     csrf = token(client, "/app/exceptions")
-    acked = client.post(f"/app/cases/{case_id}", data={"csrf_token": csrf, "state": "acknowledged",
-                                                        "back": "/app/exceptions"})
-    assert acked.status_code == 303 and acked.headers["location"] == "/app/exceptions"
-    took = client.post(f"/app/cases/{case_id}", data={"csrf_token": csrf, "take": "1", "back": "https://evil.example/"})
-    assert took.headers["location"] == f"/app/cases/{case_id}?saved=1"
+    acked = client.post(f"/app/cases/{case_id}", data={"csrf_token": csrf, "state": "acknowledged", "back": back})
+    assert acked.status_code == 303 and acked.headers["location"] == back
+    for change, elsewhere in (({"take": "1"}, "https://evil.example/"), ({"note": "Called UPS"}, "//evil.example/x")):
+        took = client.post(f"/app/cases/{case_id}", data={"csrf_token": csrf, **change, "back": elsewhere})
+        assert took.headers["location"] == f"/app/cases/{case_id}?saved=1"
     mine = client.get("/app/exceptions", params={"mine": "1"}).text
     assert case_id in case_ids(mine) and len(queue_numbers(mine)) == 1
     assert "assigned to packer@maple.example" in mine
@@ -77,7 +80,7 @@ def test_acting_on_a_case_from_the_queue_and_the_case_page(api, flagged, uow):
                                                                              "packer@maple.example")
     acts = [(e.actor, e.action) for e in detail.trail]
     assert acts[0] == ("parceltrail", "opened")
-    assert acts[1:] == [("packer@maple.example", "updated")] * 2 + [("packer@maple.example", "resolved")]
+    assert acts[1:] == [("packer@maple.example", a) for a in ("updated", "updated", "note", "resolved")]
     shown = client.get(f"/app/cases/{case_id}").text
     assert "Reshipped as 1Z999AA10123456800" in shown and "state: acknowledged → resolved" in html.unescape(shown)
     # a resolved case offers only reopening
