@@ -63,7 +63,7 @@ WORDS: dict[str, str] = {
     "app.ca_kept_env": "in the server's environment variables (give their prefix)",
     "app.ca_no_secret_key": "This server has no PARCELTRAIL_SECRET_KEY, so it stores no secrets: put the credentials in environment variables and give their prefix.",
     "app.ca_env_prefix": "Environment variable prefix",
-    "app.ca_env_help": "Upper-case, ending in _: the server reads each field from prefix + FIELD, e.g. {example}.",
+    "app.ca_env_help": "Upper-case, ending in _, starting with this shop's own {namespace}: the server reads each field from prefix + FIELD, e.g. {example}.",
     "app.ca_save": "Save account",
     "app.ca_saved": "{carrier} account saved. Polling uses it from the next check.",
     # exceptions and cases

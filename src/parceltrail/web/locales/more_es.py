@@ -62,7 +62,7 @@ WORDS: dict[str, str] = {
     "app.ca_kept_env": "en variables de entorno del servidor (indique su prefijo)",
     "app.ca_no_secret_key": "Este servidor no tiene PARCELTRAIL_SECRET_KEY, así que no guarda secretos: ponga las credenciales en variables de entorno e indique su prefijo.",
     "app.ca_env_prefix": "Prefijo de las variables de entorno",
-    "app.ca_env_help": "En mayúsculas y terminado en _: el servidor lee cada campo de prefijo + CAMPO, p. ej. {example}.",
+    "app.ca_env_help": "En mayúsculas, terminado en _ y empezando por el espacio propio de la tienda, {namespace}: el servidor lee cada campo de prefijo + CAMPO, p. ej. {example}.",
     "app.ca_save": "Guardar cuenta",
     "app.ca_saved": "Cuenta de {carrier} guardada. Las consultas la usan desde la próxima.",
     # exceptions and cases
