@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     flag_check_minutes: int = Field(
         1, description="How often the worker looks at packages whose flags can change with time (stale, lost ...)"
     )
+    evidence_retention_days: int = Field(
+        180, ge=1, description="Disputes, proofs of delivery, buyer confirmations and applied webhook bodies are "
+        "deleted this many days after the package's delivery (or end) and its last dispute closed")
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
     event_page_max: int = Field(1000, description="Largest page of one package's events one call returns")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")

@@ -14,8 +14,10 @@ from parceltrail.api import problems
 from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.carriers import router as carriers_router
 from parceltrail.api.deps import Uow
+from parceltrail.api.delivery import router as delivery_router
 from parceltrail.api.disputes import router as disputes_router
 from parceltrail.api.events import router as events_router
+from parceltrail.api.evidence import router as evidence_router
 from parceltrail.api.exceptions import router as exceptions_router
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.labels import router as labels_router
@@ -87,6 +89,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(labels_router)
     app.include_router(disputes_router)
     app.include_router(carriers_router)
+    app.include_router(delivery_router)
+    app.include_router(evidence_router)
     install_pages(app)
     app.include_router(exceptions_router)
     app.include_router(metrics_router)

@@ -19,6 +19,7 @@ from types import ModuleType
 
 from parceltrail.carriers.base import Carrier, CarrierTracking
 from parceltrail.carriers.credentials import credentials_from_env
+from parceltrail.carriers.proof import with_proofs
 from parceltrail.carriers.registry import CARRIERS
 
 DEFAULT_REQUESTS_PER_SECOND = 2.0
@@ -36,10 +37,17 @@ class Adapter:
         return self.carrier.lookup
 
     def fetch(self, numbers: list[str], credentials, client) -> list[CarrierTracking]:
-        """Ask for ``numbers`` (at most ``max_numbers``) and return what the carrier said, parsed."""
+        """Ask for ``numbers`` (at most ``max_numbers``) and return what the carrier said, parsed, each
+        delivered parcel with its proof of delivery read from the same body."""
+        code = self.carrier.code
         if len(numbers) > 1 and hasattr(self.module, "fetch_many"):
-            return list(self.module.parse_many(self.module.fetch_many(numbers, credentials, client)))
-        return [self.carrier.parse(self.carrier.fetch(n, credentials, client)) for n in numbers]
+            body = self.module.fetch_many(numbers, credentials, client)
+            return with_proofs(code, body, list(self.module.parse_many(body)))
+        out: list[CarrierTracking] = []
+        for n in numbers:
+            body = self.carrier.fetch(n, credentials, client)
+            out += with_proofs(code, body, [self.carrier.parse(body)])
+        return out
 
 
 @cache

@@ -20,8 +20,10 @@ from datetime import datetime, timedelta
 from pydantic import SecretStr
 
 from parceltrail.carriers import CARRIERS, CarrierTracking
+from parceltrail.carriers.proof import with_proofs
 from parceltrail.core import TrackingEvent
 from parceltrail.services.clock import WallClock, utcnow
+from parceltrail.services.delivery import keep_proofs
 from parceltrail.services.errors import NotFound
 from parceltrail.services.hook_signatures import PushRefused, scheme_for
 from parceltrail.services.packages import normalize_tracking_number
@@ -150,7 +152,7 @@ def _deliver(uow: UnitOfWork, delivery: InboxDelivery) -> int:
     carrier = CARRIERS.get(delivery.carrier)
     if carrier is None:
         raise LookupError(f"carrier {delivery.carrier!r} is no longer registered")
-    tracking = carrier.parse(delivery.body)
+    (tracking,) = with_proofs(carrier.code, delivery.body, [carrier.parse(delivery.body)])
     shipments = [s for s in (tracking, *tracking.related) if s.tracking_number]
     if not shipments:
         raise ValueError("the body names no tracking number")
@@ -175,6 +177,8 @@ def _ingest_shipment(uow: UnitOfWork, delivery: InboxDelivery, shipment: Carrier
     for shop_id, batches in by_shop.items():
         results = record_scans(uow, shop_id, batches, source="push")
         stored += sum(result.accepted for result in results.values())
+        if shipment.proof is not None:
+            keep_proofs(uow, shop_id, dict.fromkeys(batches, shipment.proof), "push")
     return stored
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from parceltrail.carriers.base import CarrierFetchError, CarrierShapeError, CarrierTracking
 from parceltrail.services.adapters import Adapter, MissingCredentials, RateLimiter, adapter, env_credentials
 from parceltrail.services.clock import utcnow
+from parceltrail.services.delivery import keep_proofs
 from parceltrail.services.scans import record_scans
 from parceltrail.services.schedule import next_check, retry_after_failure
 from parceltrail.store import UnitOfWork
@@ -145,14 +146,19 @@ class Poller:
     def _ingest(self, uow: UnitOfWork, targets: list[PollTarget], answers: dict[str, CarrierTracking],
                 now: datetime, report: TickReport) -> None:
         per_shop: dict[str, dict[str, list]] = defaultdict(dict)
+        proofs: dict[str, dict] = defaultdict(dict)
         for t in targets:
             tracking = answers.get(t.id)
             if tracking is not None and tracking.events:
                 per_shop[t.shop_id][t.id] = list(tracking.events)
+            if tracking is not None and tracking.proof is not None:
+                proofs[t.shop_id][t.id] = tracking.proof
         for shop_id, batches in per_shop.items():
             for result in record_scans(uow, shop_id, batches, source="poll", now=now).values():
                 report.new_events += result.accepted
                 report.status_changes += result.status_changed
+        for shop_id, found in proofs.items():
+            keep_proofs(uow, shop_id, found, "poll", now)
 
     def _outcomes(self, uow: UnitOfWork, targets: list[PollTarget], answers, failures, token: str,
                   now: datetime) -> list[CheckOutcome]:

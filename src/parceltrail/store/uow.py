@@ -14,33 +14,36 @@ from sqlalchemy import Connection, Engine, text
 from parceltrail.store.accounts import AccountRepository
 from parceltrail.store.branding import BrandingRepository
 from parceltrail.store.buyers import BuyerRepository
-from parceltrail.store.dashboard import DashboardRepository
-from parceltrail.store.disputes import DisputeRepository
 from parceltrail.store.cases import CaseRepository
+from parceltrail.store.dashboard import DashboardRepository
 from parceltrail.store.digests import DigestRepository
+from parceltrail.store.disputes import DisputeRepository
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
+from parceltrail.store.evidence import EvidenceRepository
 from parceltrail.store.flags import FlagRepository
 from parceltrail.store.guard import GuardRepository
 from parceltrail.store.history import HistoryRepository
 from parceltrail.store.hooks import HookInboxRepository
-from parceltrail.store.notifications import NotificationRepository
 from parceltrail.store.imports import ImportRepository
-from parceltrail.store.orders import OrderRepository
 from parceltrail.store.labels import LabelRepository
-from parceltrail.store.scorecards import ScorecardRepository
+from parceltrail.store.notifications import NotificationRepository
+from parceltrail.store.opt_ins import OptInRepository
+from parceltrail.store.orders import OrderRepository
 from parceltrail.store.outbox import OutboxRepository
 from parceltrail.store.packages import PackageRepository
 from parceltrail.store.polling import PollRepository
-from parceltrail.store.opt_ins import OptInRepository
+from parceltrail.store.proofs import ProofRepository
 from parceltrail.store.recipients import RecipientRepository
+from parceltrail.store.retention import RetentionRepository
+from parceltrail.store.scorecards import ScorecardRepository
 from parceltrail.store.sending import SendingRepository
 from parceltrail.store.shops import ShopRepository
 from parceltrail.store.site import SiteRepository
 from parceltrail.store.staff import StaffRepository
 from parceltrail.store.tiktok import TikTokRepository
-from parceltrail.store.webhooks import WebhookEndpointRepository
 from parceltrail.store.unknown_codes import UnknownCodeRepository
+from parceltrail.store.webhooks import WebhookEndpointRepository
 
 
 class UnitOfWork:
@@ -74,6 +77,9 @@ class UnitOfWork:
     digests: DigestRepository
     sending: SendingRepository
     opt_ins: OptInRepository
+    proofs: ProofRepository
+    evidence: EvidenceRepository
+    retention: RetentionRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -130,6 +136,9 @@ class UnitOfWork:
         self.digests = DigestRepository(self._connection)
         self.sending = SendingRepository(self._connection)
         self.opt_ins = OptInRepository(self._connection)
+        self.proofs = ProofRepository(self._connection)
+        self.evidence = EvidenceRepository(self._connection)
+        self.retention = RetentionRepository(self._connection)
         return self
 
     def __exit__(

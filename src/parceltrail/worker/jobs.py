@@ -10,12 +10,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from huey import Huey
+from huey import Huey, crontab
 from sqlalchemy import Engine
 
 from parceltrail.services import expire_quiet_packages
 from parceltrail.services.exceptions import evaluate_due
 from parceltrail.services.history import refresh_shop_models
+from parceltrail.services.retention import prune_evidence
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
 from parceltrail.worker.notify import register_notify_jobs
@@ -63,10 +64,19 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
             if found.packages < 500:
                 return looked
 
+    @queue.periodic_task(crontab(hour="3", minute="41"), name="prune_evidence")
+    def prune_evidence_job() -> int:
+        done = prune_evidence(UnitOfWork(engine), settings.evidence_retention_days)
+        if done.records or done.bodies:
+            log.info("pruned evidence older than %d days: %d records of %d packages, %d webhook bodies",
+                     settings.evidence_retention_days, done.records, done.packages, done.bodies)
+        return done.records + done.bodies
+
     return {
         "expire_quiet_packages": expire_job,
         "evaluate_flags": flags_job,
         "refresh_shop_models": refresh_job,
+        "prune_evidence": prune_evidence_job,
         **register_push_jobs(queue, engine, every(1)),
         **register_tiktok_jobs(queue, settings, engine, every),
         **register_notify_jobs(queue, engine, settings),
