@@ -254,7 +254,8 @@ def _key(number: str | None) -> str:
 def with_proofs(code: str, body: bytes | str | dict | list, trackings: list[CarrierTracking]) -> list[CarrierTracking]:
     """The parsed trackings, each delivered one (and delivered related piece) carrying its ``proof``.
 
-    The body is decoded again only when something in it was delivered; a node the reader cannot read
+    Pass the decoded body (``reading.load_body``) the parser read, so it is decoded once; bytes are
+    decoded here, only when something in it was delivered. A node the reader cannot read
     leaves that parcel with the proof its parser already found (signer, place words), never an error:
     proof is a bonus on top of tracking, not a reason to lose the scans.
     """

@@ -20,6 +20,7 @@ from types import ModuleType
 from parceltrail.carriers.base import Carrier, CarrierTracking
 from parceltrail.carriers.credentials import credentials_from_env
 from parceltrail.carriers.proof import with_proofs
+from parceltrail.carriers.reading import load_body
 from parceltrail.carriers.registry import CARRIERS
 
 DEFAULT_REQUESTS_PER_SECOND = 2.0
@@ -41,11 +42,11 @@ class Adapter:
         delivered parcel with its proof of delivery read from the same body."""
         code = self.carrier.code
         if len(numbers) > 1 and hasattr(self.module, "fetch_many"):
-            body = self.module.fetch_many(numbers, credentials, client)
+            body = load_body(code, self.module.fetch_many(numbers, credentials, client))
             return with_proofs(code, body, list(self.module.parse_many(body)))
         out: list[CarrierTracking] = []
         for n in numbers:
-            body = self.carrier.fetch(n, credentials, client)
+            body = load_body(code, self.carrier.fetch(n, credentials, client))  # decoded once for both readers
             out += with_proofs(code, body, [self.carrier.parse(body)])
         return out
 

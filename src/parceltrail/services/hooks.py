@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from parceltrail.carriers import CARRIERS, CarrierTracking
 from parceltrail.carriers.proof import with_proofs
+from parceltrail.carriers.reading import load_body
 from parceltrail.core import TrackingEvent
 from parceltrail.services.clock import WallClock, utcnow
 from parceltrail.services.delivery import keep_proofs
@@ -152,7 +153,8 @@ def _deliver(uow: UnitOfWork, delivery: InboxDelivery) -> int:
     carrier = CARRIERS.get(delivery.carrier)
     if carrier is None:
         raise LookupError(f"carrier {delivery.carrier!r} is no longer registered")
-    (tracking,) = with_proofs(carrier.code, delivery.body, [carrier.parse(delivery.body)])
+    body = load_body(carrier.code, delivery.body)  # decoded once for the parser and the proof reader
+    (tracking,) = with_proofs(carrier.code, body, [carrier.parse(body)])
     shipments = [s for s in (tracking, *tracking.related) if s.tracking_number]
     if not shipments:
         raise ValueError("the body names no tracking number")
