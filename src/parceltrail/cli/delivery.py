@@ -26,7 +26,7 @@ def confirm_command(
     """Was it delivered? The carrier's delivery and proof, the buyer's confirmation, the distance from the address."""
     uow = UnitOfWork(open_database())
     try:
-        found = (buyer_confirms(uow, shop_of_package(uow, package_id), package_id, "api") if buyer
+        found = (buyer_confirms(uow, shop_of_package(uow, package_id), package_id, "seller") if buyer
                  else check_delivery(uow, None, package_id))
     except NotFound as error:
         raise UserError(str(error)) from None
@@ -39,8 +39,9 @@ def confirm_command(
 def _print_confirmation(found: Confirmed) -> None:
     data = found.to_dict()
     typer.echo(f"{data['tracking_number']} ({data['carrier'] or '?'}): {data['verdict'].replace('_', ' ')}")
-    typer.echo(f"  carrier: {'delivered ' + data['delivered_at'] if data['carrier_delivered'] else 'no delivery scan'}"
-               + (f" ({data['substatus'].replace('_', ' ')})" if data["carrier_delivered"] else ""))
+    delivered = found.check.delivered_at
+    typer.echo(f"  carrier: delivered {delivered:%Y-%m-%d %H:%M} UTC ({data['substatus'].replace('_', ' ')})"
+               if delivered else "  carrier: no delivery scan")
     proof = data["proof"]
     if proof:
         for key, label in (("signed_by", "signed by"), ("location", "left at"), ("facility", "facility")):
@@ -54,10 +55,12 @@ def _print_confirmation(found: Confirmed) -> None:
         typer.echo(f"  raw body: sha256 {proof['raw_sha256']}" if proof.get("raw_sha256") else "  raw body: none kept")
     distance = data["distance"]
     if distance:
-        typer.echo(f"  distance: {distance['text']}; far beyond {distance['threshold_km']} km"
-                   + (" — FAR" if distance["far"] else " — within"))
+        typer.echo(f"  distance: {distance['text']}; "
+                   + (f"beyond the ZIP's size ({distance['threshold_km']} km): possible misdelivery" if distance["far"]
+                      else f"within the ZIP's size ({distance['threshold_km']} km)"))
     buyer = data["buyer_confirmation"]
-    typer.echo(f"  buyer: {'confirmed ' + buyer['confirmed_at'] + ' via ' + buyer['via'] if buyer else 'has not confirmed'}")
+    typer.echo(f"  buyer: confirmed {found.buyer.confirmed_at:%Y-%m-%d %H:%M} UTC ({buyer['via'].replace('_', ' ')})"
+               if buyer and found.buyer else "  buyer: has not confirmed")
 
 
 def release_command(
@@ -77,14 +80,15 @@ def release_command(
         typer.echo(json.dumps(found[0].to_dict() if order_id else [r.to_dict() for r in found], indent=1))
         return
     if not order_id:
-        typer.echo(f"{len(found)} orders" + (f" {state}" if state else ""))
+        typer.echo(f"{len(found)} order{'' if len(found) == 1 else 's'}" + (f" {state}" if state else ""))
     for r in found:
         _print_release(r)
 
 
 def _print_release(r: OrderRelease) -> None:
-    safe = f"  safe from {r.release.safe_from:%Y-%m-%d %H:%M}Z" if r.release.safe_from else ""
-    typer.echo(f"{r.order_id:<22} {r.release.state:<13}{safe}")
+    safe = (f"  safe from {r.release.safe_from:%Y-%m-%d %H:%M} UTC"
+            if r.release.safe_from and r.release.state == "waiting" else "")
+    typer.echo(f"{r.order_id:<22} {r.release.state:<13}{safe}".rstrip())
     for reason in r.release.reasons:
         typer.echo(f"    {reason}")
 

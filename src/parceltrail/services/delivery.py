@@ -25,7 +25,7 @@ from parceltrail.services.errors import NotFound
 from parceltrail.store import UnitOfWork
 from parceltrail.store.proofs import Confirmation, StoredProof
 
-VIA = ("tracking_page", "api")
+VIA = ("tracking_page", "api", "seller")
 
 
 def keep_proofs(uow: UnitOfWork, shop_id: str, proofs: Mapping[str, DeliveryProof], source: str,
