@@ -13,8 +13,8 @@ import parceltrail
 from parceltrail.api import problems
 from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.carriers import router as carriers_router
-from parceltrail.api.deps import Uow
 from parceltrail.api.delivery import router as delivery_router
+from parceltrail.api.deps import Uow
 from parceltrail.api.disputes import router as disputes_router
 from parceltrail.api.events import router as events_router
 from parceltrail.api.evidence import router as evidence_router
@@ -22,16 +22,16 @@ from parceltrail.api.exceptions import router as exceptions_router
 from parceltrail.api.hooks import router as hooks_router
 from parceltrail.api.labels import router as labels_router
 from parceltrail.api.limits import BodyLimit
-from parceltrail.api.notifications import router as notifications_router
 from parceltrail.api.metrics import router as metrics_router
+from parceltrail.api.notifications import router as notifications_router
 from parceltrail.api.numbers import router as numbers_router
 from parceltrail.api.opt_in import router as opt_in_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
 from parceltrail.api.previews import router as previews_router
-from parceltrail.api.scorecards import router as scorecards_router
 from parceltrail.api.recipients import router as recipients_router
 from parceltrail.api.schemas import HealthOut
+from parceltrail.api.scorecards import router as scorecards_router
 from parceltrail.api.tiktok import router as tiktok_router
 from parceltrail.api.unsubscribe import router as unsubscribe_router
 from parceltrail.api.webhooks import router as webhooks_router
