@@ -34,11 +34,11 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture
-def ups_shop(uow, server):
+def ups_shop(uow, server, monkeypatch):
     made = create_shop(uow, "Proof Shop")
     fakes.ups(server, {UPS_NUMBER: "delivered"})
-    set_account(uow, made.shop.id, "ups", KEY,
-                credentials={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": server.url})
+    monkeypatch.setenv("PARCELTRAIL_UPS_BASE_URL", server.url)  # the operator points UPS at the local server
+    set_account(uow, made.shop.id, "ups", KEY, credentials={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
     return made
 
 
