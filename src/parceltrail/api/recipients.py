@@ -71,7 +71,7 @@ class ChannelBody(BaseModel):
 
     url: str = Field(max_length=2000, description="An Apprise URL; for sms, {to} marks where the buyer's "
                      "number goes (default: appended as the last path segment)",
-                     examples=["twilio://ACxxxx:token@+15551234567", "slack://T000/B000/XXXX"])
+                     examples=["twilio://ACxxxx:token@+15551234567", "slack://T000/B000/abcd1234"])
 
 
 class ChannelOut(BaseModel):
