@@ -31,12 +31,13 @@ run: $(VENV)/.installed-run
 chromium:
 	@scripts/with-chromium
 
-# The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (scripts/with-postgres).
+# The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (scripts/with-postgres)
+# with a throwaway Redis beside it for the scale-out crash test (scripts/with-redis).
 # Browser tests (tests/browser, marker `browser`) run once, in the SQLite pass.
 test: $(VENV)/.installed-test chromium
 	scripts/need-poppler
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	scripts/with-postgres $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	scripts/with-postgres scripts/with-redis $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Refresh the screenshots docs/web.md shows (the browser tests take them; by default into build/screenshots).
 screenshots: $(VENV)/.installed-test chromium

@@ -21,6 +21,15 @@ EXCEPTION = "9400111899223197428490"
 DEST_ZIP = "80202"
 
 
+def valid_number(carrier: str, seed: int) -> str:
+    """A number of ``carrier`` that passes its check digit (registration refuses one that does not, unless forced)."""
+    import random
+
+    from parceltrail.numbers.generate import generate
+
+    return generate(carrier, None, random.Random(seed))
+
+
 @dataclass
 class Parcels:
     shop_id: str

@@ -2,6 +2,12 @@
 
 A ``Receiver`` records every request (path, headers, body) and answers from a script: a list of status
 codes to give first (then 200), or a delay to make the sender time out. It runs in a thread on a free port.
+
+A request whose body stops short of its Content-Length (the sender died or hung up between writing the
+headers and the body: httpx writes them separately, so a worker SIGKILLed mid-send leaves exactly that) is
+not a delivery. Like any HTTP framework, the receiver drops it unanswered and only counts it in
+``incomplete``; the sender never saw a 2xx, so the message is sent again under the same ``webhook-id``.
+Recording it would hand the test a request with the sender's headers and an empty body.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ class Receiver:
         self.requests: list[Received] = []
         self.script: list[int] = []
         self.delay = 0.0
+        self.incomplete = 0
         self.lock = threading.Lock()
         self.arrived = threading.Condition(self.lock)
         owner = self
@@ -37,6 +44,11 @@ class Receiver:
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if len(body) < length:
+                    with owner.lock:
+                        owner.incomplete += 1
+                    self.close_connection = True
+                    return
                 with owner.lock:
                     owner.requests.append(Received(self.command, self.path, {k.lower(): v for k, v in
                                                    self.headers.items()}, body, time.time()))

@@ -9,6 +9,10 @@ scan revises the delivery estimate. Demo packages live in the demo shop only; sw
 with ``make run DEMO=0`` (or ``parceltrail serve`` without ``--demo``). Beside it runs a local TikTok
 Shop (``platforms/tiktok/local/demo.py``, at ``/tiktok-shop``) connected to the demo shop: its orders
 arrive by signed webhook and by the worker's sync, and ship on the sandbox network.
+
+Notifications are real too: the demo starts a mail catcher (an SMTP server on 127.0.0.1) and points
+``PARCELTRAIL_SMTP_URL`` at it; a share of parcels have a buyer with an email address (some in Spanish),
+and the shop has an ops recipient with an hourly exception digest. ``/demo/mail`` shows what was sent.
 """
 
 from __future__ import annotations
@@ -48,6 +52,10 @@ class DemoConfig:
     """Then one new package per this much simulated time."""
     max_packages: int = 400
     exception_share: float = 0.3
+    buyer_share: float = 0.5
+    """Parcels registered with a buyer to notify by email (every fifth of them reads Spanish)."""
+    smtp_port: int = 2525
+    """Where the demo's mail catcher listens (a free port when this one is taken)."""
 
 
 @dataclass
@@ -64,6 +72,7 @@ class Demo:
     tiktok: object | None = None
     after_tick_hooks: list = field(default_factory=list)
     dashboard_password: str = ""
+    mail: object | None = None
     shipped: int = 0
     _next_ship_at: datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -90,21 +99,31 @@ class Demo:
             count = max(0, min(count, self.config.max_packages - self.shipped))
             for _ in range(count):
                 self._ship_one()
-            self.shipped += count
+                self.shipped += 1
             return count
 
     def _ship_one(self) -> None:
-        from parceltrail.carriers.sandbox import journey
+        self.register(self.network.ship())
 
-        number = self.network.ship()
+    def register(self, number: str) -> str:
+        """Follow a sandbox parcel as the demo shop; returns the package id."""
+        from parceltrail.carriers.sandbox import journey
+        from parceltrail.services.recipients import RecipientInput
+
         trip = journey(number)
-        register_package(
+        buyer = None
+        every = round(1 / self.config.buyer_share) if self.config.buyer_share else 0
+        if every and self.shipped % every == 0:
+            values = {"name": f"Buyer {number[-4:]}", "email": f"buyer-{number[-6:]}@demo.example",
+                      "locale": "es" if (self.shipped // every) % 5 == 4 else "en"}
+            buyer = RecipientInput(**values, set_fields=set(values))
+        return register_package(
             UnitOfWork(self.engine), self.shop_id, number, "sandbox",
             order_ref=f"DEMO-{number[-6:]}",
             destination=Address(postal_code=trip.destination.postal_code, country="US"),
             origin=Address(postal_code=trip.origin.postal_code, country="US"),
-            service=trip.service.name.lower(),
-        )
+            service=trip.service.name.lower(), recipient=buyer,
+        ).package.id
 
     def after_tick(self) -> None:
         self.ship_due()
@@ -135,16 +154,44 @@ def start_demo(settings: Settings, engine: Engine, host: str, port: int,
     set_clock(clock, shop_id)  # the demo shop alone runs on the accelerated clock; real shops keep real time
     secret = settings.hook_secrets.get("sandbox")
     push_secret = secret.get_secret_value() if secret else "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-    settings = settings.model_copy(update={"hook_secrets": {**settings.hook_secrets, "sandbox": SecretStr(push_secret)}})
+    mail = _mail_catcher(config.smtp_port)
+    settings = settings.model_copy(update={
+        "hook_secrets": {**settings.hook_secrets, "sandbox": SecretStr(push_secret)},
+        "smtp_url": SecretStr(mail.url), "mail_from": "Demo shop <parcels@demo.example>",
+        "public_url": f"http://{host}:{port}", "webhooks_allow_private": True,
+    })
+    _ensure_ops_recipient(engine, shop_id)
     network = SandboxNetwork(clock, exception_share=config.exception_share)
     from parceltrail.platforms.tiktok.local.demo import start_tiktok_demo
 
     tiktok, tiktok_settings = start_tiktok_demo(network, clock, f"http://{host}:{port}")
     secret_key = settings.secret_key or SecretStr(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     settings = settings.model_copy(update={**tiktok_settings, "secret_key": secret_key})
-    demo = Demo(settings, shop_id, api_key, network, clock, f"http://{host}:{port}", config, engine, tiktok=tiktok)
+    demo = Demo(settings, shop_id, api_key, network, clock, f"http://{host}:{port}", config, engine, tiktok=tiktok,
+                mail=mail)
     demo.dashboard_password = demo_owner(uow, shop_id, DEMO_OWNER)
     return demo, settings
+
+
+def _mail_catcher(port: int):
+    from parceltrail.mailcatcher import MailCatcher
+
+    try:
+        return MailCatcher(port).start()
+    except OSError:  # the port is taken (another demo?): any free one will do
+        return MailCatcher().start()
+
+
+def _ensure_ops_recipient(engine: Engine, shop_id: str) -> None:
+    """The demo shop's ops person, with an hourly exception digest (once, however often the demo starts)."""
+    from parceltrail.services.recipients import RecipientInput, add_staff
+
+    uow = UnitOfWork(engine)
+    with uow.read():
+        if uow.recipients.staff([shop_id]):
+            return
+    values = {"name": "Demo ops", "email": "ops@demo.example", "digest": "hourly", "time_zone": "America/Chicago"}
+    add_staff(uow, shop_id, RecipientInput(**values, set_fields=set(values)))
 
 
 def attach_pusher(demo: Demo, client) -> None:
@@ -181,9 +228,13 @@ def banner(demo: Demo) -> str:
         "                 .venv/bin/parceltrail packages list          (in this folder)",
         f"  TikTok orders  curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/orders",
         f"                 a local TikTok Shop at {url}/tiktok-shop sends them by webhook; the worker syncs each minute",
+        f"  exceptions     curl -s -H 'Authorization: Bearer {demo.api_key}' {url}/v1/exceptions",
+        "                 .venv/bin/parceltrail exceptions list / cases list / metrics --shop " + demo.shop_id,
         f"  API docs       {url}/docs",
         f"  dashboard      {url}/app   sign in as {DEMO_OWNER} / {demo.dashboard_password}",
         f"  buyer page     {url}/track   (any demo number from `packages list`; ZIP shows the route)",
+        (f"  mail sent      {url}/demo/mail   (buyers' emails and the ops digest, caught by SMTP at "
+         f"{demo.mail.url if demo.mail else '-'})"),
         "  switch it off  make run DEMO=0",
         "",
     ])

@@ -111,5 +111,7 @@ def configure_logging(settings: Settings, stream=None) -> logging.Handler:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))  # a line per carrier request is noise
+    # a line per carrier request, webhook, email or SMTP connection is noise; the services log what matters
+    for chatty in ("httpx", "apprise", "mail.log"):
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
     return handler

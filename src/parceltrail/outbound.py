@@ -131,7 +131,10 @@ def check_url(url: str, allow_private: bool = False, schemes: Sequence[str] = ("
     """Check a URL before storing it (and again, by the transport, on every connection)."""
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
         raise BlockedTarget("the URL contains spaces or control characters")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # e.g. an unclosed [IPv6 literal
+        raise BlockedTarget(f"the URL is not valid ({error})") from None
     scheme = parts.scheme.lower()
     if scheme not in schemes:
         raise BlockedTarget(f"expected a URL starting with {' or '.join(s + '://' for s in schemes)}")

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     history_refresh_minutes: int = Field(
         1440, description="How often the worker re-reads each shop model's lane and seller history"
     )
+    flag_check_minutes: int = Field(
+        1, description="How often the worker looks at packages whose flags can change with time (stale, lost ...)"
+    )
+    evidence_retention_days: int = Field(
+        180, ge=1, description="Disputes, proofs of delivery, buyer confirmations and applied webhook bodies are "
+        "deleted this many days after the package's delivery (or end) and its last dispute closed")
     page_size_max: int = Field(200, description="Largest page of packages one list call returns")
     log_format: Literal["text", "json"] = Field("text", description="text for people, json for one object a line")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Least severe level logged")
@@ -52,7 +58,13 @@ class Settings(BaseSettings):
         "600/minute", description="Requests without a valid key per source address, e.g. 600/minute (0: none)")
     rate_limit_push: str = Field(
         "6000/minute", description="Carrier pushes and platform webhooks per source address (0: none)")
+    event_page_max: int = Field(1000, description="Largest page of one package's events one call returns")
     poll_every_seconds: float = Field(5.0, description="How often the worker looks for packages due a check (0: never)")
+    poll_interval_factor: float = Field(
+        1.0, gt=0, description="Scales every wait between two checks of a package (0.5: twice as often)")
+    poll_lease_seconds: float = Field(
+        600.0, gt=0, description="How long a worker's claim on due packages holds; a killed worker's expire then")
+    poll_batch: int = Field(500, ge=1, description="Most packages one polling tick claims")
     carrier_timeout_seconds: float = Field(10.0, description="Timeout of one request to a carrier API")
     secret_key: SecretStr | None = Field(
         None, description="Encrypts carrier credentials stored through the API; without it only env references work",
@@ -68,8 +80,14 @@ class Settings(BaseSettings):
         False, description="Let webhook endpoints and notification channels reach private, loopback and "
         "link-local addresses (tests, the demo, a receiver on the same network); off, they are refused",
     )
+    smtp_url: SecretStr | None = Field(
+        None, description="Where email goes: smtp://host:port (plain, e.g. a local relay or mail catcher), "
+        "smtp+starttls://user:password@host:587 or smtps://user:password@host:465; unset: no email is sent")
+    mail_from: str = Field("parceltrail <notifications@localhost>", description="The From of every email")
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Where people reach this server: tracking and unsubscribe links")
     notify_every_seconds: float = Field(
-        0.5, description="How often the worker looks for notifications to plan and send when idle (0: never)")
+        0.25, description="How often the worker looks for notifications to plan and send when idle (0: never)")
     notify_coalesce_seconds: float = Field(
         60.0, description="Messages that make each other stale (status changes of one package) wait this "
         "long, so three scans in a minute give one message")

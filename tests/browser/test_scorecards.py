@@ -30,10 +30,13 @@ def test_scorecards_show_three_charts_and_every_group(site, lanes, guarded, view
     sign_in(page, site, "owner@lantern.example")
     page.get_by_role("link", name="Scorecards").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Scorecards")
+    table = page.get_by_role("region", name="Every scorecard")
+    expect(table.get_by_role("row")).to_have_count(4)  # by carrier first
+    page.get_by_label("Group by").select_option("lane")
+    page.get_by_role("button", name="Show").click()
     for title in ("Share of parcels delivered by their promised day", "Median days from handoff to delivery",
                   "Parcels with at least one exception scan per 100"):
         expect(page.get_by_role("figure", name=title)).to_be_visible()
-    table = page.get_by_role("region", name="Every scorecard")
     expect(table.get_by_role("row")).to_have_count(5)
     expect(table.get_by_role("rowheader").first).to_have_text(SWIFT_OREGON)
     assert serious_violations(page) == []

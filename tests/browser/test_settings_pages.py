@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from parceltrail.services.accounts import env_namespace
 from parceltrail.services.staff import create_staff
 from parceltrail.store import UnitOfWork
 from tests.browser.conftest import DESKTOP, MOBILE, SCREENSHOTS, serious_violations
@@ -32,10 +33,15 @@ def test_carrier_accounts_choose_a_carrier_keep_it_in_the_environment_then_remov
     expect(page.get_by_label("client_secret")).to_have_attribute("type", "password")
     expect(page.get_by_text("This server has no PARCELTRAIL_SECRET_KEY")).to_be_visible()
     expect(page.get_by_label("in the server's environment variables")).to_be_checked()
+    prefix = env_namespace(shop.shop_id) + "FEDEX_"  # a shop's prefixes lie in its own namespace
     page.get_by_label("Environment variable prefix").fill("BIRCH_FEDEX_")
     page.get_by_role("button", name="Save account").click()
+    expect(page.get_by_role("alert")).to_contain_text("env_prefix: expected a prefix starting with")
+    page.get_by_label("in the server's environment variables").check()
+    page.get_by_label("Environment variable prefix").fill(prefix)
+    page.get_by_role("button", name="Save account").click()
     expect(page.get_by_role("status")).to_have_text("FedEx account saved. Polling uses it from the next check.")
-    expect(page.locator(".items li")).to_contain_text("read from the server's environment: BIRCH_FEDEX_*")
+    expect(page.locator(".items li")).to_contain_text(f"read from the server's environment: {prefix}*")
     assert serious_violations(page) == []
     page.get_by_label("Carrier").select_option("ups")
     page.get_by_role("button", name="Choose").click()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from parceltrail.services.accounts import list_accounts, shop_credentials
+from parceltrail.services.accounts import env_namespace, list_accounts, shop_credentials
 from parceltrail.store import UnitOfWork
 from tests.conftest import LiveServer
 from tests.integration.test_dashboard import PASSWORD, shop, signed_in, token  # noqa: F401  (fixture)
@@ -41,14 +41,18 @@ def test_owner_stores_encrypted_credentials_that_polling_reads_and_the_page_neve
     assert "s3cret-Value-77" not in client.get("/app/settings").text
     credentials = shop_credentials(uow, shop.shop_id, "ups", SECRET_KEY)
     assert (credentials.client_id, credentials.client_secret) == ("shop-client", "s3cret-Value-77")
+    mine = env_namespace(shop.shop_id)  # a shop's env_prefix lies in its own namespace (issue 25 item 3)
+    outside = client.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "fedex", "kept": "env",
+                                                          "env_prefix": "PARCELTRAIL_FEDEX_"})
+    assert outside.status_code == 422 and "env_prefix: expected a prefix starting with " + mine in outside.text
     env = client.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "fedex", "kept": "env",
-                                                      "env_prefix": "MAPLE_FEDEX_"})
-    assert "read from the server&#39;s environment: MAPLE_FEDEX_*" in env.text
+                                                      "env_prefix": mine + "FEDEX_"})
+    assert f"read from the server&#39;s environment: {mine}FEDEX_*" in env.text
     labels_only = client.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "dhl_ecommerce",
-                                                              "kept": "env", "env_prefix": "MAPLE_DHLEC_"})
+                                                              "kept": "env", "env_prefix": mine + "DHLEC_"})
     assert "DHL eCommerce (labels) account saved" in labels_only.text
     assert {a.carrier: a.env_ref for a in list_accounts(uow, shop.shop_id)} == {
-        "fedex": "MAPLE_FEDEX_", "ups": None, "dhl_ecommerce": "MAPLE_DHLEC_"}
+        "fedex": mine + "FEDEX_", "ups": None, "dhl_ecommerce": mine + "DHLEC_"}
     bad = client.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "dhl", "kept": "env",
                                                       "env_prefix": "lower"})
     assert bad.status_code == 422 and "env_prefix: expected upper-case letters" in bad.text
@@ -59,11 +63,12 @@ def test_owner_stores_encrypted_credentials_that_polling_reads_and_the_page_neve
 
 def test_staff_see_accounts_but_cannot_change_them_and_forms_need_their_token(keyed_api, shop, uow):
     owner = signed_in(keyed_api)
+    prefix = env_namespace(shop.shop_id) + "DHL_"
     owner.post("/app/settings/carriers", data={"csrf_token": token(owner, "/app/settings/carriers"), "carrier": "dhl",
-                                               "kept": "env", "env_prefix": "MAPLE_DHL_"})
+                                               "kept": "env", "env_prefix": prefix})
     packer = signed_in(keyed_api, "packer@maple.example")
     seen = packer.get("/app/settings/carriers").text
-    assert "MAPLE_DHL_*" in seen and "Save account" not in seen and "Remove the DHL" not in seen
+    assert prefix + "*" in seen and "Save account" not in seen and "Remove the DHL" not in seen
     csrf = token(packer, "/app/settings/carriers")
     assert packer.post("/app/settings/carriers/dhl/delete", data={"csrf_token": csrf}).status_code == 403
     assert packer.post("/app/settings/carriers", data={"csrf_token": csrf, "carrier": "ups", "kept": "env",

@@ -36,7 +36,8 @@ def rows(text: str) -> dict[str, list[str]]:
 
 def test_scorecards_page_shows_the_services_figures_with_small_groups_marked(api, lanes, uow):
     client = signed_in(api, "owner@lantern.example")
-    page = client.get("/app/scorecards")
+    assert len(rows(client.get("/app/scorecards").text)) == 3  # the page opens by carrier
+    page = client.get("/app/scorecards", params={"by": "lane"})
     assert page.status_code == 200
     table = rows(page.text)
     cards = {(c.carrier, c.lane): c for c in scorecards(uow, lanes)}
@@ -56,7 +57,7 @@ def test_scorecards_page_shows_the_services_figures_with_small_groups_marked(api
     by_carrier = rows(client.get("/app/scorecards", params={"by": "carrier"}).text)
     assert sorted(by_carrier) == [f"{n} (simulated)" for n in ("Pacific Regional", "Swift Parcel", "Thrift Post")]
     assert by_carrier["Pacific Regional (simulated)"][0] == "12"
-    west = rows(client.get("/app/scorecards", params={"carrier": "sandbox_west", "min": "5"}).text)
+    west = rows(client.get("/app/scorecards", params={"by": "lane", "carrier": "sandbox_west", "min": "5"}).text)
     assert list(west) == ["Pacific Regional (simulated) · ground · 981 → OR"]
     for params, named in BAD_FILTERS:
         refused = client.get("/app/scorecards", params=params)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Annotated
 
 from fastapi import APIRouter, Response
@@ -11,13 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parceltrail.api.deps import AppSettings, ShopId, Uow
 from parceltrail.api.schemas import NO_CONTROL, CarrierPath, Strict
+from parceltrail.services.accounts import list_accounts, remove_account, set_account
+from parceltrail.store.accounts import CarrierAccount
 
 _ONE_OF = [
     {"required": ["credentials"], "properties": {"credentials": {"type": "object"}, "env_prefix": {"type": "null"}}},
     {"required": ["env_prefix"], "properties": {"env_prefix": {"type": "string"}, "credentials": {"type": "null"}}},
 ]
-from parceltrail.services.accounts import list_accounts, remove_account, set_account
-from parceltrail.store.accounts import CarrierAccount
 
 router = APIRouter(prefix="/v1/carrier-accounts", tags=["carrier accounts"])
 
@@ -28,10 +27,14 @@ class AccountBody(Strict):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": _ONE_OF})
 
     credentials: dict[str, Annotated[str, Field(max_length=2000, pattern=NO_CONTROL)]] | None = Field(
-        None, description="The carrier's credential fields, e.g. {client_id, client_secret}; stored encrypted")
+        None, description="The carrier's credential fields, e.g. {client_id, client_secret}; stored encrypted. "
+        "Not base_url: where requests go is the operator's PARCELTRAIL_<CARRIER>_BASE_URL",
+        examples=[{"client_id": "abc", "client_secret": "..."}])
     env_prefix: str | None = Field(
-        None, pattern=r"^[A-Z][A-Z0-9_]{1,100}_$", description="Or: the prefix of environment variables that hold them, e.g. ACME_UPS_",
-        examples=["ACME_UPS_"])
+        None, pattern=r"^[A-Z][A-Z0-9_]{1,100}_$",
+        description="Or: the prefix of environment variables that hold them, inside the shop's namespace "
+        "PARCELTRAIL_SHOP_<SHOP ID>_ (the id upper-cased)",
+        examples=["PARCELTRAIL_SHOP_SHOP_01JB3M6Q0ZKX4W5T8N9P2R7VYC_UPS_"])
 
 
 class AccountOut(BaseModel):

@@ -13,22 +13,32 @@ import parceltrail
 from parceltrail.api import problems
 from parceltrail.api.accounts import router as accounts_router
 from parceltrail.api.carriers import router as carriers_router
+from parceltrail.api.delivery import router as delivery_router
 from parceltrail.api.deps import Uow
 from parceltrail.api.disputes import router as disputes_router
+from parceltrail.api.events import router as events_router
+from parceltrail.api.evidence import router as evidence_router
+from parceltrail.api.exceptions import router as exceptions_router
 from parceltrail.api.hooks import router as hooks_router
-from parceltrail.api.labels import router as labels_router
 from parceltrail.api.keys import router as keys_router
+from parceltrail.api.labels import router as labels_router
 from parceltrail.api.limits import BodyLimit
+from parceltrail.api.metrics import router as metrics_router
 from parceltrail.api.notifications import router as notifications_router
-from parceltrail.api.rates import RateLimit, RateLimits
 from parceltrail.api.numbers import router as numbers_router
+from parceltrail.api.opt_in import router as opt_in_router
 from parceltrail.api.orders import router as orders_router
 from parceltrail.api.packages import router as packages_router
-from parceltrail.api.scorecards import router as scorecards_router
+from parceltrail.api.previews import router as previews_router
+from parceltrail.api.rates import RateLimit, RateLimits
+from parceltrail.api.recipients import router as recipients_router
 from parceltrail.api.schemas import HealthOut
+from parceltrail.api.scorecards import router as scorecards_router
 from parceltrail.api.tiktok import router as tiktok_router
+from parceltrail.api.unsubscribe import router as unsubscribe_router
 from parceltrail.api.webhooks import router as webhooks_router
 from parceltrail.numbers import catalogue
+from parceltrail.services.estimates import warm_up
 from parceltrail.settings import Settings
 from parceltrail.store import make_engine, migrate
 from parceltrail.store.engine import refresh_statistics
@@ -39,10 +49,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         migrate(engine)
         refresh_statistics(engine)  # lists page on the index that matches their sort (store.engine)
         catalogue()  # load the tracking-number formats now, not on the first request
+        warm_up()  # and the ZIP table and holiday calendars, not inside the first write
+        started.openapi()  # build the schema (most of a second with every route) before the first /docs
         yield
 
     app = FastAPI(
@@ -72,6 +84,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return HealthOut(status="ok", database="ok")
 
     app.include_router(packages_router)
+    app.include_router(events_router)
     app.include_router(numbers_router)
     app.include_router(accounts_router)
     app.include_router(hooks_router)
@@ -83,7 +96,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(labels_router)
     app.include_router(disputes_router)
     app.include_router(carriers_router)
-    app.include_router(keys_router)
+    app.include_router(delivery_router)
+    app.include_router(evidence_router)
     install_pages(app)
+    app.include_router(exceptions_router)
+    app.include_router(metrics_router)
+    app.include_router(recipients_router)
+    app.include_router(previews_router)
+    app.include_router(unsubscribe_router)
+    app.include_router(opt_in_router)
+    app.include_router(keys_router)
     app.add_middleware(problems.ServerErrors)  # keep this the last middleware: the outermost sees every failure
     return app

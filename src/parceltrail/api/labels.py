@@ -126,15 +126,19 @@ def get_label(label_id: str, shop_id: ShopId, uow: Uow) -> LabelOut:
 
 
 class PrintBody(Strict):
-    ids: list[str] = Field(min_length=1, max_length=500)
+    ids: list[str] = Field(default_factory=list, max_length=500, description="Label ids, printed in this order")
+    order_ids: list[str] = Field(default_factory=list, max_length=500, description=(
+        "Orders (ours or the platform's ids) whose labels follow, order by order; one without a label refuses"))
     format: str = Field("pdf", pattern="^(pdf|zpl)$")
 
 
 @router.post("/v1/labels/print", response_class=Response,
              responses={200: {"content": {MEDIA["pdf"]: {}, MEDIA["zpl"]: {}}}})
 def print_batch(body: PrintBody, shop_id: ShopId, uow: Uow) -> Response:
-    """Many labels in one PDF (a 4x6 page each, in the order given) or one ZPL stream."""
-    document = label_service.print_labels(uow, shop_id, body.ids, body.format)
+    """Many labels in one PDF (a 4x6 page each, in the order given) or one ZPL stream: the labels named by
+    ``ids``, then every label of the orders named by ``order_ids``."""
+    ids = body.ids + label_service.labels_of_orders(uow, shop_id, body.order_ids) if body.order_ids else body.ids
+    document = label_service.print_labels(uow, shop_id, list(dict.fromkeys(ids)), body.format)
     return Response(document, media_type=MEDIA[body.format],
                     headers={"Content-Disposition": f'attachment; filename="labels.{body.format}"'})
 

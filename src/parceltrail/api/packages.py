@@ -17,6 +17,7 @@ from parceltrail.api.schemas import (
     EventsBody,
     HintOut,
     IngestOut,
+    OpenFlagOut,
     PackageBody,
     PackageDetailOut,
     PackageOut,
@@ -28,6 +29,7 @@ from parceltrail.api.schemas import (
 )
 from parceltrail.core import Package, Status
 from parceltrail.services.corrections import stop_tracking, update_package
+from parceltrail.services.exception_list import package_flags
 from parceltrail.services.orders_read import order_ids_of_package
 from parceltrail.services.tracking import missing_accounts
 from parceltrail.settings import Settings
@@ -46,12 +48,18 @@ def _following(uow: Uow, settings: Settings, shop_id: str, packages: Sequence[Pa
 
 
 def _detail(uow: Uow, detail: services.PackageDetail, settings: Settings) -> PackageDetailOut:
-    following = _following(uow, settings, detail.package.shop_id, [detail.package])
+    package = detail.package
+    following = _following(uow, settings, package.shop_id, [package])
+    flags, withheld = package_flags(uow, package.id)
     return PackageDetailOut(
-        **PackageOut.of(detail.package, detail.estimate, detail.warnings, **following).model_dump(),
-        events=[EventOut.of(e, detail.package.state.future_from) for e in detail.events],
+        **PackageOut.of(package, None if withheld else detail.estimate, detail.warnings, **following).model_dump(),
+        events=[EventOut.of(e, package.state.future_from) for e in detail.events],
+        events_next_cursor=detail.older_events,
         estimate_history=[EstimateOut.of(e) for e in detail.estimates],
-        order_ids=order_ids_of_package(uow, detail.package.id),
+        flags=[OpenFlagOut(id=f.id, type=f.type, severity=f.severity, reason=f.reason, since=f.since, due=f.due)
+               for f in flags],
+        estimate_withheld=withheld,
+        order_ids=order_ids_of_package(uow, package.id),
     )
 
 
@@ -69,7 +77,7 @@ def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Res
     what the number looks like instead (a TikTok Shop order id), without refusing it."""
     registration = services.register_package(
         uow, shop_id, body.tracking_number, body.carrier, body.order_ref, body.destination_address(),
-        force=body.force,
+        force=body.force, recipient=body.recipient.to_input() if body.recipient else None,
     )
     if not registration.created:
         response.status_code = 200
@@ -80,7 +88,8 @@ def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Res
 
 @router.get("/{package_id}", response_model=PackageDetailOut)
 def get_package(package_id: PathId, shop_id: ShopId, uow: Uow, settings: AppSettings) -> PackageDetailOut:
-    """A package with its events, oldest first, its warnings and how it is followed."""
+    """A package with its newest 100 events, oldest first (``events_next_cursor`` pages older ones), its open
+    flags, its warnings and how it is followed."""
     return _detail(uow, services.get_package(uow, shop_id, package_id), settings)
 
 
@@ -88,7 +97,8 @@ def get_package(package_id: PathId, shop_id: ShopId, uow: Uow, settings: AppSett
 def correct_package(package_id: PathId, body: PackagePatch, shop_id: ShopId, uow: Uow,
                     settings: AppSettings) -> PackageDetailOut:
     """Correct what was registered: ``destination``, ``order_ref``, ``carrier`` (checked like a registration;
-    ``null`` detects it from the number again). Fields left out stay; ``null`` clears. The package's status and
+    ``null`` detects it from the number again), ``recipient`` (the buyer to notify: fields sent replace the
+    stored ones; ``null`` removes the buyer). Fields left out stay; ``null`` clears. The package's status and
     events are not touched; a new carrier or destination re-estimates the delivery date."""
     return _detail(uow, update_package(uow, shop_id, package_id, body.changes(), body.force), settings)
 

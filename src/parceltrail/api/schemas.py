@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from parceltrail.api.recipient_schemas import RecipientBody
 from parceltrail.core import (
     Address,
     Location,
@@ -41,7 +42,7 @@ NO_CONTROL = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
 with a message that names the character."""
 
 
-def Text(max_length: int, default=..., **kwargs):  # noqa: N802 - reads as a type in field declarations
+def Text(max_length: int, default=..., **kwargs):
     """A text field of at most ``max_length`` characters and no control characters."""
     return Field(default, max_length=max_length, pattern=NO_CONTROL, **kwargs)
 
@@ -141,6 +142,7 @@ class PackageBody(Strict):
     destination: DestinationBody | None = None
     force: StrictBool = Field(False, description="Register a number that fails its check digit or does not fit the "
                                            "carrier anyway; the package then carries a warning saying so")
+    recipient: RecipientBody | None = Field(None, description="The buyer to notify (see PUT .../recipient)")
 
     def destination_address(self) -> Address | None:
         if self.destination is None:
@@ -155,7 +157,9 @@ class PackagePatch(Strict):
     carrier: str | None = Text(32, None, examples=["fedex"])
     order_ref: str | None = Text(128, None, examples=["TT-1002"])
     destination: DestinationBody | None = None
-    force: bool = Field(False, description="Accept a carrier the number does not fit, with a warning")
+    recipient: RecipientBody | None = Field(
+        None, description="Correct the buyer to notify: the fields sent replace the stored ones; null removes the buyer")
+    force: StrictBool = Field(False, description="Accept a carrier the number does not fit, with a warning")
 
     def changes(self) -> dict[str, object]:
         sent = self.model_fields_set - {"force"}
@@ -163,6 +167,8 @@ class PackagePatch(Strict):
         if "destination" in values:
             d = self.destination
             values["destination"] = Address(postal_code=d.postal_code, country=d.country) if d else None
+        if "recipient" in values:
+            values["recipient"] = self.recipient.to_input() if self.recipient else None
         return values
 
 
@@ -310,9 +316,27 @@ class RegisteredOut(PackageOut):
         "rather than a tracking number"))
 
 
+class OpenFlagOut(BaseModel):
+    """A problem the package has now (docs/exceptions.md); ``GET /v1/exceptions/{id}`` has its history."""
+
+    id: str
+    type: str
+    severity: str
+    reason: str
+    since: datetime
+    due: datetime | None
+
+
 class PackageDetailOut(PackageOut):
     events: list[EventOut]
+    """The newest 100 events (every event of a normal parcel), oldest first."""
+    events_next_cursor: str | None = None
+    """When the package has more events: the ``cursor`` for ``GET /v1/packages/{id}/events``, which pages
+    the older ones newest first; null when ``events`` holds them all."""
     estimate_history: list[EstimateOut]
+    flags: list[OpenFlagOut] = []
+    estimate_withheld: str | None = None
+    """Why there is no delivery estimate (lost, on its way back), when there is none for that reason."""
     order_ids: list[str] = []
     """The shop-platform orders this parcel serves (several when TikTok combined orders into it)."""
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parceltrail.carriers.mapping import Classifier
 from parceltrail.core import Status, Substatus, TrackingEvent
+
+if TYPE_CHECKING:
+    from parceltrail.carriers.proof import DeliveryProof
 
 
 class CarrierShapeError(ValueError):
@@ -83,6 +86,8 @@ class CarrierTracking:
     piece_count: int | None = None
     related: tuple[CarrierTracking, ...] = ()
     unmapped: tuple[str, ...] = ()
+    proof: DeliveryProof | None = None
+    """How it was delivered (``carriers.proof.with_proofs`` fills it from the same body); None until delivered."""
 
     def to_dict(self) -> dict[str, Any]:
         """The shape ``parceltrail carriers parse --json`` prints (issue 5) plus proof-of-delivery fields."""
@@ -99,6 +104,8 @@ class CarrierTracking:
             "piece_count": self.piece_count,
             "unmapped": list(self.unmapped),
         }
+        if self.proof is not None:
+            out["proof"] = self.proof.to_dict()
         if self.related:
             out["related"] = [r.to_dict() for r in self.related]
         return out

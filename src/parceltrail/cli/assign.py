@@ -39,6 +39,8 @@ def assign_command(
     from rich.console import Console
     from rich.table import Table
 
+    from parceltrail.core.assignment import business_days, day_span
+
     table = Table(title=decision.explanation, title_justify="left", title_style="bold")
     for column in ("carrier", "service", "price", "standard", "likely", "80% window", "on-time record", "chance by deadline"):
         table.add_column(column)
@@ -46,8 +48,8 @@ def assign_command(
         mark = "→ " if decision.chosen is c else ""
         table.add_row(
             mark + c.carrier, c.service, "-" if c.price is None else f"${c.price:.2f}",
-            f"{c.standard_days[0]}-{c.standard_days[1]} d" if c.standard_days else "-", f"{c.likely:%b %d}",
-            f"{c.earliest:%b %d}-{c.latest:%b %d}",
+            business_days(*c.standard_days) if c.standard_days else "-", f"{c.likely:%b} {c.likely.day}",
+            day_span(c.earliest, c.latest),
             f"{c.on_time_record:.0%} of {c.record_parcels}" if c.on_time_record is not None else "-",
             c.refused or ("-" if c.chance is None else f"{c.chance:.0%}"))
     Console(width=160).print(table)

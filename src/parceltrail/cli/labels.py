@@ -114,19 +114,22 @@ def create_command(
 @labels_app.command("print")
 def print_command(
     shop: Annotated[str, Opt("--shop", help="Shop id")],
-    label_ids: Annotated[list[str], typer.Argument(help="Label ids, printed in this order")],
     out: Annotated[Path, Opt("--out", help="One PDF (or ZPL) holding every label")],
+    label_ids: Annotated[list[str] | None, typer.Argument(help="Label ids, printed in this order")] = None,
+    orders: Annotated[list[str] | None, Opt("--order", help="Then every label of this order (repeat it)")] = None,
     fmt: Annotated[str, Opt("--format", help="pdf or zpl")] = "pdf",
 ) -> None:
-    """Print many labels into one file: a 4x6 page per label."""
-    from parceltrail.services.labels import print_labels
+    """Print many labels into one file: a 4x6 page per label, the ones named, then each --order's."""
+    from parceltrail.services.labels import labels_of_orders, print_labels
 
+    uow = UnitOfWork(open_database())
     try:
-        document = print_labels(UnitOfWork(open_database()), shop, label_ids, fmt)
+        ids = list(dict.fromkeys([*(label_ids or []), *(labels_of_orders(uow, shop, orders) if orders else [])]))
+        document = print_labels(uow, shop, ids, fmt)
     except (InvalidInput, NotFound) as error:
         raise _fail(error) from None
     out.write_bytes(document)
-    typer.echo(f"wrote {len(label_ids)} label{'s' if len(label_ids) != 1 else ''} to {out}")
+    typer.echo(f"wrote {len(ids)} label{'s' if len(ids) != 1 else ''} to {out}")
 
 
 @labels_app.command("list")

@@ -1,8 +1,11 @@
-"""``parceltrail notifications``: the message log (``list``) and a person's resend (``resend``)."""
+"""``parceltrail notifications``: the message log (``list``), a person's resend (``resend``) and what a
+message kind looks like before anyone gets one (``preview``)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,8 +13,11 @@ import typer
 from parceltrail.cli.context import open_database
 from parceltrail.cli.main import UserError
 from parceltrail.services import InvalidInput, NotFound
+from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import Conflict
 from parceltrail.services.notification_log import list_notifications, resend
+from parceltrail.services.previews import PREVIEW_KINDS, preview
+from parceltrail.settings import get_settings
 from parceltrail.store import UnitOfWork
 from parceltrail.store.notifications import Message
 
@@ -83,6 +89,43 @@ def resend_command(
     except (NotFound, Conflict) as error:
         raise UserError(str(error)) from None
     typer.echo(f"{message.id}: queued again ({message.channel} to {message.target})")
+
+
+@notifications_app.command("preview")
+def preview_command(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(PREVIEW_KINDS)}")],
+    shop: Annotated[str, typer.Option("--shop", help="The shop whose name (and parcels) the message uses")],
+    channel: Annotated[str, typer.Option("--channel", help="email, sms or chat")] = "email",
+    locale: Annotated[str | None, typer.Option("--locale", help="en, es, ... (default: the buyer's, else en)")] = None,
+    package: Annotated[str | None, typer.Option("--package", help="Use this package's facts and buyer")] = None,
+    time_zone: Annotated[str | None, typer.Option("--time-zone", help="IANA zone for dates and times")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the email's HTML to this file")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the preview as JSON")] = False,
+) -> None:
+    """Show a message as it would go out (subject, text, SMS length); nothing is sent or stored."""
+    settings = get_settings()
+    try:
+        shown = preview(UnitOfWork(open_database(settings)), shop, kind, channel, utcnow(), settings.public_url,
+                        locale, package, time_zone)
+    except (InvalidInput, NotFound) as error:
+        raise UserError(str(error)) from None
+    if html is not None and shown.html is not None:
+        html.write_text(shown.html, encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(asdict(shown), indent=1, ensure_ascii=False))
+        return
+    facts = "example parcel" if shown.example else "the shop's own data"
+    typer.echo(f"{shown.kind} by {shown.channel}, {shown.locale}, times in {shown.time_zone} ({facts})")
+    if shown.channel != "sms":
+        typer.echo(f"Subject: {shown.subject}")
+    typer.echo("")
+    typer.echo(shown.text)
+    if shown.sms is not None:
+        s = shown.sms
+        why = f"; outside GSM-7: {s.outside_gsm}" if s.outside_gsm else ""
+        typer.echo(f"\n{s.characters} characters, {s.encoding}, {s.parts} SMS part(s){why}")
+    if html is not None:
+        typer.echo(f"\nHTML written to {html}" if shown.html is not None else "\n(no HTML: only email has it)")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated
 
 import typer
@@ -10,7 +11,6 @@ from parceltrail.cli.context import open_database
 from parceltrail.cli.main import UserError
 from parceltrail.logs import configure_logging
 from parceltrail.settings import Settings, get_settings
-
 
 
 def _worker(settings: Settings, engine, embedded: bool, poller=None):
@@ -29,6 +29,9 @@ def serve(
     worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Run background jobs in this process")] = True,
     demo: Annotated[bool, typer.Option(
         "--demo/--no-demo", help="Run a demo shop on the sandbox carrier network at an accelerated clock")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, help="API processes sharing the port; the background worker (unless --no-worker) runs once, "
+        "in the process that supervises them")] = 1,
 ) -> None:
     """Serve the HTTP API, with the background worker in the same process."""
     import uvicorn
@@ -40,6 +43,11 @@ def serve(
     engine = open_database(settings)
     if demo and not worker:
         raise UserError("--demo needs the worker in this process; drop --no-worker")
+    if workers > 1:
+        if demo:
+            raise UserError("--demo runs in one process; drop --workers")
+        _serve_processes(settings, engine, host, port, workers, worker)
+        return
     running_demo = None
     poller = None
     if demo:
@@ -57,8 +65,10 @@ def serve(
     if running_demo is not None:
         from parceltrail.carriers.sandbox import create_network_app
         from parceltrail.demo import attach_pusher, attach_tiktok, banner
+        from parceltrail.demo_mail import create_mail_app
 
         app.mount("/sandbox", create_network_app(running_demo.network))
+        app.mount("/demo/mail", create_mail_app(running_demo.mail))
         attach_pusher(running_demo, poller.client)
         attach_tiktok(running_demo, app)
         background.poll_loop.after_tick.append(running_demo.after_tick)
@@ -70,6 +80,30 @@ def serve(
     try:
         # log_config=None: uvicorn's loggers go through our handler (format, level, masking) like every other
         uvicorn.run(app, host=host, port=port, log_level="warning" if demo else settings.log_level, log_config=None)
+    finally:
+        if background is not None:
+            background.stop()
+        if running_demo is not None and running_demo.mail is not None:
+            running_demo.mail.stop()
+
+
+def _serve_processes(settings: Settings, engine, host: str, port: int, workers: int, with_worker: bool) -> None:
+    """``workers`` API processes on one port (uvicorn's supervisor restarts one that dies), and the
+    background worker in this supervising process. The schema is migrated here first, once."""
+    import uvicorn
+
+    background = _worker(settings, engine, embedded=True) if with_worker else None
+    if background is not None:
+        background.start()
+    typer.echo(f"parceltrail serving on http://{host}:{port} with {workers} API processes"
+               f"{' and the worker in this one' if background else ''}; database {engine.url!r}")
+    # A process that starts slowly (a busy machine, the first read of the ZIP cache) is not a dead one:
+    # uvicorn's default five seconds to answer its supervisor made it kill and respawn healthy ones.
+    patience = {"timeout_worker_healthcheck": 60} \
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters else {}
+    try:
+        uvicorn.run("parceltrail.api.asgi:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level=settings.log_level, log_config=None, **patience)
     finally:
         if background is not None:
             background.stop()

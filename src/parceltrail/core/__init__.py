@@ -8,6 +8,7 @@ from parceltrail.core.fold import (
     fold_events,
     fold_into,
     held_back,
+    merge_states,
     needs_refold,
     sort_key,
 )
@@ -41,7 +42,6 @@ __all__ = [
     "STATUS_OF",
     "SUBSTATUSES",
     "TERMINAL",
-    "TimeBasis",
     "Address",
     "CarrierChecks",
     "Location",
@@ -51,6 +51,7 @@ __all__ = [
     "Status",
     "StatusMismatch",
     "Substatus",
+    "TimeBasis",
     "TrackingEvent",
     "check_country",
     "check_pair",
@@ -60,6 +61,7 @@ __all__ = [
     "fold_events",
     "fold_into",
     "held_back",
+    "merge_states",
     "needs_refold",
     "sort_key",
 ]

@@ -88,15 +88,20 @@ def _figures(c: Candidate, deliver_by: date | None) -> str:
     parts = []
     if deliver_by is not None and c.chance is not None:
         parts.append(f"{c.chance:.0%} likely by the deliver-by of {_day(deliver_by)}")
-    parts.append(f"likely {_day(c.likely)}, 80% window {_day(c.earliest)}-{_day(c.latest)}")
+    parts.append(f"likely {_day(c.likely)}, 80% window {day_span(c.earliest, c.latest)}")
     if c.on_time_record is not None and c.record_parcels:
         parts.append(f"{c.on_time_record:.0%} on time over {c.record_parcels} parcels on {c.record_lane}")
     elif c.standard_days:
-        parts.append(f"published standard {_business_days(*c.standard_days)}")
+        parts.append(f"published standard {business_days(*c.standard_days)}")
     return "; ".join(parts)
 
 
-def _business_days(low: int, high: int) -> str:
+def day_span(first: date, last: date) -> str:
+    """``Dec 7-Dec 9``, or ``Dec 8`` when the window is one day (never ``Dec 8-Dec 8``)."""
+    return _day(first) if first == last else f"{_day(first)}-{_day(last)}"
+
+
+def business_days(low: int, high: int) -> str:
     """``1 business day``, ``3 business days``, ``2-3 business days``: a one-day range is one figure."""
     days = str(low) if low == high else f"{low}-{high}"
     return f"{days} business day{'' if (low, high) == (1, 1) else 's'}"

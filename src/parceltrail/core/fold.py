@@ -98,6 +98,24 @@ def fold_into(
                         future_from)
 
 
+def merge_states(state: PackageState, batch: PackageState, new_count: int) -> PackageState:
+    """``state`` with a batch folded in, given the batch's own fold (``fold_into(PackageState(), pairs)``).
+
+    The fold is a maximum (newest key) and a minimum (first delivery), so a batch can be folded on its
+    own *before* a store locks the package, and merged under the lock in constant time. Events of the
+    batch the package already had change nothing here; ``new_count`` says how many were really new.
+    Both folds must be as of one ``now`` and ``needs_refold(state, now)`` false: the earliest held-back
+    event is then a minimum too.
+    """
+    newest = state
+    if batch.newest_key is not None and (state.newest_key is None or batch.newest_key > state.newest_key):
+        newest = batch
+    delivered = [d for d in (state.delivered_at, batch.delivered_at) if d is not None]
+    future = [f for f in (state.future_from, batch.future_from) if f is not None]
+    return PackageState(newest.status, newest.substatus, newest.last_event_at, state.event_count + new_count,
+                        min(delivered, default=None), newest.newest_key, min(future, default=None))
+
+
 def fold_events(
     events: Iterable[TrackingEvent], carrier: str | None = None, tracking_number: str = "",
     now: datetime | None = None,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from parceltrail.labels.barcodes import Barcode, barcodes, heading
@@ -107,8 +108,11 @@ def _draw(canvas: Canvas, spec: LabelSpec) -> None:
     # service banner
     canvas.rect(MARGIN, top - 0.42 * inch, WIDTH - 2 * MARGIN, 0.38 * inch, stroke=0, fill=1)
     canvas.setFillGray(1)
-    canvas.setFont("Helvetica-Bold", 17)
-    canvas.drawCentredString(WIDTH / 2, top - 0.31 * inch, spec.service_name.upper()[:28])
+    banner = spec.service_name.upper()[:40]
+    room = WIDTH - 2 * MARGIN - 0.12 * inch
+    size = min(17.0, 17.0 * room / max(1.0, stringWidth(banner, "Helvetica-Bold", 17)))  # long names shrink to fit
+    canvas.setFont("Helvetica-Bold", size)
+    canvas.drawCentredString(WIDTH / 2, top - 0.31 * inch + (17 - size) * 0.35, banner)
     canvas.setFillGray(0)
     top -= 0.5 * inch
 

@@ -90,6 +90,9 @@ def carrier_mismatch(number: str, claimed_carrier: str) -> TrustFinding | None:
     if any(c.carrier == claimed_carrier for c in detection.candidates):
         return None
     shown = detection.normalized
+    if detection.hints:  # an order id in the tracking field: saying "mistyped" would send the seller astray
+        return TrustFinding("carrier_mismatch", f"{shown} is not a {claimed.name} number: "
+                            + " ".join(h.message for h in detection.hints))
     for miss in detection.near_misses:
         if miss.carrier == claimed_carrier:
             fmt = book.format(claimed_carrier, miss.format)

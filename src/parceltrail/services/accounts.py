@@ -4,6 +4,12 @@ Encryption is ``services.secrets`` (Fernet under a key derived from ``PARCELTRAI
 without that setting the service refuses to store secrets rather than keep
 them in clear, and an ``env_prefix`` reference (the deployment's own secret store fills the variables)
 works instead. Secrets never come back out of the API, the CLI or a log line: only which fields are set.
+
+Two fences keep one shop's account from reaching past itself (issue 25 items 2 and 3): a shop names
+credentials, never the endpoint they are sent to (``base_url`` is the operator's
+``PARCELTRAIL_<CARRIER>_BASE_URL``), and an ``env_prefix`` must lie in the shop's own namespace
+``PARCELTRAIL_SHOP_<SHOP ID>_`` (so no shop reads another's variables, nor the server's own). Both are
+checked when an account is saved and again when it is read, so accounts saved before stay fenced too.
 """
 
 from __future__ import annotations
@@ -14,7 +20,12 @@ import re
 from dataclasses import MISSING, fields
 
 from parceltrail.services import secrets as vault
-from parceltrail.services.adapters import MissingCredentials, credentials_type, env_credentials
+from parceltrail.services.adapters import (
+    MissingCredentials,
+    credentials_type,
+    env_credentials,
+    operator_base_url,
+)
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.services.secrets import SecretUnreadable, require_key
@@ -24,6 +35,14 @@ from parceltrail.store.ids import new_id
 
 _PREFIX = re.compile(r"[A-Z][A-Z0-9_]{1,100}_")
 _PURPOSE = "carrier credentials"
+OPERATOR_ONLY = frozenset({"base_url"})
+"""Credential fields a shop may not set: where its credentials are sent is the operator's choice."""
+
+
+def env_namespace(shop_id: str) -> str:
+    """The only environment variables a shop's ``env_prefix`` may name: ``PARCELTRAIL_SHOP_<SHOP ID>_``
+    (the id upper-cased; ids have a fixed length, so no shop's namespace starts another's)."""
+    return f"PARCELTRAIL_SHOP_{shop_id.upper()}_"
 
 
 def _kind(carrier: str) -> type:
@@ -34,7 +53,8 @@ def _kind(carrier: str) -> type:
 
 
 def _field_names(kind: type) -> list[str]:
-    return [f.name for f in fields(kind)]
+    """The fields a shop sends: the carrier's credential fields without the operator's."""
+    return [f.name for f in fields(kind) if f.name not in OPERATOR_ONLY]
 
 
 def set_account(
@@ -54,6 +74,11 @@ def set_account(
     ciphertext = None
     if credentials is not None:
         names = _field_names(kind)
+        endpoint = sorted(set(credentials) & OPERATOR_ONLY)
+        if endpoint:
+            raise InvalidInput("a carrier's endpoint is set by the server's operator, not by a shop", [
+                FieldError(f"credentials.{e}", f"leave it out; the operator points {carrier} elsewhere with "
+                           f"PARCELTRAIL_{carrier.upper()}_{e.upper()}") for e in endpoint])
         unknown = sorted(set(credentials) - set(names))
         if unknown:
             raise InvalidInput("unknown credential fields",
@@ -70,6 +95,10 @@ def set_account(
     elif not _PREFIX.fullmatch(env_prefix or ""):
         raise InvalidInput("env_prefix is not valid",
                            [FieldError("env_prefix", "expected upper-case letters, digits and _, ending in _")])
+    elif not env_prefix.startswith(env_namespace(shop_id)):
+        namespace = env_namespace(shop_id)
+        raise InvalidInput("env_prefix is outside this shop's namespace", [FieldError(
+            "env_prefix", f"expected a prefix starting with {namespace}, e.g. {namespace}{carrier.upper()}_")])
     now = utcnow()
     account = CarrierAccount(new_id("acct"), shop_id, carrier, ciphertext, env_prefix, now, now)
     with uow:
@@ -98,11 +127,22 @@ def shop_credentials(uow: UnitOfWork, shop_id: str, carrier: str, secret_key: st
         return env_credentials(carrier)
     kind = _kind(carrier)
     if account.env_ref:
+        if not account.env_ref.startswith(env_namespace(shop_id)):
+            raise MissingCredentials(f"{carrier}: the shop's account refers to variables outside its namespace "
+                                     f"{env_namespace(shop_id)}; connect it again with a prefix inside it")
         return _from_env(carrier, kind, account.env_ref)
     try:
         values = json.loads(vault.unseal(secret_key, _PURPOSE, account.ciphertext))
     except SecretUnreadable as error:
         raise MissingCredentials(f"{carrier}: the shop's stored account: {error}") from None
+    return _with_operator_endpoint(carrier, kind, values)
+
+
+def _with_operator_endpoint(carrier: str, kind: type, values: dict[str, str]):
+    """The credentials, sent where the operator says (a ``base_url`` a shop stored before the fence is dropped)."""
+    values = {k: v for k, v in values.items() if k not in OPERATOR_ONLY}
+    if "base_url" in {f.name for f in fields(kind)}:
+        values["base_url"] = operator_base_url(carrier)
     return kind(**values)
 
 
@@ -110,6 +150,8 @@ def _from_env(carrier: str, kind: type, prefix: str):
     """Credentials from ``<prefix><FIELD>`` variables; the error names missing variables, never values."""
     values, missing = {}, []
     for f in fields(kind):
+        if f.name in OPERATOR_ONLY:
+            continue
         value = os.environ.get(prefix + f.name.upper())
         if value:
             values[f.name] = value
@@ -117,4 +159,4 @@ def _from_env(carrier: str, kind: type, prefix: str):
             missing.append(prefix + f.name.upper())
     if missing:
         raise MissingCredentials(f"{carrier}: the shop's account refers to {prefix}*; set {', '.join(missing)}")
-    return kind(**values)
+    return _with_operator_endpoint(carrier, kind, values)

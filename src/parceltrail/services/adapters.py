@@ -9,6 +9,7 @@ a conservative rate.
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from types import ModuleType
 
 from parceltrail.carriers.base import Carrier, CarrierTracking
 from parceltrail.carriers.credentials import credentials_from_env
+from parceltrail.carriers.proof import with_proofs
+from parceltrail.carriers.reading import load_body
 from parceltrail.carriers.registry import CARRIERS
 
 DEFAULT_REQUESTS_PER_SECOND = 2.0
@@ -35,10 +38,17 @@ class Adapter:
         return self.carrier.lookup
 
     def fetch(self, numbers: list[str], credentials, client) -> list[CarrierTracking]:
-        """Ask for ``numbers`` (at most ``max_numbers``) and return what the carrier said, parsed."""
+        """Ask for ``numbers`` (at most ``max_numbers``) and return what the carrier said, parsed, each
+        delivered parcel with its proof of delivery read from the same body."""
+        code = self.carrier.code
         if len(numbers) > 1 and hasattr(self.module, "fetch_many"):
-            return list(self.module.parse_many(self.module.fetch_many(numbers, credentials, client)))
-        return [self.carrier.parse(self.carrier.fetch(n, credentials, client)) for n in numbers]
+            body = load_body(code, self.module.fetch_many(numbers, credentials, client))
+            return with_proofs(code, body, list(self.module.parse_many(body)))
+        out: list[CarrierTracking] = []
+        for n in numbers:
+            body = load_body(code, self.carrier.fetch(n, credentials, client))  # decoded once for both readers
+            out += with_proofs(code, body, [self.carrier.parse(body)])
+        return out
 
 
 @cache
@@ -73,14 +83,22 @@ def credentials_type(code: str) -> type | None:
     return CARRIERS[code].credentials_type if code in CARRIERS else PURCHASE_ACCOUNTS.get(code)
 
 
+def operator_base_url(code: str) -> str | None:
+    """Where the operator points a carrier (``PARCELTRAIL_<CARRIER>_BASE_URL``: a sandbox host, a proxy);
+    None for the carrier's own production endpoint. Never a shop's to choose: the poller sends the
+    carrier's credentials there, so a tenant-set URL would hand them, and a request, to any host."""
+    return os.environ.get(f"PARCELTRAIL_{code.upper()}_BASE_URL") or None
+
+
 def env_credentials(code: str):
-    """Credentials from ``PARCELTRAIL_<CARRIER>_*``; carriers that need none get their empty type."""
+    """Credentials from ``PARCELTRAIL_<CARRIER>_*``; carriers that need none (the sandbox) get their
+    empty type, pointed at ``PARCELTRAIL_<CARRIER>_BASE_URL`` when the operator set it."""
     kind = credentials_type(code)
     if kind is None:
         raise MissingCredentials(f"unknown carrier account {code!r}")
     required = [f.name for f in fields(kind) if f.name not in ("base_url", "shop_cipher")]
     if not required:
-        return kind()
+        return kind(base_url=operator_base_url(code)) if "base_url" in _names(kind) else kind()
     try:
         found = credentials_from_env(code, kind)
     except ValueError as error:
@@ -89,6 +107,10 @@ def env_credentials(code: str):
         names = ", ".join(f"PARCELTRAIL_{code.upper()}_{n.upper()}" for n in required)
         raise MissingCredentials(f"no {code} account configured: set {names}")
     return found
+
+
+def _names(kind: type) -> set[str]:
+    return {f.name for f in fields(kind)}
 
 
 class RateLimiter:

@@ -182,7 +182,7 @@ def build_page(uow: UnitOfWork, packages: list[Package], proven: set[str], shop_
     late = bool(first and not delivered and package.state.status not in (Status.RETURNED, Status.CANCELLED)
                 and now.date() > first.latest)
     window = _window(uow, package, current) if current and not delivered else None
-    scans = [_scan(e, zone) for e in sorted(events, key=lambda e: e.occurred_at, reverse=True)]
+    scans = [scan_view(e, zone) for e in sorted(events, key=lambda e: e.occurred_at, reverse=True)]
     step = max((_STEP.get(e.status, 0) for e in events), default=_STEP.get(package.state.status, 0))
     if package.state.status in _STEP:
         step = max(step, _STEP[package.state.status])
@@ -224,7 +224,7 @@ def _face(shop_id: str | None, shop_name: str | None, branding: Branding | None)
                     b.support_email)
 
 
-def _scan(event: TrackingEvent, fallback: ZoneInfo) -> Scan:
+def scan_view(event: TrackingEvent, fallback: ZoneInfo) -> Scan:
     loc = event.location
     found = us_zip(loc.postal_code) if loc.postal_code and loc.country in (None, "US") else None
     zone = ZoneInfo(found.timezone) if found and found.timezone else fallback

@@ -1,7 +1,8 @@
 """Correcting a registered package and stopping its tracking.
 
-A correction changes only what the seller registered (destination, order reference, carrier); the
-package's state stays the fold of its events. A carrier correction runs registration's checks again
+A correction changes only what the seller registered (destination, order reference, carrier, the buyer
+to notify: ``services.recipients``, in the same transaction); the package's state stays the fold of its
+events. A carrier correction runs registration's checks again
 (``registration.check_number``: ``carrier: None`` detects the carrier from the number once more),
 replaces registration's warnings, and restarts the carrier checks. Stopping tracking keeps the package
 and every event (evidence outlives tracking) and stops polling and push intake; registering the number
@@ -18,10 +19,11 @@ from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import Conflict, FieldError, NotFound
 from parceltrail.services.estimates import revise_estimates
 from parceltrail.services.packages import PackageDetail, fresh_checks, get_package, normalize_carrier
+from parceltrail.services.recipients import RecipientInput, attach_to_package
 from parceltrail.services.registration import CHECK_CODES, check_number
 from parceltrail.store import UnitOfWork
 
-CORRECTABLE = ("carrier", "order_ref", "destination")
+CORRECTABLE = ("carrier", "order_ref", "destination", "recipient")
 
 
 def _mine(uow: UnitOfWork, shop_id: str, package_id: str) -> Package:
@@ -61,12 +63,25 @@ def update_package(uow: UnitOfWork, shop_id: str, package_id: str, changes: Mapp
                     values.update(fresh_checks(checked.carrier, now))
             uow.warnings.clear(package.id, CHECK_CODES)
             uow.warnings.put(package.id, checked.warnings, now)
+        if "recipient" in changes:
+            _correct_recipient(uow, shop_id, package.id, changes["recipient"])
         if values:
             uow.packages.update(package.id, **values, updated_at=now)
         uow.commit()
     if "destination" in changes or "carrier" in values:
         revise_estimates(uow, [package_id], now)
     return get_package(uow, shop_id, package_id)
+
+
+def _correct_recipient(uow: UnitOfWork, shop_id: str, package_id: str, given: RecipientInput | None) -> None:
+    """Inside the correction's transaction: lay ``given`` over the package's buyer (checked like a PUT of
+    it, errors named under ``recipient.``), or remove the buyer when ``given`` is None."""
+    if given is not None:
+        attach_to_package(uow, shop_id, package_id, given, prefix="recipient")
+        return
+    current = uow.recipients.for_package(package_id)
+    if current is not None:
+        uow.recipients.remove(shop_id, current.id)
 
 
 def stop_tracking(uow: UnitOfWork, shop_id: str, package_id: str) -> None:

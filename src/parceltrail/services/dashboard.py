@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parceltrail.core import Status
+from parceltrail.core.flags import FlagType
 from parceltrail.services import cursors
 from parceltrail.services.errors import FieldError, InvalidInput
 from parceltrail.services.packages import PackageDetail, get_package, normalize_carrier
@@ -17,6 +18,7 @@ from parceltrail.services.staff import package_notes
 from parceltrail.store import UnitOfWork
 from parceltrail.store.dashboard import SORTS, Search
 from parceltrail.store.estimates import StoredEstimate
+from parceltrail.store.flags import StoredFlag
 from parceltrail.store.orders import StoredOrder
 from parceltrail.store.staff import Note
 
@@ -28,6 +30,8 @@ class PackageRows:
     items: list
     estimates: dict[str, StoredEstimate]
     next_cursor: str | None
+    flags: dict[str, list[StoredFlag]]
+    """Each listed package's open flags."""
 
 
 HINT = "follow the page's own Next link"
@@ -39,8 +43,10 @@ def _after(cursor: str, sort: str) -> tuple[datetime | None, str]:
 
 def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status: str | None = None,
                   carrier: str | None = None, sort: str = "newest", cursor: str | None = None,
-                  limit: int = PAGE) -> PackageRows:
+                  limit: int = PAGE, flag: str | None = None) -> PackageRows:
     errors = []
+    if flag and flag != "any" and flag not in {t.value for t in FlagType}:
+        errors.append(FieldError("flag", "expected any or one of the flag types"))
     if status and status not in {s.value for s in Status}:
         errors.append(FieldError("status", "expected one of the canonical statuses"))
     if sort not in SORTS:
@@ -48,16 +54,17 @@ def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status
     if errors:
         raise InvalidInput("the search is not valid", errors)
     search = Search((text or "").strip() or None, status or None, normalize_carrier(carrier), sort,
-                    _after(cursor, sort) if cursor else None)
+                    _after(cursor, sort) if cursor else None, flag or None)
     with uow.read():
         rows = uow.dashboard.search(shop_id, search, limit + 1)
         items = rows[:limit]
         estimates = uow.estimates.current([p.id for p in items])
+        open_flags = uow.flags.open_for([p.id for p in items])
     next_cursor = None
     if len(rows) > limit and items:
         last = items[-1]
         next_cursor = cursors.encode(last.updated_at.isoformat() if sort == "updated" else "", last.id)
-    return PackageRows(items, estimates, next_cursor)
+    return PackageRows(items, estimates, next_cursor, open_flags)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,8 @@ def scheduled_at(record: PackageRecord) -> datetime | None:
     return datetime.combine(first.promise, time(23, 59), zone_of(record.package.destination))
 
 
-def claim_facts(record: PackageRecord, proof: str | None = None, distance_km: float | None = None) -> ClaimFacts:
+def claim_facts(record: PackageRecord, proof: str | None = None, distance_km: float | None = None,
+                far: bool = False) -> ClaimFacts:
     package, events = record.package, record.events
     shipped = min((e.occurred_at for e in events if e.status not in NOT_A_HANDOFF), default=None)
     delivered = package.state.delivered_at if package.state.status is Status.DELIVERED else None
@@ -60,5 +61,5 @@ def claim_facts(record: PackageRecord, proof: str | None = None, distance_km: fl
         last_status_at=max((e.occurred_at for e in events), default=None), scheduled_at=scheduled_at(record),
         platform=order.order.platform if order else None,
         tiktok_shipping=package.carrier == "tiktok" or shipping_type == "TIKTOK",
-        service=package.service, proof=proof, distance_km=distance_km,
+        service=package.service, proof=proof, distance_km=distance_km, far=far,
     )

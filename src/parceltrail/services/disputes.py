@@ -30,6 +30,7 @@ from parceltrail.core.disputes import (
 )
 from parceltrail.core.disputes.model import CLOSED
 from parceltrail.services.clock import utcnow
+from parceltrail.services.delivery import confirmation_of, proof_line
 from parceltrail.services.dispute_facts import claim_facts, read_record
 from parceltrail.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from parceltrail.store import UnitOfWork
@@ -83,7 +84,9 @@ def _view(uow: UnitOfWork, dispute: Dispute, created: bool = True) -> DisputeVie
     package = uow.packages.get(dispute.shop_id, dispute.package_id)
     assert package is not None
     record = read_record(uow, package)
-    facts = claim_facts(record)
+    confirmed = confirmation_of(uow, package, record.events)
+    distance = confirmed.check.distance
+    facts = claim_facts(record, proof_line(confirmed), distance.km if distance else None, confirmed.check.far)
     found = deadlines(dispute.kind, facts)
     return DisputeView(dispute, package.tracking_number, package.carrier,
                        record.order.order.external_id if record.order else None, facts, found,

@@ -4,22 +4,28 @@ The engine (``parceltrail.eta``) is pure; this module gathers what it needs from
 package was registered, when the carrier took it, its newest scan and where, origin and destination
 with coordinates from ZIP centroids — in the destination's time zone, and keeps each revision.
 Until a shop has a trained model, estimates come from the carriers' published standards and say so.
+
+Honest around exceptions: a weather (or carrier, customs, flight) delay or a failed attempt never moves
+an estimate earlier; a parcel lost or on its way back has no estimate, and says why (a ``withheld``
+revision: ``withhold_estimates``); a revision that changes nothing a buyer sees is not recorded.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from parceltrail import eta
+from parceltrail import eta, geo
 from parceltrail.core import NOT_A_HANDOFF, Address, Package, Status, Substatus, TrackingEvent
 from parceltrail.geo import us_zip
 from parceltrail.services.outbox import record_estimate_changes
 from parceltrail.store import UnitOfWork
-from parceltrail.store.estimates import StoredEstimate
+from parceltrail.store.dialects import retrying
+from parceltrail.store.estimates import WITHHELD, StoredEstimate
 
 log = logging.getLogger("parceltrail.estimates")
 
@@ -119,28 +125,146 @@ def prediction_input(
     )
 
 
-def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime) -> int:
+_DELAYS = {
+    Substatus.WEATHER_DELAY: "a weather delay", Substatus.CARRIER_DELAY: "a carrier delay",
+    Substatus.CUSTOMS_DELAY: "a customs delay", Substatus.LATE_FLIGHT: "a late flight",
+}
+
+
+def _held_back_by(events: Sequence[TrackingEvent]) -> str | None:
+    """The newest event, when it is one that can only push delivery later."""
+    newest = max(events, key=lambda e: e.occurred_at, default=None)
+    if newest is None:
+        return None
+    if newest.status is Status.DELIVERY_FAILED:
+        return "a failed delivery attempt"
+    return _DELAYS.get(newest.substatus) if newest.status is Status.EXCEPTION else None
+
+
+def _no_earlier(found: eta.Estimate, previous: StoredEstimate, why: str) -> eta.Estimate:
+    dates = [max(a, b) for a, b in zip((found.earliest, found.likely, found.latest, found.promise),
+                                       (previous.earliest, previous.likely, previous.latest, previous.promise),
+                                       strict=True)]
+    if dates == [found.earliest, found.likely, found.latest, found.promise]:
+        return found
+    return replace(found, earliest=dates[0], likely=dates[1], latest=dates[2], promise=dates[3],
+                   reason=f"{found.reason}; kept no earlier than before: {why} never brings delivery forward")
+
+
+def _same(found: eta.Estimate | StoredEstimate, stored: StoredEstimate | None) -> bool:
+    """Would storing ``found`` tell anyone anything ``stored`` does not?"""
+    return stored is not None and (found.earliest, found.likely, found.latest, found.promise, found.confidence,
+                                   found.source, found.moment) == (stored.earliest, stored.likely, stored.latest,
+                                                                   stored.promise, stored.confidence, stored.source,
+                                                                   stored.moment)
+
+
+def withhold_estimates(uow: UnitOfWork, reasons: Mapping[str, str], now: datetime) -> int:
+    """Inside an open transaction: record that these packages have no estimate, and why (lost, returning).
+    A package already withheld for the same reason gets no new row. Returns how many rows were added."""
+    if not reasons:
+        return 0
+    already = uow.estimates.withheld(list(reasons))
+    current = uow.estimates.current(list(reasons))
+    rows = []
+    for pid, reason in reasons.items():
+        if already.get(pid) == reason:
+            continue
+        before = current.get(pid)
+        day = before.likely if before else now.date()
+        rows.append(StoredEstimate(pid, now, before.earliest if before else day, day, before.latest if before else day,
+                                   before.promise if before else day, "none", "withheld", WITHHELD, reason))
+    uow.estimates.add_many(rows)
+    return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Revision:
+    rows: list[StoredEstimate]
+    seen: dict[str, tuple[str | None, int]]
+    """package id -> (newest key, event count) the rows were predicted from"""
+    held: dict[str, str]
+    """package id -> why it gets no estimate (lost, returning: ``withheld_reason``)"""
+
+
+def _predict(uow: UnitOfWork, package_ids: Sequence[str], now: datetime) -> _Revision:
+    """Inside an open unit of work: read what the engine needs and predict (one engine call per shop)."""
+    current = uow.estimates.current(package_ids)
+    found = uow.packages.get_any(package_ids)
+    held = {p.id: reason for p in found.values()
+            if (reason := withheld_reason(p.state.status, p.state.substatus)) is not None}
+    live = [p for p in found.values() if p.state.status not in _NO_MORE_ESTIMATES and p.id not in held]
+    timelines = uow.events.timelines([p.id for p in live])
+    by_shop: dict[str, list[Package]] = {}
+    for package in live:
+        by_shop.setdefault(package.shop_id, []).append(package)
+    rows: list[StoredEstimate] = []
+    for shop_id, shop_packages in by_shop.items():
+        items = [prediction_input(p, timelines[p.id], current.get(p.id)) for p in shop_packages]
+        estimates = eta.predict_many(shop_model(uow, shop_id) or _PRIOR, items)
+        for p, e in zip(shop_packages, estimates, strict=True):
+            before = current.get(p.id)
+            why = _held_back_by(timelines[p.id])
+            if before is not None and why is not None:
+                e = _no_earlier(e, before, why)
+            if _same(e, before):
+                continue
+            rows.append(StoredEstimate(p.id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
+                                       e.source, e.moment, e.reason))
+    return _Revision(rows, {pid: _version(p) for pid, p in found.items()}, held)
+
+
+def _version(package: Package | None) -> tuple[str | None, int]:
+    return (package.state.newest_key, package.state.event_count) if package else (None, -1)
+
+
+def warm_up() -> None:
+    """Load now what the first estimate would otherwise load on a request: the ZIP table, the US holiday
+    calendars (the ``holidays`` package imports every country's module on first use, ~1.4 s), time
+    zones. API, worker and CLI call it at start-up; it reads and writes nothing."""
+    geo.load()
+    now = datetime.now(UTC)
+    package = Package(id="pkg_warm_up", shop_id="", tracking_number="WARMUP", carrier="ups", created_at=now,
+                      updated_at=now, destination=Address(postal_code="40213", country="US"),
+                      origin=Address(postal_code="90210", country="US"))
+    eta.predict_many(_PRIOR, [prediction_input(package, [], None)])
+
+
+def revise_estimates(uow: UnitOfWork, package_ids: Sequence[str], now: datetime, attempts: int = 3) -> int:
     """Predict again for these packages and keep each new estimate; returns how many were stored.
 
-    One read of the packages and of their timelines, and one engine call per shop (``predict_many``
-    shares the booster calls), whatever the number of packages.
+    Predicting happens outside the write transaction: read (a reading transaction, beside writers),
+    predict, then a short write that locks the packages, as ingest does, and stores only the estimates
+    whose package has not moved since it was read. Packages that moved are read and predicted again; on
+    the last attempt that happens under the lock, so a package written to without pause still gets an
+    estimate of its newest state, and a slow revision can never file an older estimate after a newer one.
     """
-    with uow:
-        current = uow.estimates.current(package_ids)
-        found = uow.packages.get_any(package_ids)
-        live = [p for p in found.values() if p.state.status not in _NO_MORE_ESTIMATES]
-        timelines = uow.events.timelines([p.id for p in live])
-        by_shop: dict[str, list[Package]] = {}
-        for package in live:
-            by_shop.setdefault(package.shop_id, []).append(package)
-        rows: list[StoredEstimate] = []
-        for shop_id, shop_packages in by_shop.items():
-            items = [prediction_input(p, timelines[p.id], current.get(p.id)) for p in shop_packages]
-            estimates = eta.predict_many(shop_model(uow, shop_id) or _PRIOR, items)
-            for p, e in zip(shop_packages, estimates, strict=True):
-                rows.append(StoredEstimate(p.id, now, e.earliest, e.likely, e.latest, e.promise, e.confidence,
-                                           e.source, e.moment, e.reason))
-        uow.estimates.add_many(rows)
-        record_estimate_changes(uow, found, current, rows, now)
-        uow.commit()
-    return len(rows)
+    stored, pending = 0, list(dict.fromkeys(package_ids))
+    for attempt in range(1, attempts + 1):
+        if not pending:
+            break
+        last = attempt == attempts
+        revision = None
+        if not last:
+            with uow.read():
+                revision = _predict(uow, pending, now)
+
+        def write(revision: _Revision | None = revision) -> tuple[int, list[str]]:
+            with uow:
+                locked = uow.packages.lock(pending)
+                if revision is None:
+                    revision = _predict(uow, pending, now)
+                moved = [pid for pid in pending if _version(locked.get(pid)) != revision.seen.get(pid, (None, -1))]
+                withheld = withhold_estimates(uow, {pid: why for pid, why in revision.held.items() if pid not in moved},
+                                              now)
+                before = uow.estimates.current([row.package_id for row in revision.rows])  # under the lock: exact
+                kept = [row for row in revision.rows
+                        if row.package_id not in moved and not _same(row, before.get(row.package_id))]
+                uow.estimates.add_many(kept)
+                record_estimate_changes(uow, locked, before, kept, now)
+                uow.commit()
+            return len(kept) + withheld, moved
+
+        count, pending = retrying(write)
+        stored += count
+    return stored

@@ -20,8 +20,11 @@ from datetime import datetime, timedelta
 from pydantic import SecretStr
 
 from parceltrail.carriers import CARRIERS, CarrierTracking
+from parceltrail.carriers.proof import with_proofs
+from parceltrail.carriers.reading import load_body
 from parceltrail.core import TrackingEvent
 from parceltrail.services.clock import WallClock, utcnow
+from parceltrail.services.delivery import keep_proofs
 from parceltrail.services.errors import NotFound
 from parceltrail.services.hook_signatures import PushRefused, scheme_for
 from parceltrail.services.packages import normalize_tracking_number
@@ -92,7 +95,7 @@ def receive_push(
     except ValueError as error:  # the configured secret itself is malformed (PushRefused is not a ValueError)
         problem = f"its secret in PARCELTRAIL_HOOK_SECRETS is not usable ({error})"
         raise PushNotSetUp(carrier, problem) from None
-    with uow:
+    with uow.durable():  # the 202 that follows promises the body is on disk
         inbox_id = uow.hooks.add(carrier, verified.delivery_id, utcnow(), body)
         if inbox_id is None:
             assert verified.delivery_id is not None
@@ -162,7 +165,8 @@ def _deliver(uow: UnitOfWork, delivery: InboxDelivery) -> int:
     carrier = CARRIERS.get(delivery.carrier)
     if carrier is None:
         raise LookupError(f"carrier {delivery.carrier!r} is no longer registered")
-    tracking = carrier.parse(delivery.body)
+    body = load_body(carrier.code, delivery.body)  # decoded once for the parser and the proof reader
+    (tracking,) = with_proofs(carrier.code, body, [carrier.parse(body)])
     shipments = [s for s in (tracking, *tracking.related) if s.tracking_number]
     if not shipments:
         raise ValueError("the body names no tracking number")
@@ -187,6 +191,8 @@ def _ingest_shipment(uow: UnitOfWork, delivery: InboxDelivery, shipment: Carrier
     for shop_id, batches in by_shop.items():
         results = record_scans(uow, shop_id, batches, source="push")
         stored += sum(result.accepted for result in results.values())
+        if shipment.proof is not None:
+            keep_proofs(uow, shop_id, dict.fromkeys(batches, shipment.proof), "push")
     return stored
 
 

@@ -1,22 +1,39 @@
 """Ingesting events: the one path every scan takes, whether posted by a seller, polled or pushed.
 
-Dedup is by fingerprint inside the transaction; each package's state is folded forward from its saved
-newest-event key instead of re-reading its whole timeline, which gives the same result as a full fold
-(``core.fold``) at a fraction of the cost. A batch of many packages is one transaction with a fixed
-number of statements (read packages, read known fingerprints, insert, update), whatever its size.
+Two steps. Before any write lock: read the packages, fingerprint the events, fold each package's batch
+on its own (``core.fold_into``) and build the insert parameters. Then one short write transaction: lock
+the packages (``FOR NO KEY UPDATE`` on PostgreSQL, in id order; SQLite's single writer otherwise),
+insert the events with ``ON CONFLICT DO NOTHING`` (the unique index decides what is new; nothing reads
+the stored fingerprints), and merge the batch's fold into each locked state with the count of rows
+really inserted (``core.merge_states``). The batch is folded as of ``now``, so an event dated more than
+a day ahead is held back (``core.fold``); a locked package holding back an event that counts by now is
+folded again whole from its stored events, under the same lock. Writers of one package therefore take turns, and its state is
+always the fold of its stored events, however many API processes and workers write at once. A batch of
+many packages is one transaction with a fixed number of statements, whatever its size.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from parceltrail.core import Package, PackageState, TrackingEvent, fingerprint, fold_into, needs_refold
+from parceltrail.core import (
+    Package,
+    PackageState,
+    TrackingEvent,
+    fingerprint,
+    fold_into,
+    merge_states,
+    needs_refold,
+)
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import NotFound
 from parceltrail.services.outbox import record_status_changes
 from parceltrail.store import UnitOfWork
+from parceltrail.store.dialects import retrying
+from parceltrail.store.events import PreparedEvents, prepare_events
 from parceltrail.store.unknown_codes import Sighting
 
 
@@ -26,6 +43,34 @@ class IngestResult:
     duplicates: int
     package: Package
     status_changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """Everything about one call's events that can be worked out before the write lock is taken."""
+
+    identity: dict[str, tuple[str | None, str]]
+    """package id -> (carrier, tracking number) the fingerprints were computed with"""
+    folded: dict[str, PackageState]
+    """package id -> the fold of its batch alone"""
+    events: dict[str, dict[str, TrackingEvent]]
+    """package id -> its batch's events by fingerprint"""
+    rows: PreparedEvents
+
+
+def _prepare(uow: UnitOfWork, found: Mapping[str, Package], batches: Mapping[str, Sequence[TrackingEvent]],
+             source: str, now: datetime) -> _Batch:
+    identity, folded, by_pid, rows = {}, {}, {}, []
+    for pid, events in batches.items():
+        package = found[pid]
+        unique: dict[str, TrackingEvent] = {}
+        for event in events:
+            unique.setdefault(fingerprint(package.carrier, package.tracking_number, event), event)
+        identity[pid] = (package.carrier, package.tracking_number)
+        folded[pid] = fold_into(PackageState(), unique.items(), now=now)
+        by_pid[pid] = unique
+        rows += [(pid, fp, e) for fp, e in unique.items()]
+    return _Batch(identity, folded, by_pid, prepare_events(uow.engine.dialect, rows, source, now))
 
 
 def ingest_many(
@@ -42,47 +87,51 @@ def ingest_many(
     An unknown (or another shop's) package id refuses the whole batch with ``NotFound``.
     """
     now = now or utcnow(shop_id)
-    with uow:
+    with uow.read():
         found = uow.packages.get_many(shop_id, list(batches))
-        missing = [pid for pid in batches if pid not in found]
-        if missing:
-            raise NotFound("package", missing[0])
-        unique: dict[str, dict[str, TrackingEvent]] = {}
-        for pid, events in batches.items():
-            package = found[pid]
-            per_package = unique.setdefault(pid, {})
-            for event in events:
-                per_package.setdefault(fingerprint(package.carrier, package.tracking_number, event), event)
-        known = uow.events.known_fingerprints(unique, (fp for fps in unique.values() for fp in fps))
-        # a package holding back an event that now counts is folded again whole (core.fold.needs_refold)
-        stored = uow.events.fingerprinted([pid for pid in unique if needs_refold(found[pid].state, now)])
-        new_rows: list[tuple[str, str, TrackingEvent]] = []
-        states = {}
-        for pid, per_package in unique.items():
-            new = [(fp, e) for fp, e in per_package.items() if (pid, fp) not in known]
-            new_rows += [(pid, fp, e) for fp, e in new]
-            if pid in stored:
-                states[pid] = fold_into(PackageState(), stored[pid] + new, now=now)
-            elif new:
-                states[pid] = fold_into(found[pid].state, new, now=now)
-        uow.events.add_many(new_rows, source, now)
-        uow.unknown_codes.count(unknown_sightings(shop_id, found, new_rows), now)
-        uow.packages.save_states(states, now)
-        # the outbox row of a status change commits with the change (notifications are exactly once)
-        changes = {pid: (found[pid], state, _newest(state, {**dict(stored.get(pid, ())), **unique[pid]}))
-                   for pid, state in states.items()}
-        record_status_changes(uow, changes, now)
-        uow.commit()
+    missing = [pid for pid in batches if pid not in found]
+    if missing:
+        raise NotFound("package", missing[0])
+    batch = _prepare(uow, found, batches, source, now)
+
+    def write() -> tuple[dict[str, Package], dict[str, PackageState], dict[str, int]]:
+        nonlocal batch
+        with uow:
+            locked = uow.packages.lock(list(batches))
+            gone = [pid for pid in batches if pid not in locked or locked[pid].shop_id != shop_id]
+            if gone:
+                raise NotFound("package", gone[0])
+            if any(batch.identity[pid] != (p.carrier, p.tracking_number) for pid, p in locked.items()):
+                batch = _prepare(uow, locked, batches, source, now)  # renamed meanwhile: fingerprints moved
+            inserted = uow.events.add_new(batch.rows)
+            added = Counter(pid for pid, _ in inserted)
+            uow.unknown_codes.count(
+                unknown_sightings(shop_id, locked, [(pid, fp, batch.events[pid][fp]) for pid, fp in inserted]), now)
+            # a package holding back an event that counts as of now is folded again whole, from its stored
+            # events (this batch's included); any other merges the batch's own fold (core.fold)
+            stored = uow.events.fingerprinted([pid for pid in batches if needs_refold(locked[pid].state, now)])
+            states = {pid: merge_states(locked[pid].state, batch.folded[pid], n)
+                      for pid, n in added.items() if pid not in stored}
+            states.update({pid: fold_into(PackageState(), pairs, now=now) for pid, pairs in stored.items()})
+            uow.packages.save_states(states, now)
+            # the outbox row of a status change commits with the change (notifications are exactly once)
+            changes = {pid: (locked[pid], state, _newest(state, {**dict(stored.get(pid, ())), **batch.events[pid]}))
+                       for pid, state in states.items()}
+            record_status_changes(uow, changes, now)
+            uow.commit()
+        return locked, states, added
+
+    before, states, added = retrying(write)
     results = {}
     for pid, events in batches.items():
-        before = found[pid]
+        package = before[pid]
+        accepted = added.get(pid, 0)
         if pid not in states:
-            results[pid] = IngestResult(0, len(events), before, status_changed=False)
+            results[pid] = IngestResult(0, len(events), package, status_changed=False)
             continue
         state = states[pid]
-        accepted = state.event_count - before.state.event_count
-        changed = (state.status, state.substatus) != (before.state.status, before.state.substatus)
-        results[pid] = IngestResult(accepted, len(events) - accepted, replace(before, state=state, updated_at=now),
+        changed = (state.status, state.substatus) != (package.state.status, package.state.substatus)
+        results[pid] = IngestResult(accepted, len(events) - accepted, replace(package, state=state, updated_at=now),
                                     status_changed=changed)
     return results
 

@@ -235,7 +235,9 @@ def create_label(uow: UnitOfWork, shop_id: str, request: LabelRequest, *, secret
             order_ref=request.order_id, destination=_address(ship_to), state=PackageState(), origin=_address(ship_from),
             service=service,
         )
-        uow.packages.add(package, next_check_at=now if can_poll(carrier) else None)
+        if not uow.packages.add(package, next_check_at=now if can_poll(carrier) else None):  # registered meanwhile
+            raise InvalidInput("this tracking number already has a package", [FieldError(
+                "tracking_number", f"{number} was registered a moment ago; one label per tracking number")])
         label = replace(label, package_id=package.id)
         uow.labels.add(label, bought.document if bought else None)
         if stored_order is not None:
@@ -263,12 +265,33 @@ def list_labels(uow: UnitOfWork, shop_id: str, order_id: str | None = None, limi
         return uow.labels.page(shop_id, order_id, limit)
 
 
+def labels_of_orders(uow: UnitOfWork, shop_id: str, order_ids: list[str]) -> list[str]:
+    """Every label of these orders (our ``ord_...`` ids or the platform's), order by order as given, each
+    order's parcels in the order their labels were made; an order without a label refuses the batch whole,
+    naming it, so a printed stack never silently lacks a parcel."""
+    found: list[str] = []
+    bare: list[str] = []
+    with uow.read():
+        for order_id in dict.fromkeys(order_ids):
+            stored = uow.orders.get(shop_id, order_id)
+            ref = stored.order.external_id if stored else order_id
+            mine = [x.id for x in reversed(uow.labels.page(shop_id, ref, 500))]
+            if not mine:
+                bare.append(order_id)
+            found += mine
+    if bare:
+        raise InvalidInput("some orders have no label yet", [FieldError(
+            "order_ids", f"no label for {', '.join(bare)}: create them first (POST /v1/orders/{{order_id}}/labels, "
+                         "parceltrail labels create --order)")])
+    return found
+
+
 def print_labels(uow: UnitOfWork, shop_id: str, label_ids: list[str], fmt: str = "pdf") -> bytes:
     """Many labels in one document, in the order asked (a batch for the printer); unknown ids refuse it whole."""
     if fmt not in ("pdf", "zpl"):
         raise InvalidInput("unknown label format", [FieldError("format", "expected pdf or zpl")])
     if not label_ids:
-        raise InvalidInput("no labels to print", [FieldError("ids", "one or more label ids")])
+        raise InvalidInput("no labels to print", [FieldError("ids", "one or more label ids, or order_ids")])
     with uow.read():
         found = uow.labels.many(shop_id, list(dict.fromkeys(label_ids)))
     missing = [i for i in label_ids if i not in found]

@@ -26,6 +26,7 @@ from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import InvalidInput
 from parceltrail.services.estimates import revise_estimates
+from parceltrail.services.outbox import record_created, record_orders_updated
 from parceltrail.services.packages import normalize_tracking_number
 from parceltrail.store import UnitOfWork
 from parceltrail.store.ids import new_id, new_ids
@@ -136,6 +137,8 @@ def upsert_orders(uow: UnitOfWork, shop_id: str, incoming: Sequence[Order], sour
         uow.orders.replace_many(replaced, now)
         uow.orders.set_links(links, [oid for oid, _ in replaced], now)
         uow.orders.record_many(changes)
+        record_created(uow, new_packages, now)
+        record_orders_updated(uow, shop_id, [oid for oid, _ in added + replaced], now)
         uow.commit()
     report.orders_created, report.orders_updated = len(added), len(replaced)
     report.packages_created = len(new_packages)

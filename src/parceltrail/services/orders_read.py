@@ -76,6 +76,17 @@ def list_orders(uow: UnitOfWork, shop_id: str, status: str | None = None, has_tr
     return OrderPage(items, cursors.encode(items[-1].stored.id) if more and items else None)
 
 
+def order_now(uow: UnitOfWork, shop_id: str, order_id: str) -> dict | None:
+    """Inside an open unit of work: an order's read shape as it is now (the ``order.updated`` webhook's
+    ``data.order``), without its status history; None when it is gone."""
+    stored = uow.orders.get(shop_id, order_id)
+    if stored is None:
+        return None
+    shown = order_json(_view(uow, [stored], with_history=False)[0])
+    shown.pop("status_history", None)
+    return shown
+
+
 def order_ids_of_package(uow: UnitOfWork, package_id: str) -> list[str]:
     """The platform order ids a tracked package serves (several for a combined parcel, none for a bare one)."""
     with uow.read():

@@ -1,18 +1,18 @@
 """Writing outbox events in the transaction of the change they report (see ``store.outbox``).
 
 Callers are the write paths themselves: ``ingest_many`` (status changes), ``revise_estimates``
-(estimate changes) and ``register_package`` (new packages). Each call adds rows to the open unit of
+(estimate changes), ``register_package`` and ``upsert_orders`` (new packages, created or changed orders). Each call adds rows to the open unit of
 work and never commits: the change and its event are stored together or not at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from parceltrail.core import Package, PackageState, TrackingEvent
 from parceltrail.notify import payloads
-from parceltrail.notify.plan import CREATED, ESTIMATE_CHANGED, STATUS_CHANGED
+from parceltrail.notify.plan import CREATED, ESTIMATE_CHANGED, ORDER_UPDATED, STATUS_CHANGED
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.outbox import OutboxEvent
@@ -30,9 +30,14 @@ def record_status_changes(uow: UnitOfWork, changes: Mapping[str, tuple[Package, 
     ], now)
 
 
-def record_created(uow: UnitOfWork, package: Package, now: datetime) -> None:
-    uow.outbox.add_many([OutboxEvent(package.shop_id, CREATED, now, {"package": payloads.package_object(package)},
-                                     package.id)], now)
+def record_created(uow: UnitOfWork, packages: Sequence[Package], now: datetime) -> None:
+    uow.outbox.add_many([OutboxEvent(p.shop_id, CREATED, now, {"package": payloads.package_object(p)}, p.id)
+                         for p in packages], now)
+
+
+def record_orders_updated(uow: UnitOfWork, shop_id: str, order_ids: Sequence[str], now: datetime) -> None:
+    """``order.updated`` for orders created or changed; the planner reads the order as it then is."""
+    uow.outbox.add_many([OutboxEvent(shop_id, ORDER_UPDATED, now, {"order": {"id": oid}}) for oid in order_ids], now)
 
 
 def record_estimate_changes(uow: UnitOfWork, packages: Mapping[str, Package],

@@ -6,15 +6,25 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from parceltrail.core import Address, CarrierChecks, Package, PackageState, PackageWarning, Status, TrackingEvent
+from parceltrail.core import (
+    Address,
+    CarrierChecks,
+    Package,
+    PackageState,
+    PackageWarning,
+    TrackingEvent,
+)
 from parceltrail.numbers import Hint, hints_for
 from parceltrail.services.adapters import can_poll
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from parceltrail.services.estimates import revise_estimates
+from parceltrail.services.events import DETAIL_EVENTS, read_page
 from parceltrail.services.outbox import record_created
+from parceltrail.services.recipients import RecipientInput, attach_to_package
 from parceltrail.services.registration import check_number
-from parceltrail.store import PackageFilter, UnitOfWork
+from parceltrail.store import UnitOfWork
+from parceltrail.store.dialects import retrying
 from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.ids import new_id
 
@@ -79,20 +89,27 @@ def _differences(existing: Package, order_ref: str | None, destination: Address 
 
 
 def _existing(uow: UnitOfWork, existing: Package, order_ref: str | None, destination: Address | None,
-              now: datetime) -> Registration:
-    """A repeated registration: the same package back, resumed if it was stopped, or a conflict when it
-    sends other details (changing them is PATCH's job, so a retry can never change a package by accident)."""
+              recipient: RecipientInput | None, now: datetime) -> Registration:
+    """A repeated registration: the same package back, resumed if it was stopped, with the buyer sent (if
+    any) set; or a conflict when it sends another order reference or destination (changing them is PATCH's
+    job, so a retry can never change a package by accident)."""
     differences = _differences(existing, order_ref, destination)
     if differences:
         raise Conflict(f"{existing.tracking_number} is already registered as {existing.id} with other details; "
                        f"PATCH /v1/packages/{existing.id} to change them", differences, {"package_id": existing.id})
     resumed = existing.stopped_at is not None
-    if resumed:
-        uow.packages.update(existing.id, stopped_at=None, **fresh_checks(existing.carrier, now), updated_at=now)
-        existing = uow.packages.get(existing.shop_id, existing.id)
-    uow.commit()
-    return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id),
-                        uow.warnings.for_packages([existing.id])[existing.id], resumed)
+    if resumed or recipient is not None:
+        with uow:
+            if resumed:
+                uow.packages.update(existing.id, stopped_at=None, **fresh_checks(existing.carrier, now),
+                                    updated_at=now)
+            if recipient is not None:
+                attach_to_package(uow, existing.shop_id, existing.id, recipient, prefix="recipient")
+            uow.commit()
+    with uow.read():
+        existing = uow.packages.get(existing.shop_id, existing.id) or existing
+        return Registration(existing, False, uow.estimates.current([existing.id]).get(existing.id),
+                            uow.warnings.for_packages([existing.id])[existing.id], resumed)
 
 
 def register_package(
@@ -104,6 +121,7 @@ def register_package(
     destination: Address | None = None,
     origin: Address | None = None,
     service: str | None = None,
+    recipient: RecipientInput | None = None,
     *,
     force: bool = False,
 ) -> Registration:
@@ -112,35 +130,47 @@ def register_package(
 
     The carrier must be one parceltrail knows, and the number must be that carrier's (check digit and
     format) unless ``force``: then the package carries a warning saying what is wrong (``registration``).
-    A package whose carrier we can poll is due for its first check at once.
+    A package whose carrier we can poll is due for its first check at once. ``recipient`` (the buyer to
+    notify) is stored in the same transaction, on a new or an existing package; a bad one refuses both.
     """
     number = normalize_tracking_number(tracking_number)
     checked = check_number(number, normalize_carrier(carrier), destination)
     carrier_code = checked.carrier
     now = utcnow(shop_id)
-    with uow:
+    with uow.read():
         existing = uow.packages.find(shop_id, number, carrier_code)
-        if existing is not None:
-            return replace(_existing(uow, existing, order_ref, destination, now), hints=hints_for(number))
-        checked.require(force)
-        package = Package(
-            id=new_id("pkg"),
-            shop_id=shop_id,
-            tracking_number=number,
-            carrier=carrier_code,
-            created_at=now,
-            updated_at=now,
-            order_ref=order_ref,
-            destination=destination,
-            state=PackageState(),
-            origin=origin,
-            service=service,
-        )
-        next_check_at = now if can_poll(carrier_code) else None
-        uow.packages.add(package, next_check_at=next_check_at)
-        uow.warnings.put(package.id, checked.warnings, now)
-        record_created(uow, package, now)
-        uow.commit()
+    if existing is not None:
+        return replace(_existing(uow, existing, order_ref, destination, recipient, now), hints=hints_for(number))
+    checked.require(force)
+    package = Package(
+        id=new_id("pkg"),
+        shop_id=shop_id,
+        tracking_number=number,
+        carrier=carrier_code,
+        created_at=now,
+        updated_at=now,
+        order_ref=order_ref,
+        destination=destination,
+        state=PackageState(),
+        origin=origin,
+        service=service,
+    )
+    next_check_at = now if can_poll(carrier_code) else None
+
+    def add() -> Package | None:
+        with uow:
+            if not uow.packages.add(package, next_check_at=next_check_at):
+                return uow.packages.find(shop_id, number, carrier_code)  # registered at the same moment
+            uow.warnings.put(package.id, checked.warnings, now)
+            record_created(uow, [package], now)
+            if recipient is not None:
+                attach_to_package(uow, shop_id, package.id, recipient, prefix="recipient")
+            uow.commit()
+        return None
+
+    first = retrying(add)
+    if first is not None:
+        return replace(_existing(uow, first, order_ref, destination, recipient, now), hints=hints_for(number))
     revise_estimates(uow, [package.id], now)
     package = replace(package, checks=CarrierChecks(next_check_at=next_check_at))
     return Registration(package, True, current_estimate(uow, package.id), checked.warnings,
@@ -175,17 +205,21 @@ def current_estimate(uow: UnitOfWork, package_id: str) -> StoredEstimate | None:
 class PackageDetail:
     package: Package
     events: list[TrackingEvent]
+    """The newest ``DETAIL_EVENTS`` events (all of a normal parcel's), oldest first."""
     estimates: list[StoredEstimate]
     """Every revision, oldest first; the last is the current estimate."""
     warnings: list[PackageWarning] = field(default_factory=list)
+    older_events: str | None = None
+    """Cursor to the events older than ``events`` (``services.events``), None when there are none."""
 
     @property
     def estimate(self) -> StoredEstimate | None:
         return self.estimates[-1] if self.estimates else None
 
 
-def get_package(uow: UnitOfWork, shop_id: str | None, package_id: str) -> PackageDetail:
-    """One package with its timeline; ``shop_id=None`` finds it in any shop (operators at the command line)."""
+def get_package(uow: UnitOfWork, shop_id: str | None, package_id: str, events: int = DETAIL_EVENTS) -> PackageDetail:
+    """One package with its newest ``events`` events; ``shop_id=None`` finds it in any shop (operators at the
+    command line)."""
     with uow.read():
         if shop_id is None:
             package = uow.packages.get_any([package_id]).get(package_id)
@@ -193,8 +227,9 @@ def get_package(uow: UnitOfWork, shop_id: str | None, package_id: str) -> Packag
             package = uow.packages.get(shop_id, package_id)
         if package is None:
             raise NotFound("package", package_id)
-        return PackageDetail(package, uow.events.timeline(package_id), uow.estimates.history(package_id),
-                             uow.warnings.for_packages([package_id])[package_id])
+        newest = read_page(uow, package_id, None, events)
+        return PackageDetail(package, newest.items[::-1], uow.estimates.history(package_id),
+                             uow.warnings.for_packages([package_id])[package_id], newest.next_cursor)
 
 
 __all__ = [

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from parceltrail.carriers.base import CarrierFetchError, CarrierShapeError, CarrierTracking
 from parceltrail.services.adapters import Adapter, MissingCredentials, RateLimiter, adapter, env_credentials
 from parceltrail.services.clock import shop_clocks, utcnow
+from parceltrail.services.delivery import keep_proofs
 from parceltrail.services.scans import record_scans
 from parceltrail.services.schedule import next_check, retry_after_failure
 from parceltrail.store import UnitOfWork
@@ -27,6 +28,8 @@ from parceltrail.store.polling import CheckOutcome, PollTarget
 log = logging.getLogger("parceltrail.polling")
 
 LEASE = timedelta(minutes=10)
+"""How long a claim holds by default (``PARCELTRAIL_POLL_LEASE_SECONDS``): a worker killed mid-tick frees its
+packages when it ends. Longer than any tick; the shorter, the sooner a dead worker's packages are polled."""
 
 
 @dataclass
@@ -56,6 +59,9 @@ class Poller:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     rng: random.Random = field(default_factory=random.Random)
     batch: int = 500
+    lease: timedelta = LEASE
+    interval_factor: float = 1.0
+    """Scales every wait between checks (``services.schedule``)."""
 
     def tick(self, uow: UnitOfWork, now: datetime | None = None) -> TickReport:
         """One tick at ``now`` for every shop; without ``now``, each shop on its own clock (the demo shop's
@@ -71,7 +77,7 @@ class Poller:
     def _tick(self, uow: UnitOfWork, now: datetime, shop_id: str | None, except_shops: tuple[str, ...]) -> TickReport:
         token = secrets.token_hex(8)
         with uow:
-            targets = uow.polling.claim_due(now, self.batch, LEASE, token, shop_id, except_shops)
+            targets = uow.polling.claim_due(now, self.batch, self.lease, token, shop_id, except_shops)
             uow.commit()
         report = TickReport(claimed=len(targets))
         if not targets:
@@ -164,14 +170,19 @@ class Poller:
     def _ingest(self, uow: UnitOfWork, targets: list[PollTarget], answers: dict[str, CarrierTracking],
                 now: datetime, report: TickReport) -> None:
         per_shop: dict[str, dict[str, list]] = defaultdict(dict)
+        proofs: dict[str, dict] = defaultdict(dict)
         for t in targets:
             tracking = answers.get(t.id)
             if tracking is not None and tracking.events:
                 per_shop[t.shop_id][t.id] = list(tracking.events)
+            if tracking is not None and tracking.proof is not None:
+                proofs[t.shop_id][t.id] = tracking.proof
         for shop_id, batches in per_shop.items():
             for result in record_scans(uow, shop_id, batches, source="poll", now=now).values():
                 report.new_events += result.accepted
                 report.status_changes += result.status_changed
+        for shop_id, found in proofs.items():
+            keep_proofs(uow, shop_id, found, "poll", now)
 
     def _outcomes(self, uow: UnitOfWork, targets: list[PollTarget], answers, failures, token: str,
                   now: datetime) -> list[CheckOutcome]:
@@ -183,11 +194,12 @@ class Poller:
             if t.id in failures:
                 reason, wait = failures[t.id]
                 failed = t.check_failures + 1
-                outcomes.append(CheckOutcome(t.id, token, now, retry_after_failure(failed, now, self.rng, wait),
+                outcomes.append(CheckOutcome(t.id, token, now, retry_after_failure(failed, now, self.rng, wait,
+                                                                                 self.interval_factor),
                                              failed, reason))
                 continue
             package = current[t.id]
             following = next_check(package.state.status, now, package.created_at, package.state.delivered_at,
-                                   self.rng)
+                                   self.rng, self.interval_factor)
             outcomes.append(CheckOutcome(t.id, token, now, following, 0, None))
         return outcomes

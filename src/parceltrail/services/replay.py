@@ -90,6 +90,19 @@ class FlagLog:
                 record.retracted = all(f.type is not kind for f in hindsight(then).flags(then))
             self.done.append(record)
 
+    def rejudge(self, heard: list[TrackingEvent], hindsight: Callable[[datetime], Detector]) -> None:
+        """Scans just heard that happened before a closed flag was raised can show it was never true: a
+        parcel's out-for-delivery scan heard only after its delivery retracts the "not out for
+        delivery, so late" warning that closed on the delivery. Without this, what a flag turns out to be
+        would depend on which of two late scans was heard first."""
+        if not heard:
+            return
+        oldest = min(e.occurred_at for e in heard)
+        for record in self.done:
+            then = record.first_flagged_at
+            if not record.retracted and oldest <= then:
+                record.retracted = all(f.type is not record.type for f in hindsight(then).flags(then))
+
     def records(self) -> list[FlagRecord]:
         return sorted([*self.done, *self.open.values()], key=lambda r: (r.first_flagged_at, r.type.value))
 
@@ -134,6 +147,7 @@ def replay_journey(journey: Journey, other_orders: tuple[datetime, ...] = (),
             happened = [e for e in known if e.occurred_at <= moment]
             return detector_for(package, happened, order, norms or StaleNorms(), _estimate(package, happened))
 
+        log.rejudge([a.event for a in arrivals if a.recorded_at == segment_start], hindsight)
         detector = detector_for(package, known, order, norms or StaleNorms(), _estimate(package, known))
         moments = {segment_start, *(t for t in detector.instants() if segment_start < t < segment_end)}
         tick = segment_start.replace(minute=0, second=0, microsecond=0) + HOUR

@@ -45,22 +45,28 @@ def next_check(
     created_at: datetime,
     delivered_at: datetime | None,
     rng: random.Random,
+    factor: float = 1.0,
 ) -> datetime | None:
-    """The next time to poll after a successful check, or None to stop polling."""
+    """The next time to poll after a successful check, or None to stop polling.
+
+    ``factor`` scales every wait (``PARCELTRAIL_POLL_INTERVAL_FACTOR``: 0.5 looks twice as often, at twice
+    the carrier requests); the pre-transit grace is the carrier's habit, not ours, and is not scaled.
+    """
     if status in STOP:
         return None
     if status is Status.DELIVERED:
-        last_look = (delivered_at or now) + LAST_LOOK_AFTER_DELIVERY
+        last_look = (delivered_at or now) + LAST_LOOK_AFTER_DELIVERY * factor
         return last_look if last_look > now else None
     interval = INTERVALS[status]
     if status in (Status.PENDING, Status.INFO_RECEIVED) and now - created_at > PRE_TRANSIT_GRACE:
         interval = AFTER_GRACE
-    return now + _jittered(interval, rng)
+    return now + _jittered(interval * factor, rng)
 
 
-def retry_after_failure(failures: int, now: datetime, rng: random.Random, carrier_says: float | None = None) -> datetime:
+def retry_after_failure(failures: int, now: datetime, rng: random.Random, carrier_says: float | None = None,
+                        factor: float = 1.0) -> datetime:
     """Back off after ``failures`` failed checks in a row; a carrier's Retry-After wins when it is longer."""
-    backoff = min(FIRST_RETRY * 2 ** max(0, failures - 1), MAX_RETRY)
+    backoff = min(FIRST_RETRY * 2 ** max(0, failures - 1), MAX_RETRY) * factor
     if carrier_says is not None:
         backoff = max(backoff, timedelta(seconds=carrier_says))
     return now + _jittered(backoff, rng)

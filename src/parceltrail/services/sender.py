@@ -12,6 +12,7 @@ Sends of one batch run on a small thread pool so a slow receiver does not hold u
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -24,11 +25,14 @@ import httpx
 from parceltrail.notify.channels.webhook import Delivered, deliver
 from parceltrail.notify.plan import RETRY_DELAYS, next_retry
 from parceltrail.services.clock import utcnow
+from parceltrail.services.people import PeopleChannels, deliver_to_person, skipped
 from parceltrail.services.secrets import SecretUnreadable
 from parceltrail.services.webhook_endpoints import signing_secrets
 from parceltrail.store import UnitOfWork
-from parceltrail.store.notifications import FAILED, PENDING, SENT, Attempt, Message, Outcome
+from parceltrail.store.notifications import FAILED, PENDING, SENT, Attempt, Message
 from parceltrail.store.outbox import OutboxEvent
+from parceltrail.store.recipients import StoredChannel
+from parceltrail.store.sending import Outcome
 from parceltrail.store.webhooks import WebhookEndpoint
 
 log = logging.getLogger("parceltrail.notify")
@@ -47,7 +51,8 @@ class SendReport:
 
 @dataclass
 class Sender:
-    """One per worker: the guarded HTTP client, the key that opens stored secrets, the pool size."""
+    """One per worker: the guarded HTTP client, the key that opens stored secrets, the pool size, and what
+    the server brings to messages for people (``PeopleChannels``: SMTP relay, sender, public URL)."""
 
     http: httpx.Client
     secret_key: str | None
@@ -55,22 +60,31 @@ class Sender:
     batch: int = 64
     lease: timedelta = timedelta(minutes=2)
     clock: Callable[[], datetime] = utcnow
+    people: PeopleChannels | None = None
 
     def send_due(self, uow: UnitOfWork) -> SendReport:
         report = SendReport()
         token = secrets.token_hex(8)
         now = self.clock()
+        with uow.read():
+            if not uow.sending.any_due(now):
+                return report
         with uow:
-            report.uncertain = len(uow.notifications.mark_uncertain(now))
-            claimed = uow.notifications.claim_due(now, self.batch, self.lease, token)
-            endpoints = uow.webhooks.get_many(sorted({m.endpoint_id for m in claimed if m.endpoint_id}))
+            report.uncertain = len(uow.sending.mark_uncertain(now))
+            claimed = uow.sending.claim_due(now, self.batch, self.lease, token)
+            batch = Batch(token, uow.webhooks.get_many(sorted({m.endpoint_id for m in claimed if m.endpoint_id})),
+                          uow.recipients.channels(sorted({m.shop_id for m in claimed if m.channel != "webhook"})))
+            for message in claimed:
+                if message.channel != "webhook" and '"audience":"buyer"' in message.payload:
+                    batch.unsubscribe[message.id] = unsubscribe_token()
+                    uow.sending.add_unsubscribe(message.id, token_hash(batch.unsubscribe[message.id]), now)
             uow.commit()
         report.claimed = len(claimed)
         if not claimed:
             return report
 
         def one(message: Message) -> str:
-            return self._send_one(UnitOfWork(uow.engine), message, endpoints.get(message.endpoint_id or ""), token)
+            return self._send_one(UnitOfWork(uow.engine), message, batch)
 
         if self.concurrency <= 1 or len(claimed) == 1:
             states = [one(m) for m in claimed]
@@ -87,37 +101,60 @@ class Sender:
                 report.failed += 1
         return report
 
-    def _send_one(self, uow: UnitOfWork, message: Message, endpoint: WebhookEndpoint | None, token: str) -> str:
+    def _send_one(self, uow: UnitOfWork, message: Message, batch: Batch) -> str:
         started = self.clock()
-        if endpoint is None or not endpoint.enabled:
-            why = "the endpoint was deleted" if endpoint is None else "the endpoint is disabled"
-            outcome = Outcome(message.id, token, Attempt(message.attempts + 1, started, 0, "skipped", None, why),
-                              FAILED, f"not sent: {why}")
-            return self._record(uow, outcome, message, None)
-        try:
-            secrets_now = signing_secrets(endpoint, self.secret_key, started)
-        except SecretUnreadable as error:
-            result = Delivered(False, None, str(error), 0, "failed")
+        endpoint = batch.endpoints.get(message.endpoint_id or "")
+        subject = None
+        if message.channel == "webhook":
+            result = self._webhook(message, endpoint, started)
+        elif self.people is None:
+            result = skipped("this worker sends no messages to people")
+        elif not self._start(uow, message, batch.token):
+            return "lost_claim"
         else:
-            result = deliver(self.http, endpoint.url, message.id, message.payload.encode(), secrets_now)
+            result, subject = deliver_to_person(self.people, message, batch.channels.get((message.shop_id,
+                                                message.channel)), batch.unsubscribe.get(message.id))
         attempt = Attempt(message.attempts + 1, started, result.duration_ms, result.outcome, result.status_code,
                           result.error)
         if result.ok:
-            return self._record(uow, Outcome(message.id, token, attempt, SENT), message, None)
+            return self._record(uow, Outcome(message.id, batch.token, attempt, SENT, subject=subject), message, None)
+        if result.outcome == "skipped":
+            outcome = Outcome(message.id, batch.token, attempt, FAILED, f"not sent: {result.error}", subject=subject)
+            return self._record(uow, outcome, message, None)
         finished = self.clock()
         when = next_retry(message.retry_step, finished)
         if when is not None:
             step = message.retry_step + 1
             reason = f"{result.error}; retry {step} of {len(RETRY_DELAYS)} at {when:%Y-%m-%d %H:%M:%S} UTC"
-            return self._record(uow, Outcome(message.id, token, attempt, PENDING, reason, when, step), message, None)
-        reason = (f"{result.error}; gave up after {attempt.number} attempts over the retry schedule; "
-                  "the endpoint is disabled")
-        return self._record(uow, Outcome(message.id, token, attempt, FAILED, reason), message, endpoint)
+            outcome = Outcome(message.id, batch.token, attempt, PENDING, reason, when, step, subject)
+            return self._record(uow, outcome, message, None)
+        reason = f"{result.error}; gave up after {attempt.number} attempts over the retry schedule"
+        if message.channel == "webhook":
+            reason += "; the endpoint is disabled"
+        outcome = Outcome(message.id, batch.token, attempt, FAILED, reason, subject=subject)
+        return self._record(uow, outcome, message, endpoint if message.channel == "webhook" else None)
+
+    def _start(self, uow: UnitOfWork, message: Message, token: str) -> bool:
+        """Mark a message to a person as going out now: if this worker dies from here until its outcome is
+        recorded, the message is uncertain (it may have gone), never sent again by itself."""
+        with uow:
+            started = uow.sending.start(message.id, token, self.clock())
+            uow.commit()
+        return started
+
+    def _webhook(self, message: Message, endpoint: WebhookEndpoint | None, now: datetime) -> Delivered:
+        if endpoint is None or not endpoint.enabled:
+            return skipped("the endpoint was deleted" if endpoint is None else "the endpoint is disabled")
+        try:
+            secrets_now = signing_secrets(endpoint, self.secret_key, now)
+        except SecretUnreadable as error:
+            return Delivered(False, None, str(error), 0, "failed")
+        return deliver(self.http, endpoint.url, message.id, message.payload.encode(), secrets_now)
 
     def _record(self, uow: UnitOfWork, outcome: Outcome, message: Message, give_up_on: WebhookEndpoint | None) -> str:
         now = self.clock()
         with uow:
-            if not uow.notifications.record(outcome, now):
+            if not uow.sending.record(outcome, now):
                 log.warning("notification %s: outcome not recorded, the claim had passed to another sender",
                             message.id)
                 return "lost_claim"
@@ -125,6 +162,25 @@ class Sender:
                 _disable(uow, give_up_on, message, now)
             uow.commit()
         return outcome.state
+
+
+@dataclass
+class Batch:
+    """What the messages of one claim share: the claim's token, their endpoints, the shops' channels,
+    and the unsubscribe tokens minted (and stored, hashed) with the claim."""
+
+    token: str
+    endpoints: dict[str, WebhookEndpoint]
+    channels: dict[tuple[str, str], StoredChannel]
+    unsubscribe: dict[str, str] = field(default_factory=dict)
+
+
+def unsubscribe_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _disable(uow: UnitOfWork, endpoint: WebhookEndpoint, message: Message, now: datetime) -> None:

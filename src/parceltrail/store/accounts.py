@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, select
 
+from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.tables import carrier_accounts
 
 
@@ -36,14 +37,12 @@ class AccountRepository:
         return [CarrierAccount(**r._mapping) for r in rows]
 
     def put(self, account: CarrierAccount) -> None:
+        """Insert the shop's account for the carrier, or replace the one it has (one statement, so two
+        connections saving at once cannot both insert)."""
         values = {"ciphertext": account.ciphertext, "env_ref": account.env_ref, "updated_at": account.updated_at}
-        changed = self._c.execute(update(carrier_accounts).where(
-            carrier_accounts.c.shop_id == account.shop_id, carrier_accounts.c.carrier == account.carrier,
-        ).values(**values)).rowcount
-        if not changed:
-            self._c.execute(insert(carrier_accounts).values(
-                id=account.id, shop_id=account.shop_id, carrier=account.carrier, created_at=account.created_at,
-                **values))
+        statement = upsert_insert(self._c, carrier_accounts).values(
+            id=account.id, shop_id=account.shop_id, carrier=account.carrier, created_at=account.created_at, **values)
+        self._c.execute(statement.on_conflict_do_update(index_elements=["shop_id", "carrier"], set_=values))
 
     def remove(self, shop_id: str, carrier: str) -> bool:
         return bool(self._c.execute(delete(carrier_accounts).where(

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, or_, select
 
 from parceltrail.core import Package
+from parceltrail.store.flags import flags
 from parceltrail.store.orders import order_packages, orders
 from parceltrail.store.packages import PackageFilter, _to_package, in_order
 from parceltrail.store.tables import packages
@@ -27,6 +28,8 @@ class Search:
     sort: str = "newest"
     after: tuple[datetime | None, str] | None = None
     """(updated time, id) of the last row of the previous page; the time only for "updated"."""
+    flag: str | None = None
+    """A flag type the package has open, or ``any`` for any open flag."""
 
 
 class DashboardRepository:
@@ -50,6 +53,11 @@ class DashboardRepository:
             query = query.where(packages.c.status == search.status)
         if search.carrier:
             query = query.where(packages.c.carrier == search.carrier)
+        if search.flag:
+            flagged = select(flags.c.package_id).where(flags.c.shop_id == shop_id, flags.c.closed_at.is_(None))
+            if search.flag != "any":
+                flagged = flagged.where(flags.c.type == search.flag)
+            query = query.where(packages.c.id.in_(flagged))
         where = PackageFilter(sort=SORTS[search.sort], after_id=search.after[1] if search.after else None,
                               after_updated_at=search.after[0] if search.after else None)
         return [_to_package(r) for r in self._c.execute(in_order(query, where).limit(limit)).all()]

@@ -10,7 +10,9 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``. SQLite gets WAL, a busy timeout and enforced foreign keys.
 
     WAL lets the API read while the worker writes; ``synchronous=NORMAL`` is the documented safe pairing
-    with WAL (a power cut can lose the last commits, never corrupt the file).
+    with WAL (a power cut can lose the last commits, never corrupt the file). A transaction whose commit
+    is a promise to someone outside (the push inbox: "202 means on disk") runs with
+    ``synchronous=FULL`` instead, so its commit waits for the WAL to reach the disk (``UnitOfWork.durable``).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -32,8 +34,15 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection) -> None:  # pragma: no cover - exercised via every test
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        # synchronous is per connection and cannot change inside a transaction: set it before BEGIN,
+        # and only when this transaction wants another level than the connection's last one.
+        wanted = "FULL" if options.get("sqlite_durable", False) else "NORMAL"
+        info = connection.connection.info
+        if info.get("synchronous", "NORMAL") != wanted:
+            connection.exec_driver_sql(f"PRAGMA synchronous={wanted}")
+            info["synchronous"] = wanted
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate", False) else "BEGIN")
 
     return engine
 

@@ -1,4 +1,9 @@
-"""Queries for delivery estimates: each revision is a row, so a package keeps its whole estimate history."""
+"""Queries for delivery estimates: each revision is a row, so a package keeps its whole estimate history.
+
+A parcel that will not be delivered (lost, returning) has its estimate withheld: a row with the moment
+``withheld`` and the reason, its dates those of the estimate it replaces (the columns stay NOT NULL). Such
+a package has no current estimate (``current`` leaves it out) and ``withheld`` says why.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, and_, func, insert, select
 
 from parceltrail.store.tables import estimates, packages
+
+WITHHELD = "withheld"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +59,14 @@ class EstimateRepository:
             ])
 
     def history(self, package_id: str) -> list[StoredEstimate]:
+        """Every estimate the package was given, oldest first (withholdings are not estimates: left out)."""
         rows = self._c.execute(
-            select(estimates).where(estimates.c.package_id == package_id).order_by(estimates.c.id)
+            select(estimates).where(estimates.c.package_id == package_id, estimates.c.moment != WITHHELD)
+            .order_by(estimates.c.id)
         ).all()
         return [_to_estimate(r) for r in rows]
 
-    def current(self, package_ids: Sequence[str]) -> dict[str, StoredEstimate]:
-        """The newest estimate of each package that has one."""
+    def _newest(self, package_ids: Sequence[str]) -> dict[str, StoredEstimate]:
         if not package_ids:
             return {}
         newest = (
@@ -68,6 +76,38 @@ class EstimateRepository:
         )
         rows = self._c.execute(select(estimates).where(estimates.c.id.in_(newest.scalar_subquery()))).all()
         return {r.package_id: _to_estimate(r) for r in rows}
+
+    def withheld(self, package_ids: Sequence[str]) -> dict[str, str]:
+        """Why each of these packages has no estimate now, for those whose newest revision is a withholding."""
+        return {pid: e.reason for pid, e in self._newest(package_ids).items() if e.moment == WITHHELD}
+
+    def firsts(self, package_ids: Sequence[str]) -> dict[str, tuple[StoredEstimate | None, StoredEstimate | None]]:
+        """Per package: its first estimate (the promise made at registration) and its first made once the
+        carrier had the parcel (any moment but ``placed``); withholdings are not estimates."""
+        if not package_ids:
+            return {}
+        ids = list(package_ids)
+        real = and_(estimates.c.package_id.in_(ids), estimates.c.moment != WITHHELD)
+        first = select(func.min(estimates.c.id)).where(real).group_by(estimates.c.package_id)
+        handed = select(func.min(estimates.c.id)).where(real, estimates.c.moment != "placed") \
+            .group_by(estimates.c.package_id)
+        rows = self._c.execute(select(estimates).where(
+            estimates.c.id.in_(first.scalar_subquery()) | estimates.c.id.in_(handed.scalar_subquery()))
+            .order_by(estimates.c.id)).all()
+        out: dict[str, tuple[StoredEstimate | None, StoredEstimate | None]] = {}
+        for r in rows:
+            found = _to_estimate(r)
+            before, after = out.get(r.package_id, (None, None))
+            if before is None:
+                before = found
+            if found.moment != "placed" and after is None:
+                after = found
+            out[r.package_id] = (before, after)
+        return out
+
+    def current(self, package_ids: Sequence[str]) -> dict[str, StoredEstimate]:
+        """The newest estimate of each package that has one (a withheld estimate is none)."""
+        return {pid: e for pid, e in self._newest(package_ids).items() if e.moment != WITHHELD}
 
     def first_of_delivered(self, shop_id: str, delivered_since: datetime, moments: Sequence[str]) -> list[Row]:
         """For the shop's packages delivered since ``delivered_since``: the first estimate each got at

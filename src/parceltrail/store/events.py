@@ -1,33 +1,47 @@
-"""Queries for tracking events: which fingerprints are already stored, bulk insert, a package's timeline."""
+"""Queries for tracking events: insert the new ones (the unique index decides), page a timeline.
+
+Inserting is one multi-row ``INSERT ... ON CONFLICT (package_id, fingerprint) DO NOTHING RETURNING
+package_id`` per chunk, in both dialects: nothing reads the fingerprints already stored (a package
+with 30,000 events used to read all of them on every ingest), and two writers racing with the same
+scan cannot both store it nor fail on the index.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Dialect, Row, insert, select
+from sqlalchemy import Connection, Dialect, Row, and_, or_, select
 
 from parceltrail.core import Location, TrackingEvent
 from parceltrail.store.tables import events
 
-_CHUNK = 500  # stays under SQLite's bound-parameter limit for IN lists
+_CHUNK = 500  # ids per IN list, rows per insert (16 x 500 parameters stays under both databases' bounds)
 _INSERT_COLUMNS = ("package_id", "fingerprint", "occurred_at", "status", "substatus", "description",
                    "carrier_code", "city", "region", "postal_code", "country", "source", "recorded_at",
                    "time_basis", "unknown_code", "seller_action")
 _PROCESSED = (2, 12, 14, 15)  # the two time columns and the flags (SQLite stores booleans as integers)
+if sqlite3.sqlite_version_info < (3, 35):  # pragma: no cover - every supported platform has newer
+    raise RuntimeError(f"parceltrail needs SQLite 3.35 or newer (RETURNING); this Python has {sqlite3.sqlite_version}")
 
 
 @cache
-def _compiled_insert(dialect: Dialect) -> tuple[str, bool, tuple]:
-    compiled = insert(events).compile(dialect=dialect, column_keys=list(_INSERT_COLUMNS))
-    order = compiled.positiontup if compiled.positional else _INSERT_COLUMNS
-    if tuple(order) != _INSERT_COLUMNS:
-        raise RuntimeError(f"unexpected parameter order in compiled insert: {order}")
+def _processors(dialect: Dialect) -> tuple:
     processors = tuple(events.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _INSERT_COLUMNS)
     if any(p for i, p in enumerate(processors) if i not in _PROCESSED):
         raise RuntimeError("only the time columns and the flags are expected to need bind processing")
-    return str(compiled), compiled.positional, processors
+    return processors
+
+
+@cache
+def _insert_sql(paramstyle: str, rows: int) -> str:
+    mark = "?" if paramstyle == "qmark" else "%s"
+    group = "(" + ", ".join([mark] * len(_INSERT_COLUMNS)) + ")"
+    return (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES {', '.join([group] * rows)} "
+            "ON CONFLICT (package_id, fingerprint) DO NOTHING RETURNING package_id, fingerprint")
 
 
 def _to_event(row: Row) -> TrackingEvent:
@@ -38,49 +52,51 @@ def _to_event(row: Row) -> TrackingEvent:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedEvents:
+    """Insert parameters built before the write transaction opens: one flat tuple per chunk of rows."""
+
+    chunks: tuple[tuple[int, tuple], ...]
+    """(row count, parameters) per chunk."""
+
+
+def prepare_events(dialect: Dialect, rows: Sequence[tuple[str, str, TrackingEvent]], source: str,
+                   recorded_at: datetime) -> PreparedEvents:
+    """(package id, fingerprint, event) rows as insert parameters for ``dialect``.
+
+    The time columns' own bind processors are applied in a tight loop, so rows skip SQLAlchemy's
+    per-row parameter construction (the bulk of ingest time otherwise) while storing exactly what a
+    Core insert would; and none of it happens while the write lock is held.
+    """
+    processors = _processors(dialect)
+    to_time = processors[2] or (lambda v: v)
+    recorded = (processors[12] or (lambda v: v))(recorded_at)
+    flag = processors[14] or (lambda v: v)
+    chunks = []
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start:start + _CHUNK]
+        params: list = []
+        for package_id, fp, e in chunk:
+            loc = e.location
+            params += (package_id, fp, to_time(e.occurred_at), e.status.value, e.substatus.value, e.description,
+                       e.carrier_code, loc.city, loc.region, loc.postal_code, loc.country, source, recorded,
+                       e.time_basis.value, flag(e.unknown_code), flag(e.seller_action))
+        chunks.append((len(chunk), tuple(params)))
+    return PreparedEvents(tuple(chunks))
+
+
 class EventRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def known_fingerprints(self, package_ids: Iterable[str], fingerprints: Iterable[str]) -> set[tuple[str, str]]:
-        """Which (package id, fingerprint) pairs among these packages and fingerprints are stored already.
-
-        Reads the packages' fingerprints from the (package_id, fingerprint) unique index alone and
-        filters here: ``package_id IN (...) AND fingerprint IN (...)`` made SQLite probe the index once
-        per pair, 100x slower for a tick of 500 packages (bench/polling.py).
-        """
-        ids = list(dict.fromkeys(package_ids))
-        wanted = set(fingerprints)
-        found: set[tuple[str, str]] = set()
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            rows = self._c.execute(
-                select(events.c.package_id, events.c.fingerprint).where(events.c.package_id.in_(chunk))
-            )
-            found.update((r.package_id, r.fingerprint) for r in rows if r.fingerprint in wanted)
-        return found
-
-    def add_many(self, new: list[tuple[str, str, TrackingEvent]], source: str, recorded_at: datetime) -> None:
-        """Insert (package id, fingerprint, event) rows with one executemany.
-
-        The statement is compiled once per dialect and the column types' own bind processors are applied
-        in a tight loop, so rows skip SQLAlchemy's per-row parameter construction (the bulk of ingest
-        time otherwise) while storing exactly what a Core insert would.
-        """
-        if not new:
-            return
-        sql, positional, processors = _compiled_insert(self._c.dialect)
-        to_time = processors[2] or (lambda v: v)
-        recorded = (processors[12] or (lambda v: v))(recorded_at)
-        flag = processors[14] or (lambda v: v)
-        rows = []
-        for package_id, fp, e in new:
-            loc = e.location
-            values = (package_id, fp, to_time(e.occurred_at), e.status.value, e.substatus.value, e.description,
-                      e.carrier_code, loc.city, loc.region, loc.postal_code, loc.country, source, recorded,
-                      e.time_basis.value, flag(e.unknown_code), flag(e.seller_action))
-            rows.append(values if positional else dict(zip(_INSERT_COLUMNS, values)))
-        self._c.exec_driver_sql(sql, rows)
+    def add_new(self, prepared: PreparedEvents) -> list[tuple[str, str]]:
+        """Insert the rows that are not stored yet; the (package id, fingerprint) of each row inserted."""
+        added: list[tuple[str, str]] = []
+        paramstyle = self._c.dialect.paramstyle
+        for count, params in prepared.chunks:
+            result = self._c.exec_driver_sql(_insert_sql(paramstyle, count), params)
+            added += [(r[0], r[1]) for r in result]
+        return added
 
     def timelines(self, package_ids: Sequence[str]) -> dict[str, list[TrackingEvent]]:
         """Several packages' events, each oldest first, in one query per chunk of ids."""
@@ -104,6 +120,19 @@ class EventRepository:
             for r in rows:
                 out[r.package_id].append((r.fingerprint, _to_event(r)))
         return out
+    def newest_first(self, package_id: str, before: tuple[datetime, int] | None,
+                     limit: int) -> list[tuple[tuple[datetime, int], TrackingEvent]]:
+        """Up to ``limit`` of the package's events, newest first, older than the ``(occurred_at, id)``
+        position ``before``; each with its own position, which is what a cursor carries.
+
+        Keyset on the (package_id, occurred_at) index (id breaks ties), so page 1,000 costs what page 1 does.
+        """
+        query = select(events).where(events.c.package_id == package_id)
+        if before is not None:
+            at, row_id = before
+            query = query.where(or_(events.c.occurred_at < at, and_(events.c.occurred_at == at, events.c.id < row_id)))
+        rows = self._c.execute(query.order_by(events.c.occurred_at.desc(), events.c.id.desc()).limit(limit)).all()
+        return [((r.occurred_at, r.id), _to_event(r)) for r in rows]
 
     def timeline(self, package_id: str) -> list[TrackingEvent]:
         """The package's events, oldest first (ties in insertion order)."""

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Row, and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from parceltrail.store.dialects import insert_or_skip
 from parceltrail.store.tables import hook_inbox
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 _ERROR_MAX = 1000
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +51,9 @@ class HookInboxRepository:
         neither sees an error that would abort its transaction.
         """
         statement = (
-            _INSERTS[self._c.dialect.name](hook_inbox)
+            insert_or_skip(self._c, hook_inbox, ["carrier", "delivery_id"])
             .values(carrier=carrier, delivery_id=delivery_id, received_at=received_at, body=body,
                     state=PENDING, attempts=0)
-            .on_conflict_do_nothing(index_elements=["carrier", "delivery_id"])
             .returning(hook_inbox.c.id)
         )
         row = self._c.execute(statement).first()

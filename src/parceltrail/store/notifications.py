@@ -11,7 +11,7 @@ the same event twice (a planner that lost its lease, two workers) stores it once
   recording the outcome. It may have gone out; it is not resent blindly, a person can resend it.
   A webhook in that situation is sent again with the same ``webhook-id``, which receivers dedupe.
 
-Claims are one ``UPDATE ... RETURNING`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), like polling.
+Planning and the log are here; claiming and recording attempts are in ``store.sending``.
 """
 
 from __future__ import annotations
@@ -30,15 +30,12 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    func,
-    insert,
     or_,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from parceltrail.store.claims import claim_rows
 from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
 
@@ -56,6 +53,9 @@ notifications = Table(
     Column("target", Text, nullable=False),
     Column("idem_key", String(200), nullable=False, unique=True),
     Column("coalesce_key", String(200), nullable=True),
+    # within a coalescing key, a message never replaces one of higher rank, and is covered by one of higher
+    # rank close in time (a status message carries the new delivery date, so the date message is not sent)
+    Column("coalesce_rank", Integer, nullable=False, server_default="1"),
     Column("event_at", UTCDateTime(), nullable=False),
     Column("state", String(16), nullable=False),
     Column("reason", Text, nullable=True),
@@ -66,6 +66,8 @@ notifications = Table(
     Column("retry_step", Integer, nullable=False, server_default="0"),
     Column("claimed_until", UTCDateTime(), nullable=True),
     Column("claim_token", String(32), nullable=True),
+    # set right before a message to a person goes out (see store.sending), cleared by each claim
+    Column("started_at", UTCDateTime(), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
@@ -114,6 +116,7 @@ class NewMessage:
     state: str = PENDING
     reason: str | None = None
     coalesce_key: str | None = None
+    coalesce_rank: int = 1
     package_id: str | None = None
     event_id: str | None = None
     recipient_id: str | None = None
@@ -163,20 +166,6 @@ def _to_message(row) -> Message:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """The result of one attempt, as the sender records it."""
-
-    message_id: str
-    token: str
-    attempt: Attempt
-    state: str
-    reason: str | None = None
-    send_after: datetime | None = None
-    retry_step: int | None = None
-    subject: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class LogFilter:
     shop_id: str | None = None
     package_id: str | None = None
@@ -193,32 +182,53 @@ class NotificationRepository:
 
     # -- planning ---------------------------------------------------------------------------------
 
-    def add(self, message: NewMessage, now: datetime) -> bool:
+    def _insert(self, returning: bool = False):
+        statement = _INSERTS[self._c.dialect.name](notifications).on_conflict_do_nothing(index_elements=["idem_key"])
+        return statement.returning(notifications.c.id) if returning else statement
+
+    @staticmethod
+    def _row(message: NewMessage, now: datetime) -> dict:
+        return {**{name: getattr(message, name) for name in NewMessage.__dataclass_fields__},
+                "attempts": 0, "retry_step": 0, "created_at": now, "updated_at": now}
+
+    def add_many(self, messages: Sequence[NewMessage], now: datetime, span: timedelta = timedelta(0)) -> None:
+        """``add`` for a planner's batch: messages that coalesce with nothing go in one executemany."""
+        plain = [self._row(m, now) for m in messages if m.coalesce_key is None or m.state != PENDING]
+        if plain:
+            self._c.execute(self._insert(), plain)
+        for message in messages:
+            if message.coalesce_key is not None and message.state == PENDING:
+                self.add(message, now, span)
+
+    def add(self, message: NewMessage, now: datetime, span: timedelta = timedelta(0)) -> bool:
         """Store a planned message once (by ``idem_key``) and coalesce it with its neighbours; True when new.
 
-        Coalescing: a message with a ``coalesce_key`` replaces older pending ones with the same key (they
-        become ``skipped``, naming it), and is itself skipped when a newer one exists already.
+        Coalescing, among messages with the same ``coalesce_key``: a message replaces older pending ones of
+        its rank or lower (they become ``skipped``, naming it); it is itself skipped when a newer one of its
+        rank or higher exists, or when one of higher rank lies within ``span`` of it.
         """
-        values = {name: getattr(message, name) for name in NewMessage.__dataclass_fields__}
-        statement = (_INSERTS[self._c.dialect.name](notifications)
-                     .values(**values, attempts=0, retry_step=0, created_at=now, updated_at=now)
-                     .on_conflict_do_nothing(index_elements=["idem_key"]).returning(notifications.c.id))
-        if self._c.execute(statement).first() is None:
+        if self._c.execute(self._insert(returning=True), self._row(message, now)).first() is None:
             return False
         key = message.coalesce_key
         if key is None or message.state != PENDING:
             return True
-        later = or_(notifications.c.event_at > message.event_at,
-                    and_(notifications.c.event_at == message.event_at, notifications.c.id > message.id))
-        newer = self._c.execute(select(notifications.c.id).where(
-            notifications.c.coalesce_key == key, notifications.c.state.in_(_LIVE), later)
-            .order_by(notifications.c.event_at.desc()).limit(1)).scalar()
+        c = notifications.c
+        later = or_(c.event_at > message.event_at, and_(c.event_at == message.event_at, c.id > message.id))
+        live = and_(c.coalesce_key == key, c.state.in_(_LIVE), c.id != message.id)
+        rank = message.coalesce_rank
+        near = c.event_at.between(message.event_at - span, message.event_at + span)
+        covering = self._c.execute(select(c.id).where(live, c.coalesce_rank > rank, near).limit(1)).scalar()
+        if covering is not None:
+            self._set_state([message.id], SKIPPED, f"coalesced: {covering} says it too", now)
+            return True
+        newer = self._c.execute(select(c.id).where(live, c.coalesce_rank >= rank, later)
+                                .order_by(c.event_at.desc()).limit(1)).scalar()
         if newer is not None:
             self._set_state([message.id], SKIPPED, f"coalesced: {newer} reports a newer state", now)
             return True
-        older = self._c.execute(select(notifications.c.id).where(
-            notifications.c.coalesce_key == key, notifications.c.state == PENDING,
-            notifications.c.id != message.id, ~later)).scalars().all()
+        older = self._c.execute(select(c.id).where(
+            c.coalesce_key == key, c.state == PENDING, c.id != message.id, c.coalesce_rank <= rank,
+            ~later)).scalars().all()
         self._set_state(list(older), SKIPPED, f"coalesced into {message.id}", now)
         return True
 
@@ -226,59 +236,6 @@ class NotificationRepository:
         if ids:
             self._c.execute(update(notifications).where(notifications.c.id.in_(ids))
                             .values(state=state, reason=reason, updated_at=now))
-
-    # -- sending ----------------------------------------------------------------------------------
-
-    def mark_uncertain(self, now: datetime) -> list[str]:
-        """People messages whose sender vanished mid-send: ``uncertain``, never claimed again by themselves."""
-        stale = self._c.execute(select(notifications.c.id, notifications.c.attempts, notifications.c.claimed_until)
-                                .where(notifications.c.state == SENDING, notifications.c.claimed_until < now,
-                                       notifications.c.channel != "webhook")).all()
-        if not stale:
-            return []
-        why = ("the sender stopped while sending; it may or may not have gone out, so it is not resent "
-               "automatically (resend it if the recipient did not get it)")
-        self._c.execute(update(notifications).where(notifications.c.id.in_([r.id for r in stale]),
-                                                    notifications.c.state == SENDING)
-                        .values(state=UNCERTAIN, reason=why, claimed_until=None, claim_token=None, updated_at=now))
-        self._c.execute(insert(notification_attempts), [
-            {"notification_id": r.id, "number": r.attempts + 1, "started_at": now, "duration_ms": None,
-             "outcome": UNCERTAIN, "status_code": None, "error": "sender stopped before recording the outcome"}
-            for r in stale])
-        return [r.id for r in stale]
-
-    def claim_due(self, now: datetime, limit: int, lease: timedelta, token: str) -> list[Message]:
-        """Due messages, leased to ``token``: pending ones whose time has come, and webhooks whose sender
-        vanished (sent again under the same id)."""
-        due = or_(and_(notifications.c.state == PENDING, notifications.c.send_after <= now),
-                  and_(notifications.c.state == SENDING, notifications.c.claimed_until < now,
-                       notifications.c.channel == "webhook"))
-        rows = claim_rows(self._c, notifications, due, notifications.c.send_after, limit,
-                          {"state": SENDING, "claimed_until": now + lease, "claim_token": token}, _MESSAGE_COLUMNS)
-        return sorted((_to_message(r) for r in rows), key=lambda m: m.send_after)
-
-    def record(self, outcome: Outcome, now: datetime) -> bool:
-        """Write one attempt's result, only while ``token`` still holds the claim; True when written."""
-        values = {"state": outcome.state, "reason": outcome.reason, "updated_at": now,
-                  "attempts": notifications.c.attempts + 1, "claimed_until": None, "claim_token": None}
-        if outcome.state == SENT:
-            values["sent_at"] = now
-        if outcome.send_after is not None:
-            values["send_after"] = outcome.send_after
-        if outcome.retry_step is not None:
-            values["retry_step"] = outcome.retry_step
-        if outcome.subject is not None:
-            values["subject"] = outcome.subject
-        result = self._c.execute(update(notifications).where(
-            notifications.c.id == outcome.message_id, notifications.c.claim_token == outcome.token,
-            notifications.c.state == SENDING).values(**values))
-        if result.rowcount != 1:
-            return False
-        a = outcome.attempt
-        self._c.execute(insert(notification_attempts).values(
-            notification_id=outcome.message_id, number=a.number, started_at=a.started_at, duration_ms=a.duration_ms,
-            outcome=a.outcome, status_code=a.status_code, error=(a.error or None) and a.error[:_ERROR_MAX]))
-        return True
 
     def fail_pending_for_endpoint(self, endpoint_id: str, reason: str, now: datetime) -> int:
         return self._c.execute(update(notifications).where(
@@ -327,9 +284,3 @@ class NotificationRepository:
         for m in messages:
             m.history.extend(by_message.get(m.id, []))
         return list(messages)
-
-    def counts(self, shop_id: str | None = None) -> dict[str, int]:
-        query = select(notifications.c.state, func.count()).group_by(notifications.c.state)
-        if shop_id is not None:
-            query = query.where(notifications.c.shop_id == shop_id)
-        return {state: count for state, count in self._c.execute(query).all()}

@@ -65,7 +65,7 @@ orders = Table(
     Column("recorded_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("shop_id", "platform", "external_id"),
-    Index(None, "shop_id", "id"),  # the orders list's order (ids are time-ordered); migration 0019
+    Index(None, "shop_id", "id"),  # the orders list's order (ids are time-ordered); migration 0023
     Index(None, "shop_id", "status", "id"),
     Index(None, "shop_id", "ship_by"),
     Index(None, "shop_id", "deliver_by"),

@@ -78,14 +78,21 @@ class OutboxRepository:
         return [OutboxEvent(r.shop_id, r.type, r.occurred_at, json.loads(r.data), r.package_id, r.dedupe_key, r.id)
                 for r in rows]
 
-    def mark_planned(self, event_id: str, token: str, now: datetime) -> bool:
-        """True when this planner still held the event (its lease had not passed to another)."""
-        result = self._c.execute(
-            update(outbox).where(outbox.c.id == event_id, outbox.c.claim_token == token,
+    def mark_planned(self, event_ids: Sequence[str], token: str, now: datetime) -> set[str]:
+        """Mark planned the events this planner still holds (a lease may have passed to another); their ids."""
+        if not event_ids:
+            return set()
+        rows = self._c.execute(
+            update(outbox).where(outbox.c.id.in_(list(event_ids)), outbox.c.claim_token == token,
                                  outbox.c.planned_at.is_(None))
-            .values(planned_at=now, claimed_until=None, claim_token=None)
-        )
-        return result.rowcount == 1
+            .values(planned_at=now, claimed_until=None, claim_token=None).returning(outbox.c.id)
+        ).all()
+        return {r.id for r in rows}
+
+    def any_due(self, now: datetime) -> bool:
+        """A cheap read first, so an idle planner never takes the write lock (SQLite) just to find nothing."""
+        due = and_(outbox.c.planned_at.is_(None), or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now))
+        return self._c.execute(select(outbox.c.id).where(due).limit(1)).first() is not None
 
     def unplanned_count(self) -> int:
         return self._c.execute(select(func.count()).select_from(outbox).where(outbox.c.planned_at.is_(None))).scalar_one()

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Row, bindparam, func, insert, literal, or_, select, update
 
 from parceltrail.core import Address, CarrierChecks, Package, PackageState, Status, Substatus
+from parceltrail.store.dialects import insert_or_skip
 from parceltrail.store.tables import packages
 from parceltrail.store.types import UTCDateTime
 
@@ -132,8 +133,15 @@ class PackageRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def add(self, package: Package, next_check_at: datetime | None = None) -> None:
-        self.add_many([(package, next_check_at)])
+    def add(self, package: Package, next_check_at: datetime | None = None) -> bool:
+        """Insert the package unless the shop follows this number with this carrier already; True when added.
+
+        ``ON CONFLICT DO NOTHING`` on (shop, number, carrier): of two identical registrations at once,
+        one inserts and the other finds nothing to do (on PostgreSQL it waits for the first to commit).
+        """
+        statement = insert_or_skip(self._c, packages, ["shop_id", "tracking_number", "carrier_key"])
+        return self._c.execute(statement.values(_row(package, next_check_at)).returning(packages.c.id)).first() \
+            is not None
 
     def add_many(self, rows: Sequence[tuple[Package, datetime | None]]) -> None:
         """Insert packages with their first check time; one executemany, however many rows."""
@@ -160,6 +168,19 @@ class PackageRepository:
     def get_any(self, package_ids: Sequence[str]) -> dict[str, Package]:
         """Packages whatever their shop: for the worker, never for a request made on a shop's behalf."""
         rows = self._c.execute(select(packages).where(packages.c.id.in_(list(package_ids)))).all()
+        return {r.id: _to_package(r) for r in rows}
+
+    def lock(self, package_ids: Sequence[str]) -> dict[str, Package]:
+        """Read packages and hold them until the transaction ends, so writers of one package take turns.
+
+        ``FOR NO KEY UPDATE`` on PostgreSQL (it does not block inserts of rows that merely reference the
+        package), in id order so two batches sharing packages cannot deadlock; on SQLite the unit of
+        work's ``BEGIN IMMEDIATE`` already gives the transaction the one write lock.
+        """
+        rows = self._c.execute(
+            select(packages).where(packages.c.id.in_(sorted(set(package_ids)))).order_by(packages.c.id)
+            .with_for_update(key_share=True)
+        ).all()
         return {r.id: _to_package(r) for r in rows}
 
     def get_many(self, shop_id: str, package_ids: Sequence[str]) -> dict[str, Package]:

@@ -1,7 +1,7 @@
 """Queries for polling: claim the packages that are due, record how each check went.
 
 Claiming is one UPDATE ... WHERE id IN (due ids) RETURNING: on PostgreSQL the inner select takes
-``FOR UPDATE SKIP LOCKED`` so concurrent workers claim disjoint rows; on SQLite the single statement
+``FOR NO KEY UPDATE SKIP LOCKED`` so concurrent workers claim disjoint rows; on SQLite the single statement
 runs under the database's one writer lock, which makes the claimer single by construction. A claim is
 a lease (``claimed_until``) with a token, so a worker that dies frees its packages when the lease ends.
 """
@@ -63,7 +63,7 @@ class PollRepository:
         if except_shops:
             due = due.where(packages.c.shop_id.not_in(except_shops))
         if self._c.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+            due = due.with_for_update(skip_locked=True, key_share=True)
         statement = (
             update(packages)
             .where(packages.c.id.in_(due.scalar_subquery()))
@@ -78,9 +78,12 @@ class PollRepository:
         ]
 
     def record(self, outcomes: list[CheckOutcome]) -> int:
-        """Write each check's result and release the claim, but only where our token still holds it."""
+        """Write each check's result and release the claim, but only where our token still holds it.
+
+        Rows are updated in id order, the order ingest locks them in, so the two cannot deadlock."""
         if not outcomes:
             return 0
+        outcomes = sorted(outcomes, key=lambda o: o.package_id)
         statement = (
             update(packages)
             .where(packages.c.id == bindparam("pid"), packages.c.claim_token == bindparam("token"))

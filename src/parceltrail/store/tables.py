@@ -52,7 +52,7 @@ api_keys = Table(
     Column("prefix", String(16), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
-    # Migration 0017: a rolled key keeps working until this time (its grace period), then stops.
+    # Migration 0021: a rolled key keeps working until this time (its grace period), then stops.
     Column("expires_at", UTCDateTime(), nullable=True),
     Index(None, "shop_id", "id"),
 )
@@ -88,9 +88,9 @@ packages = Table(
     Column("last_checked_at", UTCDateTime(), nullable=True),
     Column("check_failures", Integer, nullable=False, default=0, server_default="0"),
     Column("last_check_error", Text, nullable=True),
-    # Migration 0016: tracking stopped (DELETE); the package and its history stay, for evidence.
+    # Migration 0020: tracking stopped (DELETE); the package and its history stay, for evidence.
     Column("stopped_at", UTCDateTime(), nullable=True),
-    # Migration 0018: the earliest event dated too far ahead to count yet (core.fold); indexed for the re-fold.
+    # Migration 0022: the earliest event dated too far ahead to count yet (core.fold); indexed for the re-fold.
     Column("future_from", UTCDateTime(), nullable=True),
     UniqueConstraint("shop_id", "tracking_number", "carrier_key"),
     Index(None, "shop_id", "id"),

@@ -9,7 +9,19 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from parceltrail.web import carrier_accounts, dashboard, docs, endpoints, imports, report, scorecards, session, track
+from parceltrail.web import (
+    carrier_accounts,
+    dashboard,
+    docs,
+    endpoints,
+    exceptions,
+    imports,
+    metrics,
+    report,
+    scorecards,
+    session,
+    track,
+)
 from parceltrail.web.render import page
 from parceltrail.web.security import SecurityHeaders
 
@@ -25,6 +37,8 @@ def install(app: FastAPI) -> None:
     app.include_router(dashboard.router)
     app.include_router(imports.router)
     app.include_router(scorecards.router)
+    app.include_router(exceptions.router)
+    app.include_router(metrics.router)
     app.include_router(endpoints.router)
     app.include_router(carrier_accounts.router)
     app.add_exception_handler(session.SignInNeeded, _sign_in)

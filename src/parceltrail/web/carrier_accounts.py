@@ -21,7 +21,7 @@ from parceltrail.carriers.registry import CARRIERS
 from parceltrail.carriers.sandbox.adapter import SIMULATED
 from parceltrail.carriers.ship import PURCHASE_ACCOUNTS
 from parceltrail.services import InvalidInput, NotFound
-from parceltrail.services.accounts import list_accounts, remove_account, set_account
+from parceltrail.services.accounts import env_namespace, list_accounts, remove_account, set_account
 from parceltrail.services.adapters import credentials_type
 from parceltrail.services.buyer_page import carrier_name
 from parceltrail.web.dashboard import Owner, StaffMember, _checked, _uow
@@ -64,7 +64,8 @@ def _page(request: Request, member, carrier: str = "", saved: str | None = None,
     return page(request, "app/carrier_accounts.html", status=code, member=member, section="settings",
                 accounts=list_accounts(_uow(request), member.shop_id), carriers=carriers_with_accounts(),
                 chosen=chosen, fields=credential_fields(chosen) if chosen else [], carrier_name=account_name,
-                saved=saved, error=error, stores_secrets=_secret_key(request) is not None)
+                saved=saved, error=error, stores_secrets=_secret_key(request) is not None,
+                namespace=env_namespace(member.shop_id))
 
 
 @router.get("", response_class=HTMLResponse)

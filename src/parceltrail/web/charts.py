@@ -129,3 +129,48 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+# A metric's trend: a line in a 100 x 40 box stretched to the card's width (non-scaling strokes keep it
+# crisp), the threshold as a dashed line; the axis labels are HTML beside it.
+TREND_W, TREND_H = 100.0, 40.0
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    segments: list[str]
+    """Polyline point lists; a day without a value breaks the line rather than inventing one."""
+    points: list[tuple[float, float]]
+    """Every day with a value, drawn as a dot too: a lone day has no line to show it."""
+    last: tuple[float, float] | None
+    threshold_y: float
+    low: float
+    high: float
+
+
+def trend_chart(values: list[float | None], threshold: float, step: float = 0.05) -> TrendChart:
+    """Values (shares, 0..1) evenly spaced left to right, on an axis from a multiple of ``step`` below the
+    lowest of them and the threshold to one above the highest."""
+    known = [v for v in values if v is not None] + [threshold]
+    low = max(0.0, math.floor(min(known) / step - 1e-9) * step - (step if min(known) > 0 else 0))
+    high = min(1.0, math.ceil(max(known) / step + 1e-9) * step)
+    if high - low < step:
+        high = min(1.0, low + step)
+    span = high - low or 1.0
+
+    def y(value: float) -> float:  # 2 units of margin, so a line along the top or bottom is not cut in half
+        return round(TREND_H - 2 - (value - low) / span * (TREND_H - 4), 2)
+
+    segments, current, points = [], [], []
+    for i, value in enumerate(values):
+        x = round(i * TREND_W / max(len(values) - 1, 1), 2)
+        if value is None:
+            if current:
+                segments.append(" ".join(current))
+            current = []
+            continue
+        current.append(f"{x},{y(value)}")
+        points.append((x, y(value)))
+    if current:
+        segments.append(" ".join(current))
+    return TrendChart(segments, points, points[-1] if points else None, y(threshold), round(low, 4), round(high, 4))

@@ -16,15 +16,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from parceltrail.carriers.registry import CARRIERS
 from parceltrail.core import Status
+from parceltrail.core.flags import FlagType
 from parceltrail.services import InvalidInput, NotFound, create_api_key
 from parceltrail.services.accounts import list_accounts
 from parceltrail.services.branding import MAX_LOGO_BYTES, get_branding, set_branding
 from parceltrail.services.buyer_page import carrier_name
+from parceltrail.services.cases import list_cases
 from parceltrail.services.dashboard import find_packages, package_view
+from parceltrail.services.exception_list import package_flags
 from parceltrail.services.estimates import zone_of
 from parceltrail.services.staff import add_note, end_sessions, shop_staff, sign_in
 from parceltrail.services.throttle import Limit, count_attempt, forget_attempts, over_limit
 from parceltrail.store import UnitOfWork
+from parceltrail.store.cases import CaseFilter
 from parceltrail.store.dashboard import SORTS
 from parceltrail.store.staff import Staff
 from parceltrail.web import charts, csrf, session
@@ -97,15 +101,16 @@ def logout(request: Request, member: StaffMember, csrf_token: Annotated[str, For
 
 
 def _packages_page(request: Request, member: Staff, text: str = "", status: str = "", carrier: str = "",
-                   sort: str = "newest", cursor: str = "", code: int = 200) -> Response:
+                   sort: str = "newest", cursor: str = "", code: int = 200, flag: str = "") -> Response:
     error = None
     try:
-        rows = find_packages(_uow(request), member.shop_id, text, status, carrier, sort, cursor or None)
+        rows = find_packages(_uow(request), member.shop_id, text, status, carrier, sort, cursor or None, flag=flag)
     except InvalidInput as problem:
         rows, error, code = None, str(problem), 422
     return page(request, "app/packages.html", status=code, member=member, rows=rows, error=error,
-                search={"text": text, "status": status, "carrier": carrier, "sort": sort},
+                search={"text": text, "status": status, "carrier": carrier, "sort": sort, "flag": flag},
                 statuses=[s.value for s in Status], carriers=sorted(CARRIERS), sorts=SORTS,
+                flag_types=[f.value for f in FlagType],
                 carrier_name=carrier_name, section="packages")
 
 
@@ -118,8 +123,9 @@ def packages(request: Request, member: StaffMember) -> Response:
 def packages_search(request: Request, member: StaffMember, csrf_token: Annotated[str, Form()] = "",
                     q: Annotated[str, Form()] = "", status: Annotated[str, Form()] = "",
                     carrier: Annotated[str, Form()] = "", sort: Annotated[str, Form()] = "newest",
-                    cursor: Annotated[str, Form()] = "") -> Response:
-    return _checked(request, csrf_token) or _packages_page(request, member, q, status, carrier, sort, cursor)
+                    cursor: Annotated[str, Form()] = "", flag: Annotated[str, Form()] = "") -> Response:
+    return _checked(request, csrf_token) or _packages_page(request, member, q, status, carrier, sort, cursor,
+                                                           flag=flag)
 
 
 def _package_page(request: Request, member: Staff, package_id: str, note_error: str | None = None,
@@ -137,8 +143,11 @@ def _package_page(request: Request, member: Staff, package_id: str, note_error: 
         lambda e: f"{fmt.short(e.revised_at.astimezone(zone).date())}, {fmt.clock(e.revised_at.astimezone(zone))}",
         fmt.short)
     events = sorted(view.detail.events, key=lambda e: e.occurred_at, reverse=True)
+    flags, withheld = package_flags(_uow(request), package.id)
+    cases = list_cases(_uow(request), member.shop_id, CaseFilter(package_id=package.id), 50)
     return page(request, "app/package.html", status=code, member=member, view=view, package=package, zone=zone,
-                events=events, chart=chart, note_error=note_error, carrier_name=carrier_name, section="packages")
+                events=events, chart=chart, note_error=note_error, carrier_name=carrier_name, section="packages",
+                flags=flags, withheld=withheld, cases=cases)
 
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)

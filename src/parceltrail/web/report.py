@@ -1,4 +1,4 @@
-"""The buyer's "report a problem" form on ``/track/{number}``: a claim (not received, damaged, wrong item,
+"""The buyer's "report a problem" form and "Yes, I have it" button on ``/track/{number}``: a claim (not received, damaged, wrong item,
 late) opened as a dispute for the shop, only for a parcel the buyer proved (the ``pt_proof`` cookie).
 
 Same protections as the page's other form: CSRF token and Origin check, throttled per parcel and per
@@ -13,8 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from parceltrail.core import Package, Status
 from parceltrail.services import InvalidInput
 from parceltrail.services.buyer_page import choose
+from parceltrail.services.delivery import buyer_confirms
 from parceltrail.services.disputes import report_problem
 from parceltrail.services.throttle import Limit, count_attempt, over_limit
 from parceltrail.store import UnitOfWork
@@ -28,9 +30,8 @@ PER_PARCEL = Limit(5, timedelta(days=1))
 PER_CLIENT = Limit(20, timedelta(days=1))
 
 
-@router.post("/track/{tracking_number}/report", response_class=HTMLResponse)
-def report(request: Request, tracking_number: str, kind: Annotated[str, Form()] = "",
-           details: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+def _proven_parcel(request: Request, tracking_number: str, csrf_token: str) -> Response | tuple[str, list, Package]:
+    """The parcel a form posts about, once the CSRF token checks and the buyer proved the ZIP; else the page."""
     found = _lookup(request, tracking_number, csrf_token, bad_status=404)
     if isinstance(found, Response):
         return found
@@ -38,6 +39,16 @@ def report(request: Request, tracking_number: str, kind: Annotated[str, Form()] 
     chosen, verified = choose(packages, set(_proven(request)), request.query_params.get("shop"))
     if not verified:
         return page(request, "error.html", status=403, title_key="report.not_proven", detail="")
+    return number, packages, chosen
+
+
+@router.post("/track/{tracking_number}/report", response_class=HTMLResponse)
+def report(request: Request, tracking_number: str, kind: Annotated[str, Form()] = "",
+           details: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    found = _proven_parcel(request, tracking_number, csrf_token)
+    if isinstance(found, Response):
+        return found
+    number, packages, chosen = found
     uow = UnitOfWork(request.app.state.engine)
     client = request.client.host if request.client else "unknown"
     buckets = [f"report:{chosen.id}", f"report-client:{client}"]
@@ -51,3 +62,16 @@ def report(request: Request, tracking_number: str, kind: Annotated[str, Form()] 
         return _show(request, packages, verify_error=None, status=422, report_error="report.too_long")
     count_attempt(uow, buckets)
     return RedirectResponse(_track_url(request, number) + "#report", status_code=303)
+
+
+@router.post("/track/{tracking_number}/received", response_class=HTMLResponse)
+def received(request: Request, tracking_number: str, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """The buyer's "Yes, I have it" on a delivered parcel they proved: kept once, shown instead of the button."""
+    found = _proven_parcel(request, tracking_number, csrf_token)
+    if isinstance(found, Response):
+        return found
+    number, packages, chosen = found
+    if chosen.state.status is not Status.DELIVERED:
+        return _show(request, packages, verify_error=None, status=409)
+    buyer_confirms(UnitOfWork(request.app.state.engine), chosen.shop_id, chosen.id, "tracking_page")
+    return RedirectResponse(_track_url(request, number) + "#received", status_code=303)

@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from parceltrail.services import InvalidInput
 from parceltrail.services.branding import shop_logo
 from parceltrail.services.buyer_page import STEPS, build_page, choose, find_packages, matching
+from parceltrail.services.delivery import buyer_confirmation
 from parceltrail.services.disputes import buyer_report
 from parceltrail.services.throttle import Limit, count_attempt, forget_attempts, over_limit
 from parceltrail.store import UnitOfWork
@@ -138,6 +139,7 @@ def _show(request: Request, packages, verify_error: str | None, status: int = 20
     view = build_page(_uow(request), packages, proven, request.query_params.get("shop"))
     chosen, _ = choose(packages, proven, request.query_params.get("shop"))
     reported = buyer_report(_uow(request), chosen.id) if view.verified else None
+    received = buyer_confirmation(_uow(request), chosen.id) if view.verified and view.delivered_at else None
     drawing = None
     if view.verified:
         places = [(s.lat, s.lon, s.place) for s in reversed(view.scans) if s.lat is not None]
@@ -149,7 +151,7 @@ def _show(request: Request, packages, verify_error: str | None, status: int = 20
     advice_values = {k: fmt.value(v) for k, v in view.advice.values.items()}
     return page(request, "track/package.html", status=status, view=view, steps=STEPS, route=drawing,
                 advice_values=advice_values,
-                verify_error=verify_error, lang_links=_lang_links(request), reported=reported,
+                verify_error=verify_error, lang_links=_lang_links(request), reported=reported, received=received,
                 report_error=report_error, report_kinds=REPORT_KINDS,
                 brand_text=_text_on(view.shop.colour) if view.shop.colour else None)
 

@@ -10,12 +10,14 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from huey import Huey
+from huey import Huey, crontab
 from sqlalchemy import Engine
 
 from parceltrail.services import expire_quiet_packages
+from parceltrail.services.exceptions import evaluate_due
 from parceltrail.services.history import refresh_shop_models
 from parceltrail.services.refold import refold_matured
+from parceltrail.services.retention import prune_evidence
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
 from parceltrail.store.engine import refresh_statistics
@@ -64,12 +66,32 @@ def register_jobs(queue: Huey, settings: Settings, engine: Engine) -> dict[str, 
         # the planner's statistics follow the tables' growth, so lists keep their index (store.engine)
         refresh_statistics(engine)
 
+    @queue.periodic_task(every(settings.flag_check_minutes), name="evaluate_flags")
+    def flags_job() -> int:
+        """Time passing is what makes a parcel stale or lost: look at the packages whose moment has come."""
+        looked = 0
+        while True:
+            found = evaluate_due(UnitOfWork(engine), limit=500)
+            looked += found.packages
+            if found.packages < 500:
+                return looked
+
+    @queue.periodic_task(crontab(hour="3", minute="41"), name="prune_evidence")
+    def prune_evidence_job() -> int:
+        done = prune_evidence(UnitOfWork(engine), settings.evidence_retention_days)
+        if done.records or done.bodies:
+            log.info("pruned evidence older than %d days: %d records of %d packages, %d webhook bodies",
+                     settings.evidence_retention_days, done.records, done.packages, done.bodies)
+        return done.records + done.bodies
+
     return {
         "refresh_statistics": statistics_job,
         "refold_matured": refold_job,
         "expire_quiet_packages": expire_job,
+        "evaluate_flags": flags_job,
         "refresh_shop_models": refresh_job,
+        "prune_evidence": prune_evidence_job,
         **register_push_jobs(queue, engine, every(1)),
         **register_tiktok_jobs(queue, settings, engine, every),
-        **register_notify_jobs(queue, engine),
+        **register_notify_jobs(queue, engine, settings),
     }

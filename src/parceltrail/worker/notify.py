@@ -17,6 +17,8 @@ from sqlalchemy import Engine
 
 from parceltrail.outbound import guarded_client
 from parceltrail.services.clock import utcnow
+from parceltrail.services.digests import queue_digests
+from parceltrail.services.people import PeopleChannels
 from parceltrail.services.planner import plan_due, prune_outbox
 from parceltrail.services.sender import Sender
 from parceltrail.settings import Settings
@@ -28,8 +30,10 @@ log = logging.getLogger("parceltrail.notify")
 def build_sender(settings: Settings) -> Sender:
     http = guarded_client(allow_private=settings.webhooks_allow_private, timeout=settings.webhook_timeout_seconds)
     key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    people = PeopleChannels(settings.smtp_url.get_secret_value() if settings.smtp_url else None, settings.mail_from,
+                            settings.public_url, key, settings.webhooks_allow_private, settings.webhook_timeout_seconds)
     return Sender(http, key, concurrency=settings.notify_concurrency,
-                  lease=timedelta(seconds=settings.notify_lease_seconds))
+                  lease=timedelta(seconds=settings.notify_lease_seconds), people=people)
 
 
 class NotifyLoop(threading.Thread):
@@ -49,7 +53,8 @@ class NotifyLoop(threading.Thread):
     def tick_once(self) -> int:
         """Plan, then send; returns how much was done (0: nothing was due)."""
         try:
-            planned = plan_due(UnitOfWork(self.engine), utcnow(), self.window)
+            email = self.sender.people is not None and bool(self.sender.people.smtp_url)
+            planned = plan_due(UnitOfWork(self.engine), utcnow(), self.window, email=email)
             report = self.sender.send_due(UnitOfWork(self.engine))
         except Exception:  # a tick must never kill the loop; claims expire and the next tick retries
             log.exception("notification tick failed")
@@ -67,7 +72,14 @@ class NotifyLoop(threading.Thread):
         self.sender.http.close()
 
 
-def register_notify_jobs(queue: Huey, engine: Engine) -> dict[str, Callable]:
+def register_notify_jobs(queue: Huey, engine: Engine, settings: Settings) -> dict[str, Callable]:
+    @queue.periodic_task(crontab(minute="*/5"), name="queue_digests")
+    def digest_job() -> int:
+        count = queue_digests(UnitOfWork(engine), utcnow(), settings.public_url, email=bool(settings.smtp_url))
+        if count:
+            log.info("exception digests planned for %d staff members", count)
+        return count
+
     @queue.periodic_task(crontab(minute="23"), name="prune_outbox")
     def prune_job() -> int:
         deleted = prune_outbox(UnitOfWork(engine), utcnow())
@@ -75,4 +87,4 @@ def register_notify_jobs(queue: Huey, engine: Engine) -> dict[str, Callable]:
             log.info("outbox: deleted %d events planned over a week ago", deleted)
         return deleted
 
-    return {"prune_outbox": prune_job}
+    return {"prune_outbox": prune_job, "queue_digests": digest_job}

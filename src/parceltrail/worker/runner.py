@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from parceltrail.carriers.transport import CarrierClient
 from parceltrail.services.accounts import shop_credentials
+from parceltrail.services.estimates import warm_up
 from parceltrail.services.polling import Poller
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
@@ -79,6 +80,7 @@ def shop_credentials_reader(settings: Settings, engine: Engine):
 
 def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: int = 1,
                  poller: Poller | None = None) -> Worker:
+    warm_up()  # every scan the worker ingests may be estimated: load the tables before the first one
     queue = make_queue(settings.queue_url)
     jobs = register_jobs(queue, settings, engine)
     consumer_class = EmbeddedConsumer if embedded else Consumer
@@ -86,7 +88,9 @@ def build_worker(settings: Settings, engine: Engine, embedded: bool, workers: in
     loop = None
     if settings.poll_every_seconds > 0:
         poller = poller or Poller(client=CarrierClient(timeout=settings.carrier_timeout_seconds),
-                                  credentials_for=shop_credentials_reader(settings, engine))
+                                  credentials_for=shop_credentials_reader(settings, engine),
+                                  batch=settings.poll_batch, lease=timedelta(seconds=settings.poll_lease_seconds),
+                                  interval_factor=settings.poll_interval_factor)
         loop = PollLoop(engine, poller, settings.poll_every_seconds)
     notify = None
     if settings.notify_every_seconds > 0:

@@ -23,11 +23,11 @@ DELIVERED = "1Z4F28Y10392746618"
 
 
 @pytest.fixture
-def shop_with_ups(uow, server):
+def shop_with_ups(uow, server, monkeypatch):
     shop = create_shop(uow, "Poll Shop").shop
     fakes.ups(server, {DELIVERED: "delivered"})
-    set_account(uow, shop.id, "ups", KEY,
-                credentials={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": server.url})
+    monkeypatch.setenv("PARCELTRAIL_UPS_BASE_URL", server.url)  # the operator points UPS at the local server
+    set_account(uow, shop.id, "ups", KEY, credentials={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
     return shop
 
 
@@ -81,10 +81,11 @@ def test_credentials_are_stored_encrypted_and_never_in_clear(uow, engine, shop_w
 
 def test_env_referenced_account_reads_the_shops_variables(uow, monkeypatch):
     shop = create_shop(uow, "Env Shop").shop
-    set_account(uow, shop.id, "dhl", None, env_prefix="ACME_DHL_")
-    with pytest.raises(MissingCredentials, match="ACME_DHL_API_KEY"):
+    prefix = f"PARCELTRAIL_SHOP_{shop.id.upper()}_DHL_"
+    set_account(uow, shop.id, "dhl", None, env_prefix=prefix)
+    with pytest.raises(MissingCredentials, match=f"{prefix}API_KEY"):
         shop_credentials(uow, shop.id, "dhl", None)
-    monkeypatch.setenv("ACME_DHL_API_KEY", "k-123")
+    monkeypatch.setenv(f"{prefix}API_KEY", "k-123")
     assert shop_credentials(uow, shop.id, "dhl", None).api_key == "k-123"
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from parceltrail.services import authenticate, create_shop
+from parceltrail.services.accounts import env_namespace
 from parceltrail.services.orders import upsert_orders
 from tests.integration.carriers.conftest import CLIENT_ID, CLIENT_SECRET, CarrierServer
 from tests.integration.labels import fake_ship
@@ -48,6 +49,7 @@ def shop(api, uow):
                   source="test")
     with httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {made.api_key}"}, timeout=60) as http:
         assert http.put("/v1/shipping", json={"ship_from": SEATTLE}).status_code == 200
+        http.shop_id = shop_id  # an env_prefix must lie in the shop's namespace (services.accounts.env_namespace)
         yield http
 
 
@@ -153,11 +155,12 @@ def test_fedex(shop, uow, carrier, monkeypatch, tmp_path):
     assert any("7947913418180430" in text for text in pages[1])  # FedEx's PDF417 carries the number
 
 
-def test_usps(shop, uow, carrier, tmp_path):
+def test_usps(shop, uow, carrier, monkeypatch, tmp_path):
     """Payments 3.0 then Labels 3.0 with the shop's own (encrypted) USPS account; USPS's example label."""
     sold = fake_ship.usps_shipping(carrier)
+    monkeypatch.setenv("PARCELTRAIL_USPS_BASE_URL", carrier.url)  # endpoints are the operator's, not a shop's
     assert shop.put("/v1/carrier-accounts/usps", json={"credentials": {
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": carrier.url}}).status_code == 200
+        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}}).status_code == 200
     incomplete = shop.put("/v1/shipping", json={"accounts": {"usps": {"account_number": "1000123456"}}})
     assert incomplete.status_code == 422 and "accounts.usps.crid" in incomplete.text
     shop.put("/v1/shipping", json={"accounts": {"usps": {**fake_ship.USPS_ACCOUNT, "account_number": "1000000000"}}})
@@ -189,10 +192,11 @@ def test_dhl_ecommerce(shop, uow, carrier, monkeypatch, tmp_path):
                                    "rates": {"dhl/ecommerce": {"base": 4.1, "per_lb": 0.5}}})
     no_account = buy(shop, "dhl", "ecommerce")
     assert no_account.status_code == 422 and "PARCELTRAIL_DHL_ECOMMERCE_CLIENT_ID" in no_account.text
-    monkeypatch.setenv("ACME_DHL_CLIENT_ID", CLIENT_ID)
-    monkeypatch.setenv("ACME_DHL_CLIENT_SECRET", CLIENT_SECRET)
-    monkeypatch.setenv("ACME_DHL_BASE_URL", carrier.url)
-    assert shop.put("/v1/carrier-accounts/dhl_ecommerce", json={"env_prefix": "ACME_DHL_"}).status_code == 200
+    prefix = env_namespace(shop.shop_id) + "DHL_"
+    monkeypatch.setenv(prefix + "CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv(prefix + "CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.setenv("PARCELTRAIL_DHL_ECOMMERCE_BASE_URL", carrier.url)  # the operator's, not the shop's
+    assert shop.put("/v1/carrier-accounts/dhl_ecommerce", json={"env_prefix": prefix}).status_code == 200
     label = refused_then_bought(shop, "dhl", "ecommerce", "Downstream Validation Failed; unprocessed",
                                 fake_ship.DHL_ACCOUNT)
     assert label["tracking_number"] == sold.numbers[-1] and label["tracking_number"].startswith("GM")

@@ -3,10 +3,12 @@ store nothing, another shop sees nothing; assignment explains its choice and lea
 
 from __future__ import annotations
 
+import io
 import subprocess
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from parceltrail.services import create_shop
 from tests.integration.labels.conftest import DESTINATIONS, SEATTLE, tiktok_order
@@ -60,6 +62,16 @@ def test_label_for_an_order_registers_its_package_and_prints(api, keyed, tmp_pat
         assert [second["tracking_number"] in p for p in pages] == [True, False]
         assert label["tracking_number"] in pages[1]
         assert [x["id"] for x in http.get("/v1/labels", params={"order_id": "578123456789012345"}).json()] == [label["id"]]
+        by_orders = http.post("/v1/labels/print", json={"order_ids": ["578123456789012346", "578123456789012345"]})
+        assert by_orders.status_code == 200, by_orders.text
+        texts = [page.extract_text() for page in PdfReader(io.BytesIO(by_orders.content)).pages]
+        assert ["578123456789012346" in texts[0], "578123456789012345" in texts[1]] == [True, True] and len(texts) == 2
+        bare = http.post("/v1/labels/print", json={"order_ids": ["578123456789012345", "o-unlabelled"]})
+        assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "order_ids"
+        assert "no label for o-unlabelled" in bare.text
+        assert http.post("/v1/labels/print", json={}).json()["errors"][0]["field"] == "ids"
+        assert http.post("/v1/labels/print", json={"order_ids": ["578123456789012345"]},
+                         headers=stranger).status_code == 422  # another shop's order has no label of theirs
         assert http.get(f"/v1/labels/{label['id']}", headers=stranger).status_code == 404
         assert http.get(f"/v1/labels/{label['id']}.pdf", headers=stranger).status_code == 404
 

@@ -50,10 +50,15 @@ def test_create_print_assign_and_score(database_url, shop_id, tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(tmp_path / "all.pdf").pages) == 2
+    by_order = run(database_url, "labels", "print", "--shop", shop_id, "--order", "578123456789012345",
+                   "--out", str(tmp_path / "order.pdf"))
+    assert by_order.returncode == 0 and "wrote 1 label to" in by_order.stdout
+    assert "578123456789012345" in PdfReader(tmp_path / "order.pdf").pages[0].extract_text()
     decision = json.loads(run(database_url, "assign", label["package_id"], "--shop", shop_id, "--json").stdout)
     assert decision["chosen"] == label["assignment"]["chosen"] and len(decision["candidates"]) == 8
-    by_order = run(database_url, "assign", "578123456789012345", "--shop", shop_id)
-    assert by_order.returncode == 0 and "Chose" in by_order.stdout
+    chosen_for = run(database_url, "assign", "578123456789012345", "--shop", shop_id)
+    assert chosen_for.returncode == 0 and "Chose" in chosen_for.stdout
+    assert "business days" in chosen_for.stdout and " d " not in chosen_for.stdout  # standards in words
     cards = json.loads(run(database_url, "scorecards", "--shop", shop_id, "--json").stdout)
     assert sum(c["parcels"] for c in cards["items"]) == 2
     assert {c["lane"] for c in cards["items"]} == {"981 -> NY"}
@@ -67,6 +72,7 @@ MISTAKES = [
     (["labels", "create", *TO, "--weight", "heavy", "--carrier", "sandbox", "--service", "ground"], "weight: 'heavy'"),
     (["labels", "create", *TO, "--weight", "2 lb", "--carrier", "ups", "--service", "ground"], "no ups shipper account number"),
     (["labels", "create", *TO, "--weight", "2 lb", "--deliver-by", "soon"], "--deliver-by 'soon' is not a date"),
+    (["labels", "print", "--order", "o-unlabelled"], "order_ids: no label for o-unlabelled"),
     (["assign", "pkg_nope"], "no package or order with id 'pkg_nope'"),
     (["scorecards", "--by", "planet"], "by: expected one of: lane, service, carrier"),
 ]

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from parceltrail.mailcatcher import MailCatcher
 from parceltrail.outbound import guarded_client
 from parceltrail.services import create_shop
 from parceltrail.services.clock import ManualClock, WallClock, set_clock
+from parceltrail.services.people import PeopleChannels
 from parceltrail.services.planner import plan_due
 from parceltrail.services.sender import Sender
 from parceltrail.services.webhook_endpoints import Guard
@@ -39,11 +41,27 @@ def sender():
         yield Sender(http, SECRET_KEY, concurrency=4)
 
 
+@pytest.fixture
+def mail():
+    with MailCatcher() as catcher:
+        yield catcher
+
+
+@pytest.fixture
+def people_sender(mail):
+    """A sender that also reaches people: email to the mail catcher; links on a made-up public URL."""
+    channels = PeopleChannels(mail.url, "Parcels <parcels@shop.example>", "https://parcels.shop.example",
+                              SECRET_KEY, allow_private=True)
+    with guarded_client(allow_private=True, timeout=2) as http:
+        yield Sender(http, SECRET_KEY, concurrency=4, people=channels)
+
+
 def run_until_quiet(engine, sender: Sender, rounds: int = 20) -> list:
     """Plan and send until a round finds nothing to do; returns every round's send report."""
     reports = []
     for _ in range(rounds):
-        planned = plan_due(UnitOfWork(engine), sender.clock(), WINDOW)
+        email = sender.people is not None and bool(sender.people.smtp_url)
+        planned = plan_due(UnitOfWork(engine), sender.clock(), WINDOW, email=email)
         report = sender.send_due(UnitOfWork(engine))
         reports.append(report)
         if not planned and not report.claimed:

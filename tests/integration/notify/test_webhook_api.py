@@ -33,7 +33,7 @@ def keys(uow):
 @pytest.fixture
 def client(settings, engine, keys):
     with (server(settings, engine, secret_key=SecretStr(SECRET_KEY), webhooks_allow_private=True) as live,
-          httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {keys[0]}"}) as http):
+          httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {keys[0]}"}, timeout=30) as http):
         yield http
 
 

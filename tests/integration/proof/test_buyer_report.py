@@ -69,3 +69,29 @@ def test_reports_are_throttled_per_parcel(api, parcels, uow):
             http.post(f"/track/{DELIVERED}/report", data={"kind": "late", "csrf_token": token})
         refused = http.post(f"/track/{DELIVERED}/report", data={"kind": "late", "csrf_token": token})
     assert refused.status_code == 429 and "Too many tries" in refused.text
+
+
+def test_a_proven_buyer_confirms_a_delivered_parcel_once_and_a_moving_one_cannot_be(api, parcels, uow):
+    from tests.parcels import LATE
+
+    with httpx.Client(base_url=api.url, timeout=10) as stranger:
+        token = csrf_of(stranger.get(f"/track/{DELIVERED}").text)
+        assert stranger.post(f"/track/{DELIVERED}/received", data={"csrf_token": token}).status_code == 403
+    http, token = proven_client(api)
+    with closing(http):
+        page = http.get(f"/track/{DELIVERED}").text
+        assert "Got your parcel?" in page and "Yes, I have it" in page
+        forged = http.post(f"/track/{DELIVERED}/received", data={"csrf_token": "0" * 64})
+        sent = http.post(f"/track/{DELIVERED}/received", data={"csrf_token": token})
+        assert sent.status_code == 303 and sent.headers["location"] == f"/track/{DELIVERED}#received"
+        after = http.get(f"/track/{DELIVERED}").text
+        assert http.post(f"/track/{DELIVERED}/received", data={"csrf_token": token}).status_code == 303
+        token_late = csrf_of(http.get(f"/track/{LATE}").text)
+        http.post(f"/track/{LATE}/verify", data={"postal_code": DEST_ZIP, "csrf_token": token_late})
+        moving = http.post(f"/track/{LATE}/received", data={"csrf_token": token_late})
+    assert forged.status_code == 403
+    assert "You confirmed on" in after and "Yes, I have it" not in after
+    assert moving.status_code == 409
+    with uow.read():
+        first = uow.proofs.confirmation(parcels.ids["delivered"])
+        assert first.via == "tracking_page" and uow.proofs.confirmation(parcels.ids["late"]) is None

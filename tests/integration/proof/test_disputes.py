@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from parceltrail.services import create_shop
-from parceltrail.store import UnitOfWork
 from tests.parcels import make_parcels
 
 

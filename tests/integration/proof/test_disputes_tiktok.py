@@ -4,8 +4,6 @@ the request, and never for a cancellation before the carrier has the parcel."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import httpx
 import pytest
 from pydantic import SecretStr

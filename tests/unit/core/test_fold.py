@@ -125,3 +125,39 @@ def test_an_event_more_than_a_day_ahead_sets_neither_status_nor_delivery():
     within_a_day = TrackingEvent.create(NOW + timedelta(hours=20), "out_for_delivery", carrier_code="OD")
     assert fold_events([scanned, within_a_day], now=NOW).status is Status.OUT_FOR_DELIVERY
     assert fold_events([scanned, year_off], now=year_off.occurred_at).status is Status.DELIVERED
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(events_strategy, min_size=0, max_size=12), st.lists(events_strategy, min_size=0, max_size=12))
+def test_merging_a_batch_folded_on_its_own_equals_folding_everything(stored, batch):
+    """What ingest does under the package lock: the batch (which may repeat stored events) was folded
+    before the lock; merging it with the stored state gives the full fold of the union."""
+    from parceltrail.core import merge_states
+
+    known = {fingerprint("ups", "1Z1", e): e for e in stored}
+    incoming = {fingerprint("ups", "1Z1", e): e for e in batch}
+    new = len(set(incoming) - set(known))
+    merged = merge_states(fold_into(PackageState(), known.items()), fold_into(PackageState(), incoming.items()), new)
+    assert merged == fold_events(stored + batch, "ups", "1Z1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(future_strategy, min_size=0, max_size=12), st.lists(future_strategy, min_size=0, max_size=12),
+       st.integers(min_value=0, max_value=3 * 1440))
+def test_ingest_rule_with_events_ahead_of_now_equals_folding_everything(stored, batch, minutes_later):
+    """Ingest under the package lock, with events from the future: the stored state was folded at an
+    earlier now; the batch is folded on its own at the later now. Unless a held-back event has come due
+    (then ingest folds the stored events whole), merging the two gives the full fold at the later now,
+    the earliest held-back event included."""
+    from parceltrail.core import merge_states, needs_refold
+
+    later = NOW + timedelta(minutes=minutes_later)
+    known = {fingerprint("ups", "1Z1", e): e for e in stored}
+    incoming = {fingerprint("ups", "1Z1", e): e for e in batch}
+    state = fold_into(PackageState(), known.items(), now=NOW)
+    if needs_refold(state, later):
+        result = fold_into(PackageState(), {**known, **incoming}.items(), now=later)
+    else:
+        new = len(set(incoming) - set(known))
+        result = merge_states(state, fold_into(PackageState(), incoming.items(), now=later), new)
+    assert result == fold_events(stored + batch, "ups", "1Z1", now=later)

@@ -55,3 +55,15 @@ def test_jitter_spreads_packages_registered_together():
     rng = random.Random(5)
     times = {next_check(Status.IN_TRANSIT, NOW, NOW, None, rng) for _ in range(50)}
     assert len(times) == 50
+
+
+def test_the_interval_factor_scales_every_wait_but_not_the_carriers_grace():
+    from parceltrail.services.schedule import PRE_TRANSIT_GRACE
+
+    for status in (Status.IN_TRANSIT, Status.OUT_FOR_DELIVERY, Status.PENDING):
+        full = next_check(status, NOW, NOW, None, random.Random(7)) - NOW
+        half = next_check(status, NOW, NOW, None, random.Random(7), factor=0.5) - NOW
+        assert abs(half - full / 2) < timedelta(seconds=1)
+    assert retry_after_failure(2, NOW, random.Random(1), factor=0.25) - NOW < timedelta(minutes=9)
+    late = NOW - PRE_TRANSIT_GRACE - timedelta(minutes=1)  # still the same grace under any factor
+    assert next_check(Status.PENDING, NOW, late, None, random.Random(7), factor=0.5) - NOW < timedelta(hours=6.6)

@@ -103,7 +103,7 @@ def test_states_move_forward_close_and_reopen_but_never_sideways_between_outcome
 
 def test_delivered_but_not_received_asks_for_the_carriers_proof_a_search_and_a_misdelivery_report():
     facts = ClaimFacts("ups", SHIPPED, DELIVERED, DELIVERED, platform="tiktok",
-                       proof="signed by J SMITH, front door", distance_km=2.4)
+                       proof="signed by J SMITH, front door", distance_km=2.4, far=True)
     found = deadlines(ClaimKind.NOT_RECEIVED, facts)
     steps = {s.key: s for s in checklist(ClaimKind.NOT_RECEIVED, facts, found, frozenset({"answer_buyer"}))}
     assert "signed by J SMITH, front door" in steps["send_proof"].text

@@ -84,3 +84,30 @@ def test_generated_journeys_are_flagged_precisely():
         if row["journeys"] >= 4:
             assert row["recall"] >= 0.9, (kind, row)
             assert row["precision"] >= 0.85, (kind, row)
+
+
+def test_a_scan_heard_after_the_flag_closed_can_still_show_it_was_never_true():
+    """Out for delivery at 8:30, heard only after the delivery (13:00, heard 13:10): the 11:00 "not out for
+    delivery" warning closed on the delivery, and the out-for-delivery scan, heard at 13:20, retracts it.
+    Heard in order, there is no warning at all."""
+    boston = {"city": "Boston", "region": "MA", "postal_code": "02108", "country": "US"}
+    events = [
+        GOOD["events"][0],
+        {"occurred_at": "2025-12-02T20:00:00-05:00", "status": "in_transit", "substatus": "arrived_at_facility",
+         "location": boston},
+        {"occurred_at": "2025-12-03T08:30:00-05:00", "recorded_at": "2025-12-03T13:20:00-05:00",
+         "status": "out_for_delivery", "location": boston},
+        {"occurred_at": "2025-12-03T13:00:00-05:00", "recorded_at": "2025-12-03T13:10:00-05:00",
+         "status": "delivered", "location": boston},
+    ]
+    journey = dict(GOOD, id="heard-late", destination={"country": "US", "postal_code": "02108"}, events=events,
+                   order=dict(GOOD["order"], deliver_by="2025-12-03T23:59:00-05:00"))
+    in_order = dict(journey, id="in-order", tracking_number="1Z999AA10123456790",
+                    events=[{k: v for k, v in e.items() if k != "recorded_at"} for e in events])
+    found = {r.journey.id: r.flags for r in replay([json.dumps(journey), json.dumps(in_order)])}
+    assert [f.type for f in found["in-order"]] == []
+    (late,) = found["heard-late"]
+    assert late.type is FlagType.LATE and "not out for delivery" in late.reason
+    shown = late.to_json()
+    assert shown["first_flagged_at"] == "2025-12-03T16:00:00Z"  # 11:00 EST
+    assert shown["closed_at"] == "2025-12-03T18:10:00Z" and shown["retracted"] is True

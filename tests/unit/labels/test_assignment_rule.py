@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from parceltrail.core.assignment import Candidate, choose
+from parceltrail.core.assignment import Candidate, choose, day_span
 
 BY = date(2026, 12, 10)
 
@@ -71,3 +71,11 @@ def test_a_published_standard_reads_as_english(days, words):
                      date(2026, 12, 9), date(2026, 12, 10), None, 0, None, None, None)
     sentence = choose([lone], deliver_by=None).explanation
     assert words in sentence and "1-1" not in sentence
+
+
+def test_a_one_day_window_reads_as_one_day():
+    lone = Candidate("ups", "ground", 9.0, (1, 1), date(2026, 12, 9), date(2026, 12, 8), date(2026, 12, 8),
+                     date(2026, 12, 8), date(2026, 12, 10), None, 0, None, None, None)
+    sentence = choose([lone], deliver_by=None).explanation
+    assert "likely Dec 8, 80% window Dec 8;" in sentence and "Dec 8-Dec 8" not in sentence
+    assert day_span(date(2026, 12, 30), date(2027, 1, 2)) == "Dec 30-Jan 2"

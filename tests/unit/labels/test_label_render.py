@@ -169,3 +169,29 @@ def test_zpl_batch_is_one_format_per_label():
     specs = [spec_for(c, n) for c, n in numbers()]
     zpl = render_zpl(specs)
     assert zpl.count("^XA") == zpl.count("^XZ") == len(specs)
+
+
+def test_a_long_service_name_fits_its_banner(tmp_path):
+    """The white service name stays inside its black banner: a name wider than the label shrinks, so the
+    banner's ends stay solid black (an overflowing name cut white gaps into them and lost its ends)."""
+    spec = spec_for("sandbox", generate("sandbox", "sandbox", random.Random(5)))
+    from dataclasses import replace
+
+    long = replace(spec, service_name="PARCELTRAIL SANDBOX GROUND")
+    [page] = pages_as_images(render_pdf([long]), tmp_path, dpi=100)
+    gray = page.convert("L")
+    dark = [sum(gray.getpixel((x, y)) < 128 for x in range(gray.width)) > 0.3 * gray.width
+            for y in range(gray.height // 3)]  # the banner is in the top third, above every barcode
+    runs, start = [], None
+    for y, d in enumerate([*dark, False]):
+        if d and start is None:
+            start = y
+        elif not d and start is not None:
+            runs.append((y - start, start, y))
+            start = None
+    height, top, bottom = max(runs)  # the banner: the thickest black band (rules are thin lines)
+    assert height >= 5, "no banner found"
+    inside = [x for x in range(gray.width) if gray.getpixel((x, top + 1)) < 128]
+    ends = [gray.getpixel((x, y)) for y in range(top + 3, bottom - 3)
+            for x in (*range(inside[0] + 1, inside[0] + 5), *range(inside[-1] - 4, inside[-1]))]
+    assert max(ends) < 128  # black at both ends of the banner: the name did not run into them

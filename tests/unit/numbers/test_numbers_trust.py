@@ -77,6 +77,14 @@ def test_mistyped_number_of_the_claimed_carrier_says_typo() -> None:
     assert finding.check == "carrier_mismatch" and "mistyped" in finding.reason
 
 
+@pytest.mark.parametrize("carrier", ["fedex", "ups", "usps"])
+def test_a_tiktok_order_id_uploaded_as_tracking_is_named_as_one_not_as_a_typo(carrier: str) -> None:
+    """576555979711471049 fails FedEx Ground's SSCC-18 check: before issue 26 it read "probably mistyped"."""
+    finding = carrier_mismatch("576555979711471049", carrier)
+    assert finding.check == "carrier_mismatch"
+    assert "looks like a TikTok Shop order ID" in finding.reason and "mistyped" not in finding.reason
+
+
 def test_number_fitting_the_claimed_carrier_passes() -> None:
     assert carrier_mismatch("1Z5R89390357567127", "ups") is None
     assert carrier_mismatch("RB123456785GB", "royal_mail") is None

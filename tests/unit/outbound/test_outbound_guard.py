@@ -91,6 +91,7 @@ def test_allow_private_lets_private_targets_through():
     ("https:///nohost", "the URL has no host"),
     ("https://example.com:99999/", "the URL's port is not a number from 1 to 65535"),
     ("https://exa mple.com/", "the URL contains spaces or control characters"),
+    ("http://[::1", "the URL is not valid (Invalid IPv6 URL)"),
 ])
 def test_malformed_urls_get_a_clear_reason(url, message):
     with pytest.raises(BlockedTarget) as caught:

@@ -32,3 +32,16 @@ def test_bars_are_shares_of_the_axis_and_clamped_to_it():
     assert [b.width for b in chart.bars] == [50.0, 0.0, 100.0]
     assert chart.bars[0].mark == 75.0 and chart.bars[2].low == 25.0 and chart.bars[2].high == 100.0
     assert chart.ticks == [(0.0, "0"), (25.0, "1"), (50.0, "2"), (75.0, "3"), (100.0, "4")]
+
+
+def test_a_trend_breaks_where_a_day_has_no_value_and_its_axis_holds_the_threshold():
+    from parceltrail.web.charts import trend_chart
+
+    chart = trend_chart([None, 0.9, 1.0, None, 0.85], threshold=0.95)
+    assert (chart.low, chart.high) == (0.75, 1.0)  # a step below the lowest value
+    assert len(chart.segments) == 2 and chart.segments[1] == f"100.0,{chart.last[1]}"
+    first = [tuple(map(float, p.split(","))) for p in chart.segments[0].split()]
+    assert [x for x, _ in first] == [25.0, 50.0] and first[1][1] == 2.0  # 100% sits on the top margin
+    assert chart.threshold_y == 9.2
+    flat = trend_chart([0.0, 0.0], threshold=0.04)
+    assert flat.low == 0.0 and flat.high == 0.05

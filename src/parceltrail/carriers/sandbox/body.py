@@ -9,7 +9,9 @@ really arrive, or disappears when it will not arrive at all (lost, returning). T
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -50,7 +52,7 @@ def tracking_body(number: str, now: datetime) -> dict[str, Any]:
     scans = found.visible(now)
     last = scans[-1]
     delivered = last.status is Status.DELIVERED
-    return {
+    body = {
         "tracking_number": found.number,
         "found": True,
         "service": found.service.name.lower(),
@@ -70,6 +72,25 @@ def tracking_body(number: str, now: datetime) -> dict[str, Any]:
             for s in reversed(scans)
         ],
     }
+    if delivered:
+        body["proof_of_delivery"] = _proof(found, scans)
+    return body
+
+
+def _proof(found: Journey, scans) -> dict[str, Any]:
+    """What a courier's handheld records at the door: signer, place, a GPS fix near the destination's
+    centroid (within about 600 m, the same for the same number), and the station the round left from."""
+    last = scans[-1]
+    digest = hashlib.sha256(found.number.encode()).digest()
+    bearing = digest[0] / 256 * 2 * math.pi
+    metres = 60 + digest[1] / 255 * 540
+    dest = found.destination
+    lat = dest.lat + metres * math.cos(bearing) / 111_320
+    lon = dest.lon + metres * math.sin(bearing) / (111_320 * math.cos(math.radians(dest.lat)))
+    station = next((s.place for s in reversed(scans) if s.status is Status.OUT_FOR_DELIVERY), last.place)
+    return {"signed_by": found.signed_by, "location": DELIVERY_PLACES.get(last.code),
+            "gps": {"lat": round(lat, 6), "lon": round(lon, 6)},
+            "facility": f"Sandbox delivery station {station.city}, {station.region} {station.postal_code}"}
 
 
 def _estimate(found: Journey, scans) -> dict[str, str] | None:

@@ -109,6 +109,8 @@ class ClaimFacts:
     """One line of the carrier's proof of delivery (signer, place, time) for the buyer, when there is one."""
     distance_km: float | None = None
     """How far from the address the carrier says it delivered, when its GPS point (or scan place) is known."""
+    far: bool = False
+    """The delivery point lies beyond the destination ZIP's size (``core.disputes.delivery``)."""
 
     def __post_init__(self) -> None:
         for name in ("shipped_at", "delivered_at", "last_status_at", "scheduled_at"):

@@ -14,9 +14,6 @@ from datetime import datetime
 from parceltrail.core.disputes.model import ClaimFacts, ClaimKind
 from parceltrail.core.disputes.windows import Deadline
 
-FAR_KM = 0.5
-"""A delivery GPS point further than this from the address is worth raising with the carrier."""
-
 CARRIER_NAMES = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "dhl": "DHL"}
 
 
@@ -60,7 +57,7 @@ def checklist(kind: ClaimKind, facts: ClaimFacts, found: list[Deadline], done: f
             steps.append(Step("send_proof", f"Send the buyer the carrier's proof of delivery{proof}"))
             steps.append(Step("ask_buyer_search", "Ask the buyer to check the mailbox, parcel lockers, porch, "
                               "neighbours and others at the address"))
-            if facts.distance_km is not None and facts.distance_km > FAR_KM:
+            if facts.far and facts.distance_km is not None:
                 steps.append(Step("report_misdelivery", f"The carrier's delivery point is {facts.distance_km:.1f} km "
                                   "from the address: report a misdelivery to the carrier"))
         else:

@@ -282,6 +282,10 @@ WORDS: dict[str, str] = {
     "app.webhook_requeued": "Queued to send again under the same webhook-id.",
     "app.webhook_no_deliveries": "Nothing sent to this endpoint yet.",
     # the buyer's report of a problem
+    "received.heading": "Got your parcel?",
+    "received.submit": "Yes, I have it",
+    "received.help": "One tap tells {shop} the parcel reached you.",
+    "received.done": "You confirmed on {when} that the parcel reached you. Thank you, {shop} has been told.",
     "report.heading": "Report a problem",
     "report.help": "Tell {shop} if the parcel didn't come, came damaged, had the wrong item or is late. The shop gets the carrier's proof and deadlines with your report.",
     "report.kind_legend": "What went wrong?",

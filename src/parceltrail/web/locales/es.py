@@ -275,6 +275,10 @@ WORDS: dict[str, str] = {
     "app.webhook_requeued": "En cola para enviarse de nuevo con el mismo webhook-id.",
     "app.webhook_no_deliveries": "Aún no se ha enviado nada a este endpoint.",
     # the buyer's report of a problem
+    "received.heading": "¿Recibiste tu paquete?",
+    "received.submit": "Sí, lo tengo",
+    "received.help": "Con un toque le dices a {shop} que el paquete te llegó.",
+    "received.done": "Confirmaste el {when} que el paquete te llegó. Gracias, {shop} ya lo sabe.",
     "report.heading": "Informar de un problema",
     "report.help": "Avisa a {shop} si el paquete no llegó, llegó dañado, traía un artículo equivocado o va con retraso. La tienda recibe tu aviso con la prueba del transportista y los plazos.",
     "report.kind_legend": "¿Qué salió mal?",

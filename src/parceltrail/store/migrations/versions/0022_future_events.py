@@ -1,8 +1,8 @@
 """Events dated too far ahead to count yet: the package remembers the earliest (core.fold), indexed so the
 worker can re-fold packages whose held-back events have become current.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from parceltrail.store.types import UTCDateTime
 
-revision = "0018"
-down_revision = "0017"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

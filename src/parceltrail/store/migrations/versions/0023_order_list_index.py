@@ -1,15 +1,15 @@
 """The orders list pages in id order within a shop: an index that matches it (without one, an unfiltered
 list read the shop's orders through the (shop, platform, external id) key and sorted them all).
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-07
 """
 
 from alembic import op
 
-revision = "0019"
-down_revision = "0018"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

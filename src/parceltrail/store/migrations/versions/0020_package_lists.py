@@ -4,8 +4,8 @@
 and ``updated_since`` (it replaces ``(shop_id, updated_at)``), ``(shop_id, order_ref)`` the lookup by
 order reference. Plain ADD COLUMN / CREATE INDEX: no table copy on SQLite.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from parceltrail.store.types import UTCDateTime
 
-revision = "0016"
-down_revision = "0015"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
