@@ -187,3 +187,24 @@ def test_updated_at_paging_is_exact_across_ties_and_with_updated_since(uow, sort
     assert keys == sorted(keys, reverse=sort.startswith("-"))
     later = list_packages(uow, shop.id, updated_since=same + timedelta(seconds=1), sort=sort, limit=10).items
     assert sorted(p.id for p in later) == sorted({ids[0], ids[6]})
+
+
+def test_patch_corrects_the_buyer_to_notify_in_the_same_transaction_and_null_removes_it(client):
+    """Issue 17 item 9: the recipient is one of the corrections; it is notify's buyer (services.recipients)."""
+    package = register(client, tracking_number=UPS, order_ref="TT-7",
+                       recipient={"name": "Ana", "email": "ana@exmaple.com"})
+    url = f"/v1/packages/{package['id']}"
+    patched = client.patch(url, json={"recipient": {"email": "ana@example.com", "locale": "es"}})
+    assert patched.status_code == 200, patched.text
+    buyer = client.get(f"{url}/recipient").json()
+    assert (buyer["name"], buyer["email"], buyer["locale"]) == ("Ana", "ana@example.com", "es")  # name kept
+    # a bad buyer refuses the whole correction, naming the field: the order reference is not half-stored
+    refused = client.patch(url, json={"order_ref": "TT-8", "recipient": {"email": "not an address"}})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "recipient.email"
+    assert client.get(url).json()["order_ref"] == "TT-7"
+    assert client.get(f"{url}/recipient").json()["email"] == "ana@example.com"
+    assert client.patch(url, json={"recipient": None}).status_code == 200
+    assert client.get(f"{url}/recipient").status_code == 404
+    # a package registered without a buyer gets one the same way
+    added = client.patch(url, json={"recipient": {"phone": "+15551234567"}})
+    assert added.status_code == 200 and client.get(f"{url}/recipient").json()["channels"] == ["sms"]

@@ -175,7 +175,7 @@ def _format(spec: dict, carrier: str, tables: Mapping, source: str) -> Format:
         name=spec["name"],
         carrier=carrier,
         pattern=pattern,
-        source=source,
+        source=spec.get("source", source),  # a format may name its own, where the carrier's other formats differ
         checksum=checksum,
         payload_groups=tuple(checksum_spec.get("over", ["serial"])) if checksum_spec else (),
         payload_prefix=checksum_spec.get("prefix", "") if checksum_spec else "",
