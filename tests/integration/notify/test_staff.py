@@ -19,6 +19,7 @@ from parceltrail.services.sender import Sender
 from parceltrail.services.webhook_endpoints import create_endpoint
 from parceltrail.store import UnitOfWork
 from tests.integration.notify.conftest import GUARD, SECRET_KEY, run_until_quiet
+from tests.parcels import valid_number
 from tests.receivers import Receiver
 
 PUBLIC = "https://track.shop.example"
@@ -38,7 +39,7 @@ def staff(uow, shop, **values):
 def held_up(uow, shop, clock, count: int) -> list[str]:
     ids = []
     for i in range(count):
-        package = register_package(uow, shop.id, f"1Z999AA1012345{i:04d}", "ups",
+        package = register_package(uow, shop.id, valid_number("ups", i), "ups",
                                    destination=Address("60601", "US")).package
         scan = TrackingEvent.create(clock.now() - timedelta(hours=2), "exception", "address_issue", "Bad address",
                                     "AI")
@@ -83,7 +84,7 @@ def test_the_shop_is_told_when_an_endpoint_is_disabled(uow, engine, clock, shop,
     with Receiver() as receiver:
         receiver.script = [500] * 8
         made = create_endpoint(uow, shop.id, receiver.url, ["package.created"], None, SECRET_KEY, GUARD)
-        register_package(uow, shop.id, "1Z999AA10123459999", "ups")
+        register_package(uow, shop.id, valid_number("ups", 99), "ups")
         run_until_quiet(engine, sender)
         for delay in RETRY_DELAYS:
             clock.advance(timedelta(seconds=delay))

@@ -115,9 +115,9 @@ def _deliver(uow, shop_id: str, package_id: str, days_ago: float, where=("Denver
 def test_release_is_settled_safe_after_the_refund_window_at_risk_with_a_dispute_and_waiting_before(uow, cli,
                                                                                                 database_url):
     shop = create_shop(uow, "Release shop").shop
-    _order(uow, shop.id, "5760001", ["1Z999AA10000000011", "1Z999AA10000000022"])
+    _order(uow, shop.id, "5760001", ["1Z999AA10000000006", "1Z999AA10000000015"])
     _order(uow, shop.id, "5760002", ["1Z999AA10000000033"])
-    _order(uow, shop.id, "5760003", ["1Z999AA10000000044"])
+    _order(uow, shop.id, "5760003", ["1Z999AA10000000024"])
     with uow.read():
         ids = {eid: list(uow.orders.get(shop.id, eid).package_ids.values()) for eid in ("5760001", "5760002", "5760003")}
     for pid in ids["5760001"]:
@@ -146,7 +146,7 @@ def test_release_is_settled_safe_after_the_refund_window_at_risk_with_a_dispute_
 
 def test_a_delivery_far_from_the_address_puts_the_order_at_risk_until_the_buyer_confirms(uow, cli, database_url):
     shop = create_shop(uow, "Far shop").shop
-    _order(uow, shop.id, "5760009", ["1Z999AA10000000055"])
+    _order(uow, shop.id, "5760009", ["1Z999AA10000000042"])
     with uow.read():
         (pid,) = uow.orders.get(shop.id, "5760009").package_ids.values()
     _deliver(uow, shop.id, pid, 40, where=("Boulder", "CO", "80302"))  # about 40 km from the buyer's ZIP
@@ -158,7 +158,7 @@ def test_a_delivery_far_from_the_address_puts_the_order_at_risk_until_the_buyer_
     assert "km from the address (the delivery scan's place)" in risky.release.reasons[0]
     code, printed, err = cli({"PARCELTRAIL_DATABASE_URL": database_url}, "confirm", pid, "--buyer")
     assert code == 0, err
-    assert printed.splitlines()[0] == "1Z999AA10000000055 (ups): confirmed" and "buyer: confirmed" in printed
+    assert printed.splitlines()[0] == "1Z999AA10000000042 (ups): confirmed" and "buyer: confirmed" in printed
     assert order_release(uow, shop.id, "5760009").release.state == "settled_safe"
     code, _, err = cli({"PARCELTRAIL_DATABASE_URL": database_url}, "confirm", "pkg_nope")
     assert code == 1 and err.strip() == "error: no package with id 'pkg_nope'"
