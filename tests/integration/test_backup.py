@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from parceltrail.core import Address, Location, TrackingEvent
+from tests.parcels import valid_number
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -42,7 +43,7 @@ def fill(engine) -> dict:
     shop = create_shop(uow, "Backed-up Shop Ünïcode")
     ids = []
     for n in range(5):
-        package = register_package(uow, shop.shop.id, f"1Z999AA1012345678{n}", "ups", order_ref=f"ORDER-{n}",
+        package = register_package(uow, shop.shop.id, valid_number("ups", n), "ups", order_ref=f"ORDER-{n}",
                                    destination=Address(postal_code="40213", country="US")).package
         scans = [TrackingEvent.create(T0 + timedelta(hours=6 * i), "in_transit", "arrived_at_facility",
                                       f"Arrived, Hub {i} — ☃", "AR", Location(city="Memphis", country="US"))

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from tests.conftest import LiveServer
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, push, ups_body
+from tests.parcels import valid_number
 
 FULL, NORMAL = 2, 1
 
@@ -49,10 +50,10 @@ def test_the_inbox_insert_commits_with_synchronous_full_and_other_writes_do_not(
     shop = create_shop(uow, "Durable Shop").shop
     with LiveServer(create_app(settings, engine)) as server:
         for n in range(3):
-            register_package(uow, shop.id, f"1Z999AA1012345678{n}", "ups")
+            register_package(uow, shop.id, valid_number("ups", n), "ups")
             answer = push(server.url, "ups", ups_body("delivered"), f"evt_durable_{n}")
             assert answer.status_code == 202, answer.text
-    register_package(uow, shop.id, UPS_NUMBER, "ups")
+    register_package(uow, shop.id, UPS_NUMBER, "ups", force=True)  # the published sample fails its check digit
     assert seen["inbox"] == [FULL] * 3
     assert seen["package"] == [NORMAL] * 4, "a connection goes back to NORMAL after a durable commit"
     engine.dispose()
