@@ -41,6 +41,16 @@ def pytest_collection_modifyitems(config, items):
     items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _no_shop_clock_left_behind() -> Iterator[None]:
+    """A shop's own clock (the demo's accelerated one) set by one test must not reach the next: the demo
+    shop's id is gone with its database, but its clock would still be listed (services.clock)."""
+    yield
+    from parceltrail.services.clock import clear_shop_clocks
+
+    clear_shop_clocks()
+
+
 def _reset_postgres(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
