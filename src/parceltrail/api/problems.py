@@ -209,7 +209,7 @@ class ServerErrors:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:  # noqa: BLE001 - the one place an unexpected error is turned into an answer
+        except Exception:
             log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 return  # the answer went out already (a background task failed): keep the connection
@@ -219,13 +219,42 @@ class ServerErrors:
             await response(scope, receive, send)
 
 
-def _problem_content() -> dict[str, Any]:
-    return {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_HTML = "text/html"
+
+
+def _problem_content(html: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    if html:
+        content[_HTML] = {"schema": {"type": "string"}}
+    return content
+
+
+def _html_page(responses: dict[str, Any]) -> bool:
+    """An operation whose successful answers are HTML (a page a person opens from an email): its own errors
+    are pages too, while a malformed request still gets problem+json."""
+    kinds = [set(r.get("content", {})) for code, r in responses.items() if code.startswith("2")]
+    return bool(kinds) and all(kind == {_HTML} for kind in kinds)
+
+
+def _rename_schema(schema: Any, old: str, new: str) -> Any:
+    """``schema`` with every ``$ref`` to component ``old`` pointing at ``new``."""
+    if isinstance(schema, dict):
+        return {k: (f"#/components/schemas/{new}" if k == "$ref" and v == f"#/components/schemas/{old}"
+                    else _rename_schema(v, old, new)) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_rename_schema(v, old, new) for v in schema]
+    return schema
 
 
 def declare_problems(schema: dict[str, Any], page_size_max: int | None = None) -> dict[str, Any]:
     """Every operation answers the ``DECLARED`` errors as problem+json; FastAPI's validation schemas go;
-    every ``limit`` parameter says the server's page size maximum."""
+    every ``limit`` parameter says the server's page size maximum. A model of the app's own that is also
+    called ``Problem`` (the kind of problem a case is about) is renamed, so it never replaces this one."""
+    taken = schema.get("components", {}).get("schemas", {}).get("Problem")
+    if taken is not None and taken is not PROBLEM_SCHEMA:
+        renamed = "ProblemEnum" if "enum" in taken else "ProblemModel"
+        schema = _rename_schema(schema, "Problem", renamed)
+        schema["components"]["schemas"][renamed] = schema["components"]["schemas"].pop("Problem")
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
@@ -238,13 +267,14 @@ def declare_problems(schema: dict[str, Any], page_size_max: int | None = None) -
                 if parameter.get("name") == "limit" and parameter.get("in") == "query" and page_size_max:
                     parameter["schema"].setdefault("maximum", page_size_max)
             responses = operation.setdefault("responses", {})
+            html = _html_page(responses)
             for code, meaning in DECLARED.items():
                 declared = responses.get(str(code))
                 own = declared.get("description") if declared and str(code) != "422" else None
-                responses[str(code)] = {"description": own or meaning, "content": _problem_content()}
+                responses[str(code)] = {"description": own or meaning, "content": _problem_content(html)}
             for code, declared in responses.items():
                 if code[0] in "45" and "content" not in declared:
-                    declared["content"] = _problem_content()
+                    declared["content"] = _problem_content(html)
     return schema
 
 
