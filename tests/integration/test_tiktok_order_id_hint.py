@@ -35,11 +35,19 @@ def test_detect_says_so_in_its_table_and_json():
 
 def test_registration_answers_with_the_hint(api, uow):
     made = create_shop(uow, "Hints")
-    answer = httpx.post(f"{api.url}/v1/packages", json={"tracking_number": ORDER_ID},
+    # refused, saying what the number is (not "mistyped"): nothing could ever track an order id as a parcel
+    refused = httpx.post(f"{api.url}/v1/packages", json={"tracking_number": ORDER_ID},
+                         headers={"Authorization": f"Bearer {made.api_key}"})
+    assert refused.status_code == 422, refused.text
+    [error] = refused.json()["errors"]
+    assert error["field"] == "tracking_number" and "looks like a TikTok Shop order ID" in error["message"]
+    assert "mistyped" not in error["message"]
+    answer = httpx.post(f"{api.url}/v1/packages", json={"tracking_number": ORDER_ID, "force": True},
                         headers={"Authorization": f"Bearer {made.api_key}"})
     assert answer.status_code == 201, answer.text
     [hint] = answer.json()["hints"]
     assert hint["code"] == "looks_like_tiktok_order_id" and ORDER_ID in hint["message"]
+    assert [w["code"] for w in answer.json()["warnings"]] == ["looks_like_tiktok_order_id"]
     fine = httpx.post(f"{api.url}/v1/packages", json={"tracking_number": "1Z999AA10123456784"},
                       headers={"Authorization": f"Bearer {made.api_key}"})
     assert fine.json()["hints"] == []

@@ -16,11 +16,12 @@ from functools import cache
 from parceltrail.carriers import CARRIERS
 from parceltrail.core import Address, PackageWarning
 from parceltrail.numbers import carrier_mismatch, catalogue, detect
+from parceltrail.numbers.hints import TIKTOK_ORDER_ID
 from parceltrail.services.errors import FieldError, InvalidInput
 
 FORCE_HINT = 'send "force": true to register it anyway, with a warning'
 
-CHECK_CODES = ("carrier_mismatch", "check_digit_failed", "unrecognised_number", "carrier_ambiguous")
+CHECK_CODES = ("carrier_mismatch", "check_digit_failed", "unrecognised_number", "carrier_ambiguous", TIKTOK_ORDER_ID)
 """The warning codes registration owns: re-checking a package (a carrier correction) replaces exactly these."""
 
 
@@ -68,8 +69,10 @@ def _declared(number: str, carrier: str) -> CheckedNumber:
         return CheckedNumber(carrier)
     if finding.check != "carrier_mismatch":  # the carrier's formats are known only in part
         return CheckedNumber(carrier, [PackageWarning(finding.check, finding.reason)])
-    # The declared carrier's own format with a wrong check digit is a typo, not another carrier's number.
-    typo = any(m.carrier == carrier for m in detect(number).near_misses)
+    # The declared carrier's own format with a wrong check digit is a typo, not another carrier's number;
+    # an order id in the tracking field is neither (the finding says what it is).
+    found = detect(number)
+    typo = not found.hints and any(m.carrier == carrier for m in found.near_misses)
     code = "check_digit_failed" if typo else "carrier_mismatch"
     return CheckedNumber(carrier, [PackageWarning(code, f"Registered with force: {finding.reason}")],
                          refusal=finding.reason)
@@ -77,6 +80,10 @@ def _declared(number: str, carrier: str) -> CheckedNumber:
 
 def _detected(number: str, destination: Address | None) -> CheckedNumber:
     found = detect(number, country=destination.country if destination else None)
+    if found.hints:  # a TikTok Shop order id where the tracking number belongs, whatever check it passes by chance
+        reason = " ".join(h.message for h in found.hints)
+        return CheckedNumber(None, [PackageWarning(found.hints[0].code, f"Registered with force: {reason}")],
+                             refusal=reason)
     if found.valid and not found.ambiguous:
         return CheckedNumber(found.carrier)
     if found.valid:
