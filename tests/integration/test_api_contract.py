@@ -62,7 +62,7 @@ def test_every_documented_example_is_valid_against_its_own_schema(api):
                 for example in node["examples"]:
                     jsonschema.validate(example, _resolver_schema(spec, subject))
                     checked += 1
-            for key, value in node.items():
+            for value in node.values():
                 walk(value, owner)
         elif isinstance(node, list):
             for value in node:
@@ -213,3 +213,20 @@ def test_every_list_refuses_a_non_ascii_cursor_with_a_422(client):
         response = client.get(path, params={"cursor": "é☃"})
         assert response.status_code == 422, (path, response.text)
         assert response.json()["errors"][0]["field"] == "cursor"
+
+
+def test_non_ascii_tokens_in_email_links_and_forms_are_refused_not_a_500(settings, engine):
+    """Found by the bounded schemathesis run: a signed token compared as text with non-ASCII in it raised
+    (hmac.compare_digest takes ASCII text only) and answered 500; the opt-in link and the form token."""
+    from pydantic import SecretStr
+
+    from parceltrail.api import create_app
+    from tests.conftest import LiveServer
+
+    app = create_app(settings.model_copy(update={"secret_key": SecretStr("contract-secret-key")}), engine)
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=10) as http:
+        for method in ("GET", "POST"):
+            assert http.request(method, "/opt-in/Zi%C3%A5%C3%83").status_code == 404
+        assert http.get("/app/login").status_code == 200  # sets the form cookie
+        refused = http.post("/app/login", data={"email": "a@example.com", "password": "x", "csrf_token": "é☃"})
+        assert refused.status_code == 403

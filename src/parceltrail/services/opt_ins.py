@@ -68,7 +68,7 @@ def token_for(secret_key: str, opt_in_id: str) -> str:
 
 def _opened(secret_key: str | None, token: str) -> str:
     opt_in_id = token.split(".", 1)[0]
-    if not secret_key or not hmac.compare_digest(token_for(secret_key, opt_in_id), token):
+    if not secret_key or not hmac.compare_digest(token_for(secret_key, opt_in_id).encode(), token.encode()):
         raise NotFound("opt-in link", token[:8] + "...")
     return opt_in_id
 

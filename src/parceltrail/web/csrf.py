@@ -55,5 +55,5 @@ def check(request: Request, token: str | None) -> None:
     if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
         raise CsrfRefused(f"the form was sent from {origin}, not from this site")
     cookie = request.cookies.get(COOKIE)
-    if not cookie or not token or not hmac.compare_digest(_sign(request, cookie), token):
+    if not cookie or not token or not hmac.compare_digest(_sign(request, cookie).encode(), token.encode()):
         raise CsrfRefused("the form's security token is missing or does not match this browser")
