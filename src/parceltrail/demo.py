@@ -212,7 +212,7 @@ def attach_tiktok(demo: Demo, app) -> None:
     app.mount("/tiktok-shop", create_tiktok_app(shop.state))
     tiktok = tiktok_app(demo.settings)
     client = tiktok.client(CarrierClient(timeout=10))
-    connect = lambda code: connect_shop(UnitOfWork(demo.engine), tiktok, client, demo.shop_id, code)  # noqa: E731
+    connect = lambda code: connect_shop(UnitOfWork(demo.engine), tiktok, client, demo.shop_id, code)
     demo.after_tick_hooks.append(lambda: shop.tick(connect))
 
 

@@ -13,7 +13,6 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(second|minute|hour|s|m|h)\s*")
 _PERIODS = {"second": 1.0, "s": 1.0, "minute": 60.0, "m": 60.0, "hour": 3600.0, "h": 3600.0}
 

@@ -14,8 +14,8 @@ from datetime import timedelta
 from parceltrail.services.clock import WallClock, utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
 from parceltrail.store import Shop, UnitOfWork
-from parceltrail.store.shops import ApiKey
 from parceltrail.store.ids import new_id
+from parceltrail.store.shops import ApiKey
 
 KEY_PREFIX = "pt_"
 

@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 
 from parceltrail.platforms.tiktok.client import TikTokShopClient, Tokens
 from parceltrail.platforms.tiktok.errors import AccessTokenExpired, AuthorizationLost, BadSignature
-from parceltrail.services.secrets import SecretUnreadable, seal, unseal
 from parceltrail.services.clock import utcnow
 from parceltrail.services.errors import FieldError, InvalidInput, NotFound
+from parceltrail.services.secrets import SecretUnreadable, seal, unseal
 from parceltrail.settings import Settings
 from parceltrail.store import UnitOfWork
 from parceltrail.store.tiktok import TikTokConnection

@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Column, Connection, ForeignKey, Integer, String, Table, Text, UniqueConstraint, delete, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from parceltrail.core import PackageWarning

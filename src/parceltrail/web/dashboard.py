@@ -23,8 +23,8 @@ from parceltrail.services.branding import MAX_LOGO_BYTES, get_branding, set_bran
 from parceltrail.services.buyer_page import carrier_name
 from parceltrail.services.cases import list_cases
 from parceltrail.services.dashboard import find_packages, package_view
-from parceltrail.services.exception_list import package_flags
 from parceltrail.services.estimates import zone_of
+from parceltrail.services.exception_list import package_flags
 from parceltrail.services.staff import add_note, end_sessions, shop_staff, sign_in
 from parceltrail.services.throttle import Limit, count_attempt, forget_attempts, over_limit
 from parceltrail.store import UnitOfWork
