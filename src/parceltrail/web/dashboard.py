@@ -141,7 +141,7 @@ def _package_page(request: Request, member: Staff, package_id: str, note_error: 
     chart = charts.estimate_history(
         view.detail.estimates, delivered,
         lambda e: f"{fmt.short(e.revised_at.astimezone(zone).date())}, {fmt.clock(e.revised_at.astimezone(zone))}",
-        fmt.short)
+        fmt.short, fmt.short_year)
     events = sorted(view.detail.events, key=lambda e: e.occurred_at, reverse=True)
     flags, withheld = package_flags(_uow(request), package.id)
     cases = list_cases(_uow(request), member.shop_id, CaseFilter(package_id=package.id), 50)
