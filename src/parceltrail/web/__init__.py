@@ -17,6 +17,7 @@ from parceltrail.web import (
     exceptions,
     imports,
     metrics,
+    proof,
     report,
     scorecards,
     session,
@@ -41,6 +42,7 @@ def install(app: FastAPI) -> None:
     app.include_router(metrics.router)
     app.include_router(endpoints.router)
     app.include_router(carrier_accounts.router)
+    app.include_router(proof.router)
     app.add_exception_handler(session.SignInNeeded, _sign_in)
     app.add_exception_handler(session.OwnerOnly, _owner_only)
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")

@@ -145,9 +145,11 @@ def _package_page(request: Request, member: Staff, package_id: str, note_error: 
     events = sorted(view.detail.events, key=lambda e: e.occurred_at, reverse=True)
     flags, withheld = package_flags(_uow(request), package.id)
     cases = list_cases(_uow(request), member.shop_id, CaseFilter(package_id=package.id), 50)
+    from parceltrail.web.proof import proof_of  # proof builds on this module's session helpers
+
     return page(request, "app/package.html", status=code, member=member, view=view, package=package, zone=zone,
                 events=events, chart=chart, note_error=note_error, carrier_name=carrier_name, section="packages",
-                flags=flags, withheld=withheld, cases=cases)
+                flags=flags, withheld=withheld, cases=cases, proof=proof_of(_uow(request), member, package.id))
 
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)

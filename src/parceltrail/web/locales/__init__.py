@@ -2,10 +2,11 @@
 
 The buyer page and the first dashboard pages are in ``en``/``es``; the dashboard pages for other areas'
 features (scorecards, exceptions, metric guard, keys, notifications) in ``more_en``/``more_es``, so no
-catalogue grows past a screenful of scrolling.
+catalogue grows past a screenful of scrolling; proof of delivery and payment release in ``proof_en``/``proof_es``.
 """
 
-from parceltrail.web.locales import en, es, more_en, more_es
+from parceltrail.web.locales import en, es, more_en, more_es, proof_en, proof_es
 
 DEFAULT = "en"
-CATALOGUES: dict[str, dict[str, str]] = {"en": en.WORDS | more_en.WORDS, "es": es.WORDS | more_es.WORDS}
+CATALOGUES: dict[str, dict[str, str]] = {"en": en.WORDS | more_en.WORDS | proof_en.WORDS,
+                                          "es": es.WORDS | more_es.WORDS | proof_es.WORDS}
