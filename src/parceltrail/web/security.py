@@ -4,7 +4,9 @@ Pure ASGI middleware (no BaseHTTPMiddleware: it would buffer every response). Ea
 nonce; templates put it on the few ``<style>`` elements they need (a shop's brand colour), so pages run
 with ``script-src 'self'`` and ``style-src 'self' 'nonce-…'``: no inline script can ever execute.
 Swagger UI and ReDoc inject their own style elements at run time, so their two pages alone allow inline
-*styles* (never inline scripts) and ``blob:`` workers (ReDoc searches in a worker).
+*styles* (never inline scripts) and ``blob:`` workers (ReDoc searches in a worker). The pages behind the
+links in messages (``/opt-in/…``, ``/unsubscribe/…``) are drawn by ``notify.render`` with the inline styles
+mail needs, so they too allow inline styles, and nothing else: no script, no request at all.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ _DOCS = (
     "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+_MESSAGE_PAGE = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 DOCS_PATHS = ("/docs", "/redoc")
+MESSAGE_PAGE_PATHS = ("/opt-in/", "/unsubscribe/")
 
 
 def nonce_of(scope: Scope) -> str:
@@ -42,13 +49,14 @@ class SecurityHeaders:
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         path: str = scope["path"]
-        docs = path.startswith(DOCS_PATHS)
+        policy = _DOCS if path.startswith(DOCS_PATHS) else _MESSAGE_PAGE if path.startswith(MESSAGE_PAGE_PATHS) \
+            else _STRICT.format(nonce=nonce)
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["content-security-policy"] = _DOCS if docs else _STRICT.format(nonce=nonce)
+                headers["content-security-policy"] = policy
                 headers["x-frame-options"] = "DENY"
                 headers["x-content-type-options"] = "nosniff"
                 headers["referrer-policy"] = "same-origin"
