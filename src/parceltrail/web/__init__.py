@@ -18,6 +18,7 @@ from parceltrail.web import (
     imports,
     metrics,
     proof,
+    notifications,
     report,
     scorecards,
     session,
@@ -43,6 +44,7 @@ def install(app: FastAPI) -> None:
     app.include_router(endpoints.router)
     app.include_router(carrier_accounts.router)
     app.include_router(proof.router)
+    app.include_router(notifications.router)
     app.add_exception_handler(session.SignInNeeded, _sign_in)
     app.add_exception_handler(session.OwnerOnly, _owner_only)
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")

@@ -8,6 +8,7 @@ types (an order reference, later a buyer's name) never lands in logs or browser 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -23,8 +24,8 @@ from parceltrail.services.branding import MAX_LOGO_BYTES, get_branding, set_bran
 from parceltrail.services.buyer_page import carrier_name
 from parceltrail.services.cases import list_cases
 from parceltrail.services.dashboard import find_packages, package_view
-from parceltrail.services.exception_list import package_flags
 from parceltrail.services.estimates import zone_of
+from parceltrail.services.exception_list import package_flags
 from parceltrail.services.staff import add_note, end_sessions, shop_staff, sign_in
 from parceltrail.services.throttle import Limit, count_attempt, forget_attempts, over_limit
 from parceltrail.store import UnitOfWork
@@ -54,6 +55,20 @@ def _checked(request: Request, token: str) -> Response | None:
     except csrf.CsrfRefused as error:
         return page(request, "error.html", status=403, title_key="error.csrf_title", detail=str(error))
     return None
+
+
+def remove_then_back(request: Request, token: str, remove: Callable[[], object], back: str,
+                     what: str, title_key: str = "app.not_found") -> Response:
+    """A settings page's "Remove" form: the CSRF token checked, ``remove()`` run, back to ``back``; the
+    error page (404, ``title_key``) when the thing was already gone."""
+    refused = _checked(request, token)
+    if refused:
+        return refused
+    try:
+        remove()
+    except NotFound:
+        return page(request, "error.html", status=404, title_key=title_key, detail=what)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("", response_class=HTMLResponse)
