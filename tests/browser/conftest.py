@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -99,21 +100,28 @@ def page(guarded):
     return guarded().page()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[LiveServer]:
-    """The whole app (API + pages) on a real port, with a SQLite database of its own."""
+@contextmanager
+def serve_site(folder: Path, **changes) -> Iterator[LiveServer]:
+    """The whole app (API + pages) on a real port, with a SQLite database of its own in ``folder``;
+    ``changes`` are settings (a secret key, an SMTP URL) the pages under test need."""
     from parceltrail.api import create_app
     from parceltrail.settings import Settings
     from parceltrail.store import make_engine, migrate
 
-    folder = tmp_path_factory.mktemp("site")
-    settings = Settings(database_url=f"sqlite:///{folder / 'site.db'}", queue_url=f"sqlite:///{folder / 'q.db'}")
+    settings = Settings(database_url=f"sqlite:///{folder / 'site.db'}", queue_url=f"sqlite:///{folder / 'q.db'}",
+                        **changes)
     engine = make_engine(settings.database_url)
     migrate(engine)
     with LiveServer(create_app(settings, engine)) as server:
         server.engine = engine
         yield server
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[LiveServer]:
+    with serve_site(tmp_path_factory.mktemp("site")) as server:
+        yield server
 
 
 def serious_violations(page) -> list[str]:

@@ -161,7 +161,8 @@ def test_orders_link_in_search_by_buyer_name_the_package_page_and_the_buyers_pag
         "/app/packages/pkg_") == 1
     package_id = re.search(r"/app/packages/(pkg_\w+)", found).group(1)
     detail = client.get(f"/app/packages/{package_id}").text
-    assert "tiktok order 576461413038785752" in detail and "Ana Gómez" in detail and "Ship by" in detail
+    assert "TikTok Shop order 576461413038785752" in detail and "Ana Gómez" in detail and "Ship by" in detail
+    assert "In transit" in detail and "IN_TRANSIT" not in detail
     with httpx.Client(base_url=api.url) as buyer:
         page = buyer.get("/track/1Z999AA10123456700").text
         assert "Ana" not in page and "Gómez" not in page

@@ -149,8 +149,16 @@ def late_dispatch(orders: list[OrderFacts], now: datetime, t: Thresholds) -> Met
 
 
 def _hours(delta: timedelta) -> str:
-    hours = delta.total_seconds() / 3600
-    return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.1f} days"
+    """A lateness or a time left in words a seller reads at a glance: minutes under an hour (a scan 20
+    minutes late is not "0 hours" late), whole hours under two days, days after that."""
+    minutes = delta.total_seconds() / 60
+    if minutes < 59.5:
+        n = max(1, round(minutes))
+        return f"{n} minute" if n == 1 else f"{n} minutes"
+    if minutes < 48 * 60:
+        n = round(minutes / 60)
+        return f"{n} hour" if n == 1 else f"{n} hours"
+    return f"{minutes / 1440:.1f} days"
 
 
 def valid_tracking(orders: list[OrderFacts], now: datetime, t: Thresholds) -> Metric:

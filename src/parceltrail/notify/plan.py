@@ -25,7 +25,10 @@ DELIVERED = "package.delivered"
 EXCEPTION = "package.exception"
 ORDER_UPDATED = "order.updated"
 
-WEBHOOK_TYPES = (CREATED, STATUS_CHANGED, OUT_FOR_DELIVERY, DELIVERED, EXCEPTION, ESTIMATE_CHANGED, ORDER_UPDATED)
+TIKTOK_CONNECTION = "tiktok.connection_changed"
+
+WEBHOOK_TYPES = (CREATED, STATUS_CHANGED, OUT_FOR_DELIVERY, DELIVERED, EXCEPTION, ESTIMATE_CHANGED, ORDER_UPDATED,
+                 TIKTOK_CONNECTION)
 """Every type an endpoint can subscribe to (``events``); no list means all of them."""
 
 EXCEPTION_STATUSES = frozenset({Status.EXCEPTION, Status.DELIVERY_FAILED, Status.RETURNING})
@@ -133,6 +136,9 @@ BUYER_EVENTS = ("shipped", "out_for_delivery", "ready_for_pickup", "delivered", 
 PEOPLE_CHANNELS = ("email", "sms", "chat")
 DELAYS = frozenset({"weather_delay", "carrier_delay", "customs_delay", "late_flight"})
 ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+STAFF_NOTICES = {ENDPOINT_DISABLED: "endpoint_disabled", TIKTOK_CONNECTION: "tiktok_connection"}
+"""Service notices the shop's staff hear at once (outbox type -> message kind): an endpoint that was
+disabled, a TikTok Shop connection that was lost or is about to expire."""
 ESTIMATE_MOVE_DAYS = 1
 """A buyer hears about a new estimate when its likely date moves by more than this many days."""
 
@@ -265,12 +271,13 @@ def plan_buyers(event: Event, buyers: Sequence[tuple[Person, dict[str, Any]]], w
 
 def plan_staff_notice(event: Event, staff: Sequence[tuple[Person, dict[str, Any]]],
                       available: frozenset[str]) -> list[Planned]:
-    """Service notices for the shop's staff (an endpoint was disabled): at once, quiet hours apart."""
-    if event.type != ENDPOINT_DISABLED:
+    """Service notices for the shop's staff (``STAFF_NOTICES``): at once, quiet hours apart."""
+    kind = STAFF_NOTICES.get(event.type)
+    if kind is None:
         return []
     return [p for person, context in staff
-            for p in plan_person(person, "endpoint_disabled", event.id, event.occurred_at,
-                                 _payload(context, "endpoint_disabled", event.data), timedelta(0), None, available)]
+            for p in plan_person(person, kind, event.id, event.occurred_at,
+                                 _payload(context, kind, event.data), timedelta(0), None, available)]
 
 
 DIGESTS = ("off", "hourly", "daily")

@@ -150,19 +150,37 @@ def digest_rows(words: Words, items: list[dict[str, Any]]) -> list[dict[str, str
              "track": i["track"]} for i in items]
 
 
+NOTICE_KINDS = ("endpoint_disabled", "tiktok_connection")
+
+
+def notice_lines(words: Words, kind: str, data: dict[str, Any]) -> list[str]:
+    """A staff notice: what happened, then what to do about it."""
+    if kind == "endpoint_disabled":
+        endpoint = data["endpoint"]
+        return [words.t("endpoint_disabled", url=endpoint["url"], reason=endpoint["reason"]),
+                words.t("endpoint_enable", id=endpoint["id"])]
+    connection = data["connection"]
+    if connection["state"] == "expiring":
+        when = connection.get("expires_at")
+        first = words.t("tiktok_expiring", when=words.moment(when)) if when else words.t("tiktok_expiring_soon")
+    else:
+        first = words.t(f"tiktok_{connection['cause']}")
+    return [first, words.t("tiktok_reconnect", shop_id=connection["shop_id"])]
+
+
 def render(channel: str, payload: dict[str, Any], links: dict[str, str]) -> Rendered:
     """The subject and body of a message on ``channel`` (email: HTML; sms and chat: text)."""
     words = Words(payload.get("locale") or DEFAULT_LOCALE, payload.get("zone") or "UTC")
     kind = payload["kind"]
     context: dict[str, Any] = {"kind": kind, "shop": payload["shop"], "links": links, "t": words.t,
-                               "lang": words.locale, "name": payload.get("name")}
+                               "lang": words.locale, "name": payload.get("name"), "notice": None}
     count = 0
     if kind == "exception_digest":
         context["rows"] = digest_rows(words, payload["items"])
         count = payload.get("total", len(payload["items"]))
         context["more"] = count - len(payload["items"])
-    elif kind == "endpoint_disabled":
-        context["endpoint"] = payload["data"]["endpoint"]
+    elif kind in NOTICE_KINDS:
+        context["notice"] = notice_lines(words, kind, payload["data"])
     else:
         context["facts"] = parcel_facts(words, kind, payload["data"])
     context["count"] = count

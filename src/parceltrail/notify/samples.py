@@ -77,3 +77,7 @@ ENDPOINT_DISABLED = {
                            "re-enable the endpoint (PATCH enabled: true) once the receiver works"},
     "delivery_id": "msg_example",
 }
+
+TIKTOK_CONNECTION = {
+    "connection": {"shop_id": "shop_example", "state": "deauthorized", "cause": "removed", "expires_at": None},
+}

@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from parceltrail.core import Status
+from parceltrail.core import Package, Status
 from parceltrail.core.flags import FlagType
 from parceltrail.services import cursors
 from parceltrail.services.errors import FieldError, InvalidInput
-from parceltrail.services.packages import PackageDetail, get_package, normalize_carrier
+from parceltrail.services.packages import (
+    PackageDetail,
+    get_package,
+    normalize_carrier,
+    normalize_tracking_number,
+)
 from parceltrail.services.staff import package_notes
 from parceltrail.store import UnitOfWork
 from parceltrail.store.dashboard import SORTS, Search
@@ -65,6 +70,21 @@ def find_packages(uow: UnitOfWork, shop_id: str, text: str | None = None, status
         last = items[-1]
         next_cursor = cursors.encode(last.updated_at.isoformat() if sort == "updated" else "", last.id)
     return PackageRows(items, estimates, next_cursor, open_flags)
+
+
+def package_by_number(uow: UnitOfWork, shop_id: str, raw_number: str, field: str = "package") -> Package:
+    """This shop's package following ``raw_number`` exactly (spaces and dashes ignored; the newest
+    when several carriers carry the number); ``InvalidInput`` naming ``field`` when there is none."""
+    try:
+        number = normalize_tracking_number(raw_number)
+    except InvalidInput as bad:
+        raise InvalidInput(bad.detail, [FieldError(field, e.message) for e in bad.errors]) from None
+    with uow.read():
+        found = sorted(uow.packages.find_numbers(shop_id, [number]).values(), key=lambda p: p.created_at)
+    if not found:
+        raise InvalidInput("no such package",
+                           [FieldError(field, f"no package of this shop has tracking number {number}")])
+    return found[-1]
 
 
 @dataclass(frozen=True, slots=True)

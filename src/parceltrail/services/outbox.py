@@ -1,7 +1,8 @@
 """Writing outbox events in the transaction of the change they report (see ``store.outbox``).
 
 Callers are the write paths themselves: ``ingest_many`` (status changes), ``revise_estimates``
-(estimate changes), ``register_package`` and ``upsert_orders`` (new packages, created or changed orders). Each call adds rows to the open unit of
+(estimate changes), ``register_package`` and ``upsert_orders`` (new packages, created or changed orders),
+``mark_connection`` (a TikTok Shop connection lost or expiring). Each call adds rows to the open unit of
 work and never commits: the change and its event are stored together or not at all.
 """
 
@@ -12,7 +13,13 @@ from datetime import datetime
 
 from parceltrail.core import Package, PackageState, TrackingEvent
 from parceltrail.notify import payloads
-from parceltrail.notify.plan import CREATED, ESTIMATE_CHANGED, ORDER_UPDATED, STATUS_CHANGED
+from parceltrail.notify.plan import (
+    CREATED,
+    ESTIMATE_CHANGED,
+    ORDER_UPDATED,
+    STATUS_CHANGED,
+    TIKTOK_CONNECTION,
+)
 from parceltrail.store import UnitOfWork
 from parceltrail.store.estimates import StoredEstimate
 from parceltrail.store.outbox import OutboxEvent
@@ -53,3 +60,12 @@ def record_estimate_changes(uow: UnitOfWork, packages: Mapping[str, Package],
         data = payloads.estimate_changed(package, previous.to_dict(), estimate.to_dict())
         events.append(OutboxEvent(package.shop_id, ESTIMATE_CHANGED, now, data, package.id))
     uow.outbox.add_many(events, now)
+
+
+def record_tiktok_connection(uow: UnitOfWork, shop_id: str, state: str, cause: str | None,
+                             expires_at: datetime | None, now: datetime) -> None:
+    """``tiktok.connection_changed``: the shop's TikTok connection is ``deauthorized`` (``cause``: removed |
+    refresh_refused) or ``expiring`` (at ``expires_at`` when TikTok said)."""
+    data = {"connection": {"shop_id": shop_id, "state": state, "cause": cause,
+                           "expires_at": expires_at.isoformat() if expires_at else None}}
+    uow.outbox.add_many([OutboxEvent(shop_id, TIKTOK_CONNECTION, now, data)], now)

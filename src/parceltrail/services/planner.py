@@ -106,7 +106,7 @@ def _destination(data: dict[str, Any]) -> Address | None:
 
 def plan_people(event: plan.Event, audience: Audience, window: timedelta) -> list[plan.Planned]:
     available = audience.available[event.shop_id]
-    if event.type == plan.ENDPOINT_DISABLED:
+    if event.type in plan.STAFF_NOTICES:
         staff = [(person(r, r.time_zone or "UTC", audience.suppressed), audience.context(r, r.time_zone or "UTC"))
                  for r in audience.staff.get(event.shop_id, [])]
         return plan.plan_staff_notice(event, staff, available)

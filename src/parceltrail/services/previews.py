@@ -28,7 +28,7 @@ from parceltrail.services.people import track_url
 from parceltrail.services.recipients import effective_zone
 from parceltrail.store import UnitOfWork
 
-STAFF_KINDS = ("exception_digest", "endpoint_disabled")
+STAFF_KINDS = ("exception_digest", "endpoint_disabled", "tiktok_connection")
 PREVIEW_KINDS = BUYER_EVENTS + STAFF_KINDS
 EXAMPLE_TOKEN = "example-link-made-for-each-message"
 
@@ -139,7 +139,8 @@ def preview(uow: UnitOfWork, shop_id: str, kind: str, channel: str, now: datetim
         payload["items"] = [{**i, "track": track_url(base, shop_id, i["tracking_number"])} for i in items]
         payload["total"] = len(items)
     else:
-        payload["data"] = samples.ENDPOINT_DISABLED
+        payload["data"] = samples.ENDPOINT_DISABLED if kind == "endpoint_disabled" else {
+            "connection": {**samples.TIKTOK_CONNECTION["connection"], "shop_id": shop_id}}
     rendered = render(channel, payload, links)
     text = rendered.text
     if rendered.html is not None:  # the text/plain part, made as Apprise makes it when it sends the mail

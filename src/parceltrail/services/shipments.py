@@ -85,7 +85,8 @@ def run_checks(uow: UnitOfWork, stored: StoredOrder, number: str, carrier: str |
     if any(c.code == "format" for c in failed):
         return failed
     normalized = _SEPARATORS.sub("", number).upper()
-    failed += rules.check_number(normalized, carrier)
+    order_id = rules.check_order_id(normalized, order.external_id)
+    failed += [order_id] if order_id else rules.check_number(normalized, carrier)
     with uow.read():
         others = [o for o in uow.orders.orders_with_number(order.shop_id, normalized) if o != order.external_id]
     duplicate = rules.check_duplicate(normalized, others)

@@ -167,7 +167,8 @@ class ShopSession:
         try:
             tokens = self.client.refresh(self._refresh)
         except AuthorizationLost as error:
-            self._mark("deauthorized", f"TikTok refused the refresh token ({error.code}); connect the shop again")
+            mark_connection(self.uow, self.connection.shop_id, "deauthorized",
+                            f"TikTok refused the refresh token ({error.code}); connect the shop again", "refresh_refused")
             raise
         self._store(tokens)
 
@@ -184,11 +185,6 @@ class ShopSession:
         self.connection = replace(self.connection, access_expires_at=tokens.access_expires_at,
                                   refresh_expires_at=tokens.refresh_expires_at)
 
-    def _mark(self, state: str, detail: str) -> None:
-        with self.uow:
-            self.uow.tiktok.update(self.connection.shop_id, state=state, state_detail=detail, updated_at=utcnow())
-            self.uow.commit()
-        log.warning("TikTok shop of %s: %s", self.connection.shop_id, detail)
 
     def run(self, call: Callable[[str, str], T]) -> T:
         """``call(access_token, cipher)``, after a refresh when the token is near expiry, and again after
@@ -218,5 +214,22 @@ def tiktok_credentials(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient
     return TikTokCredentials(app.app_key, app.app_secret, token, session.cipher, app.api_url)
 
 
-__all__ = ["ShopSession", "TikTokApp", "TikTokNotSetUp", "authorization_url", "connect_shop", "connection_of",
+def mark_connection(uow: UnitOfWork, shop_id: str, state: str, detail: str, cause: str | None = None,
+                    expires_at: datetime | None = None) -> None:
+    """Set a connection's state. Entering ``deauthorized`` or ``expiring`` also tells the shop's staff
+    (an outbox event in the same transaction, ``tiktok.connection_changed``): orders stop arriving
+    without anyone watching the logs, and the seller is the only one who can authorise again. A state
+    it is already in (TikTok repeats its expiry notice) tells nobody twice."""
+    from parceltrail.services.outbox import record_tiktok_connection
+
+    with uow:
+        before = uow.tiktok.get(shop_id)
+        uow.tiktok.update(shop_id, state=state, state_detail=detail, updated_at=utcnow())
+        if before is not None and before.state != state and state in ("deauthorized", "expiring"):
+            record_tiktok_connection(uow, shop_id, state, cause, expires_at, utcnow())
+        uow.commit()
+    log.warning("TikTok Shop connection of %s: %s", shop_id, detail)
+
+
+__all__ = ["ShopSession", "TikTokApp", "TikTokNotSetUp", "authorization_url", "connect_shop", "connection_of", "mark_connection",
            "real_now", "shop_for_state", "tiktok_app", "tiktok_credentials"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from parceltrail.platforms.tiktok.client import TikTokShopClient
 from parceltrail.platforms.tiktok.errors import TikTokShopError
@@ -22,7 +23,7 @@ from parceltrail.platforms.tiktok.signing import webhook_is_genuine
 from parceltrail.services.clock import utcnow
 from parceltrail.services.dispute_sources import disputes_from_tiktok
 from parceltrail.services.orders import UpsertReport
-from parceltrail.services.tiktok import ShopSession, TikTokApp
+from parceltrail.services.tiktok import ShopSession, TikTokApp, mark_connection
 from parceltrail.services.tiktok_sync import apply_orders, fetch_details
 from parceltrail.store import UnitOfWork
 
@@ -118,13 +119,14 @@ def _apply(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient, tiktok_sho
     for note in notes:
         data = json.loads(note.body).get("data") or {}
         if note.type == SELLER_DEAUTHORIZATION:
-            _mark(uow, connection.shop_id, "deauthorized",
-                  f"the seller removed parceltrail's authorization in TikTok Shop ({data.get('message') or 'no reason'}); "
-                  "connect the shop again")
+            mark_connection(uow, connection.shop_id, "deauthorized",
+                            f"the seller removed parceltrail's authorization in TikTok Shop "
+                            f"({data.get('message') or 'no reason'}); connect the shop again", "removed")
         elif note.type == UPCOMING_AUTHORIZATION_EXPIRATION:
-            _mark(uow, connection.shop_id, "expiring",
-                  f"TikTok says the authorization expires {data.get('expiration_time') or 'soon'}; "
-                  "the seller must re-authorise before then")
+            expires = _expiry(data.get("expiration_time"))
+            mark_connection(uow, connection.shop_id, "expiring",
+                            f"TikTok says the authorization expires {expires.isoformat() if expires else 'soon'}; "
+                            "the seller must re-authorise before then", expires_at=expires)
         elif note.type in ORDER_EVENTS:
             order_ids += order_ids_of(note.type, data)
     if not order_ids or connection.state == "deauthorized":
@@ -138,8 +140,9 @@ def _apply(uow: UnitOfWork, app: TikTokApp, client: TikTokShopClient, tiktok_sho
     return None
 
 
-def _mark(uow: UnitOfWork, shop_id: str, state: str, detail: str) -> None:
-    with uow:
-        uow.tiktok.update(shop_id, state=state, state_detail=detail, updated_at=utcnow())
-        uow.commit()
-    log.warning("TikTok Shop connection of %s: %s", shop_id, detail)
+def _expiry(value: object) -> datetime | None:
+    """TikTok's ``expiration_time`` (Unix seconds, as a number or a string); None when it is not one."""
+    try:
+        return datetime.fromtimestamp(int(str(value)), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None

@@ -1,5 +1,6 @@
-"""One-click unsubscribe: the token a buyer message carried opts its recipient out, and the address out of
-every message of that shop on that channel (whatever parcel it is about). Resubscribing undoes both."""
+"""Unsubscribe: the token a buyer message carried opts its recipient out, and the address out of every
+message of that shop on that channel (whatever parcel it is about). Resubscribing undoes both.
+``unsubscribe_link`` only reads: opening the link (or a mail scanner following it) changes nothing."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ def _find(uow: UnitOfWork, token: str):
     if message is None or recipient is None:
         raise NotFound("unsubscribe link", token[:8] + "...")
     return message, recipient
+
+
+def unsubscribe_link(uow: UnitOfWork, token: str) -> OptOut:
+    """Who the link is for and whether they are opted out already, changing nothing."""
+    with uow.read():
+        message, recipient = _find(uow, token)
+        shop = uow.shops.get(message.shop_id)
+    return OptOut(shop.name if shop else "", message.channel, message.target, recipient.opted_out_at is not None,
+                  recipient.locale)
 
 
 def unsubscribe(uow: UnitOfWork, token: str, resubscribe: bool = False) -> OptOut:

@@ -17,6 +17,8 @@ from parceltrail.web import (
     exceptions,
     imports,
     metrics,
+    notifications,
+    proof,
     report,
     scorecards,
     session,
@@ -41,6 +43,8 @@ def install(app: FastAPI) -> None:
     app.include_router(metrics.router)
     app.include_router(endpoints.router)
     app.include_router(carrier_accounts.router)
+    app.include_router(proof.router)
+    app.include_router(notifications.router)
     app.add_exception_handler(session.SignInNeeded, _sign_in)
     app.add_exception_handler(session.OwnerOnly, _owner_only)
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")

@@ -15,16 +15,16 @@ from dataclasses import MISSING, dataclass, fields
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from parceltrail.carriers.registry import CARRIERS
 from parceltrail.carriers.sandbox.adapter import SIMULATED
 from parceltrail.carriers.ship import PURCHASE_ACCOUNTS
-from parceltrail.services import InvalidInput, NotFound
+from parceltrail.services import InvalidInput
 from parceltrail.services.accounts import env_namespace, list_accounts, remove_account, set_account
 from parceltrail.services.adapters import credentials_type
 from parceltrail.services.buyer_page import carrier_name
-from parceltrail.web.dashboard import Owner, StaffMember, _checked, _uow
+from parceltrail.web.dashboard import Owner, StaffMember, _checked, _uow, remove_then_back
 from parceltrail.web.endpoints import _secret_key
 from parceltrail.web.render import page
 
@@ -99,11 +99,5 @@ async def carrier_account_save(request: Request, member: Owner, csrf_token: Anno
 @router.post("/{carrier}/delete", response_class=HTMLResponse)
 def carrier_account_remove(request: Request, member: Owner, carrier: str,
                            csrf_token: Annotated[str, Form()] = "") -> Response:
-    refused = _checked(request, csrf_token)
-    if refused:
-        return refused
-    try:
-        remove_account(_uow(request), member.shop_id, carrier)
-    except NotFound:
-        return page(request, "error.html", status=404, title_key="app.not_found", detail=carrier)
-    return RedirectResponse("/app/settings/carriers", status_code=303)
+    return remove_then_back(request, csrf_token, lambda: remove_account(_uow(request), member.shop_id, carrier),
+                            "/app/settings/carriers", carrier)

@@ -2,7 +2,11 @@
 
 The estimate history shows each revision of a package's delivery estimate as a row: the 80% window as
 a bar, the likely day as a dot, the 95% promise as a tick, and the actual delivery day as a line, so a
-seller sees at a glance how the estimate moved as scans came in and whether it held.
+seller sees at a glance how the estimate moved as scans came in and whether it held. The axis spans at
+most ``MAX_DAYS`` around the newest estimate: an estimate revised far from the others (a parcel registered
+long before it shipped, a replayed history) would otherwise squeeze every bar into a few pixels of a
+years-long axis, so the rows outside are counted and left out, and the ticks carry the year when the
+axis crosses one.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from parceltrail.store.estimates import StoredEstimate
 
 WIDTH, ROW, LEFT, TOP, BOTTOM = 640, 26, 170, 10, 34
 MAX_ROWS = 14
+MAX_DAYS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +41,30 @@ class EstimateChart:
     delivered: float | None
     left: int
     bottom: float
+    left_out: int = 0
+    """Revisions not drawn: beyond ``MAX_ROWS`` or outside the axis's ``MAX_DAYS``."""
+    max_days: int = MAX_DAYS
 
 
-def estimate_history(estimates: list[StoredEstimate], delivered: date | None, label, day_label) -> EstimateChart | None:
+def estimate_history(estimates: list[StoredEstimate], delivered: date | None, label, day_label,
+                     year_label=None) -> EstimateChart | None:
     """``label(revision)`` names a row (the revision's time, as the viewer reads it), ``day_label(date)`` an
-    axis tick; the newest rows win."""
-    shown = estimates[-MAX_ROWS:]
-    if not shown:
+    axis tick, ``year_label(date)`` a tick when the axis crosses a new year; the newest rows win."""
+    if not estimates:
         return None
-    first = min(e.earliest for e in shown)
-    last = max([e.promise for e in shown] + ([delivered] if delivered else []))
+    newest = estimates[-1]
+    first, last = newest.earliest, max(newest.promise, delivered) if delivered else newest.promise
+    if delivered and (delivered - newest.earliest).days > MAX_DAYS:
+        last = newest.promise  # delivered long after the newest estimate: the line would stretch the axis
+    shown = [newest]
+    for e in reversed(estimates[:-1]):
+        if len(shown) == MAX_ROWS:
+            break
+        lo, hi = min(first, e.earliest), max(last, e.promise)
+        if (hi - lo).days + 1 > MAX_DAYS:
+            continue
+        first, last = lo, hi
+        shown.insert(0, e)
     days = max((last - first).days + 1, 2)
     span = WIDTH - LEFT - 16
 
@@ -56,8 +75,13 @@ def estimate_history(estimates: list[StoredEstimate], delivered: date | None, la
             for i, e in enumerate(shown)]
     bottom = TOP + len(shown) * ROW
     step = max(1, days // 6)
-    ticks = [(x(first + timedelta(days=d)), day_label(first + timedelta(days=d))) for d in range(0, days, step)]
-    return EstimateChart(WIDTH, int(bottom + BOTTOM), bars, ticks, x(delivered) if delivered else None, LEFT, bottom)
+    tick_days = [first + timedelta(days=d) for d in range(0, days, step)]
+    years = first.year != last.year and year_label is not None
+    ticks = [(x(day), year_label(day) if years and (i == 0 or day.year != tick_days[i - 1].year) else day_label(day))
+             for i, day in enumerate(tick_days)]
+    line = x(delivered) if delivered and first <= delivered <= last else None
+    return EstimateChart(WIDTH, int(bottom + BOTTOM), bars, ticks, line, LEFT, bottom,
+                         len(estimates) - len(shown))
 
 
 # Horizontal bar charts (scorecards): each row is HTML text (the group and its figure, which wrap and read

@@ -8,6 +8,7 @@ types (an order reference, later a buyer's name) never lands in logs or browser 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -54,6 +55,20 @@ def _checked(request: Request, token: str) -> Response | None:
     except csrf.CsrfRefused as error:
         return page(request, "error.html", status=403, title_key="error.csrf_title", detail=str(error))
     return None
+
+
+def remove_then_back(request: Request, token: str, remove: Callable[[], object], back: str,
+                     what: str, title_key: str = "app.not_found") -> Response:
+    """A settings page's "Remove" form: the CSRF token checked, ``remove()`` run, back to ``back``; the
+    error page (404, ``title_key``) when the thing was already gone."""
+    refused = _checked(request, token)
+    if refused:
+        return refused
+    try:
+        remove()
+    except NotFound:
+        return page(request, "error.html", status=404, title_key=title_key, detail=what)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -141,13 +156,15 @@ def _package_page(request: Request, member: Staff, package_id: str, note_error: 
     chart = charts.estimate_history(
         view.detail.estimates, delivered,
         lambda e: f"{fmt.short(e.revised_at.astimezone(zone).date())}, {fmt.clock(e.revised_at.astimezone(zone))}",
-        fmt.short)
+        fmt.short, fmt.short_year)
     events = sorted(view.detail.events, key=lambda e: e.occurred_at, reverse=True)
     flags, withheld = package_flags(_uow(request), package.id)
     cases = list_cases(_uow(request), member.shop_id, CaseFilter(package_id=package.id), 50)
+    from parceltrail.web.proof import proof_of  # proof builds on this module's session helpers
+
     return page(request, "app/package.html", status=code, member=member, view=view, package=package, zone=zone,
                 events=events, chart=chart, note_error=note_error, carrier_name=carrier_name, section="packages",
-                flags=flags, withheld=withheld, cases=cases)
+                flags=flags, withheld=withheld, cases=cases, proof=proof_of(_uow(request), member, package.id))
 
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)

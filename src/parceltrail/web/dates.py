@@ -28,6 +28,10 @@ class Formatter:
         m = _MONTHS[self.lang][value.month - 1]
         return f"{m} {value.day}" if self.lang == "en" else f"{value.day} {m}"
 
+    def short_year(self, value: date) -> str:
+        """``short`` with the year, for an axis that crosses New Year."""
+        return f"{self.short(value)}, {value.year}" if self.lang == "en" else f"{self.short(value)} {value.year}"
+
     def weekday(self, value: date) -> str:
         return _LONG_DAYS[self.lang][value.weekday()]
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from parceltrail.notify.plan import WEBHOOK_TYPES
 from parceltrail.services import InvalidInput, NotFound
 from parceltrail.services import webhook_endpoints as endpoints
 from parceltrail.services.errors import Conflict
 from parceltrail.store import UnitOfWork
-from parceltrail.web.dashboard import Owner, StaffMember, _checked
+from parceltrail.web.dashboard import Owner, StaffMember, _checked, remove_then_back
 from parceltrail.web.render import page
 
 router = APIRouter(prefix="/app/settings/webhooks", include_in_schema=False)
@@ -88,11 +88,7 @@ def webhook_retry(request: Request, member: Owner, endpoint_id: str, delivery_id
 
 @router.post("/{endpoint_id}/delete", response_class=HTMLResponse)
 def webhook_delete(request: Request, member: Owner, endpoint_id: str, csrf_token: Annotated[str, Form()] = "") -> Response:
-    refused = _checked(request, csrf_token)
-    if refused:
-        return refused
-    try:
+    def remove() -> None:
         endpoints.delete_endpoint(_uow(request), member.shop_id, endpoint_id)
-    except NotFound:
-        return page(request, "error.html", status=404, title_key="app.not_found", detail=endpoint_id)
-    return RedirectResponse("/app/settings/webhooks", status_code=303)
+
+    return remove_then_back(request, csrf_token, remove, "/app/settings/webhooks", endpoint_id)

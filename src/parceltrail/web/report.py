@@ -1,5 +1,6 @@
-"""The buyer's "report a problem" form and "Yes, I have it" button on ``/track/{number}``: a claim (not received, damaged, wrong item,
-late) opened as a dispute for the shop, only for a parcel the buyer proved (the ``pt_proof`` cookie).
+"""The buyer's forms on ``/track/{number}``, each only for a parcel the buyer proved (the ``pt_proof`` cookie):
+"report a problem" (not received, damaged, wrong item, late: a dispute for the shop), "Yes, I have it",
+and "get news of this parcel" (an opt-in to e-mail or text updates, ``web.updates``).
 
 Same protections as the page's other form: CSRF token and Origin check, throttled per parcel and per
 client address. A buyer who already has an open report sees it instead of a second form.
@@ -18,10 +19,14 @@ from parceltrail.services import InvalidInput
 from parceltrail.services.buyer_page import choose
 from parceltrail.services.delivery import buyer_confirms
 from parceltrail.services.disputes import report_problem
+from parceltrail.services.errors import Conflict
+from parceltrail.services.opt_ins import request_opt_in
 from parceltrail.services.throttle import Limit, count_attempt, over_limit
 from parceltrail.store import UnitOfWork
 from parceltrail.web.render import page
 from parceltrail.web.track import REPORT_KINDS, _lookup, _proven, _show, _track_url
+from parceltrail.web.updates import Updates, email_enabled, error_key, offered, secret_key
+from parceltrail.web.words import locale_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,3 +80,29 @@ def received(request: Request, tracking_number: str, csrf_token: Annotated[str, 
         return _show(request, packages, verify_error=None, status=409)
     buyer_confirms(UnitOfWork(request.app.state.engine), chosen.shop_id, chosen.id, "tracking_page")
     return RedirectResponse(_track_url(request, number) + "#received", status_code=303)
+
+
+@router.post("/track/{tracking_number}/updates", response_class=HTMLResponse)
+def ask_for_updates(request: Request, tracking_number: str, channel: Annotated[str, Form()] = "",
+                    address: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    """The proved buyer asks for this parcel's news at an address: one confirmation link goes out."""
+    found = _proven_parcel(request, tracking_number, csrf_token)
+    if isinstance(found, Response):
+        return found
+    _, packages, chosen = found
+    channels = offered(request, chosen.shop_id)
+    refused: tuple[str, int] | None = None
+    if channel not in channels:  # also when the server cannot sign the links (no secret key)
+        refused = ("updates.no_channel", 422)
+    else:
+        try:
+            asked = request_opt_in(UnitOfWork(request.app.state.engine), chosen.id, channel, address,
+                                   locale_of(request), secret_key(request), email_enabled(request))
+        except InvalidInput as problem:
+            refused = (error_key(problem, channel), 422)
+        except Conflict as busy:  # the seller gave the buyer another address, or the day's sign-ups ran out
+            refused = ("updates.taken" if "ask the shop" in str(busy) else "updates.too_many", 409)
+    if refused:
+        return _show(request, packages, verify_error=None, status=refused[1],
+                     updates=Updates(channels, error=refused[0], channel=channel, typed=address[:320]))
+    return _show(request, packages, verify_error=None, updates=Updates(channels, asked=asked))

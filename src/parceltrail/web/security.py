@@ -4,7 +4,10 @@ Pure ASGI middleware (no BaseHTTPMiddleware: it would buffer every response). Ea
 nonce; templates put it on the few ``<style>`` elements they need (a shop's brand colour), so pages run
 with ``script-src 'self'`` and ``style-src 'self' 'nonce-…'``: no inline script can ever execute.
 Swagger UI and ReDoc inject their own style elements at run time, so their two pages alone allow inline
-*styles* (never inline scripts) and ``blob:`` workers (ReDoc searches in a worker).
+*styles* (never inline scripts) and ``blob:`` workers (ReDoc searches in a worker). The pages behind the
+links in messages (``/opt-in/…``, ``/unsubscribe/…``) are drawn by ``notify.render`` with the inline styles
+mail needs, so they too allow inline styles, and nothing else: no script, no request at all. So does the
+dashboard's e-mail preview (``MAIL_FRAME_PATH``), which alone may be framed, by this site's own pages.
 """
 
 from __future__ import annotations
@@ -24,7 +27,17 @@ _DOCS = (
     "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+_MESSAGE_PAGE = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_MAIL_FRAME = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'; sandbox"
+)
 DOCS_PATHS = ("/docs", "/redoc")
+MESSAGE_PAGE_PATHS = ("/opt-in/", "/unsubscribe/")
+MAIL_FRAME_PATH = "/app/settings/notifications/email.html"
 
 
 def nonce_of(scope: Scope) -> str:
@@ -42,14 +55,20 @@ class SecurityHeaders:
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         path: str = scope["path"]
-        docs = path.startswith(DOCS_PATHS)
+        framed = path == MAIL_FRAME_PATH
+        if framed:
+            policy = _MAIL_FRAME
+        elif path.startswith(MESSAGE_PAGE_PATHS):
+            policy = _MESSAGE_PAGE
+        else:
+            policy = _DOCS if path.startswith(DOCS_PATHS) else _STRICT.format(nonce=nonce)
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["content-security-policy"] = _DOCS if docs else _STRICT.format(nonce=nonce)
-                headers["x-frame-options"] = "DENY"
+                headers["content-security-policy"] = policy
+                headers["x-frame-options"] = "SAMEORIGIN" if framed else "DENY"
                 headers["x-content-type-options"] = "nosniff"
                 headers["referrer-policy"] = "same-origin"
                 headers["permissions-policy"] = "geolocation=(), camera=(), microphone=(), payment=()"

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from parceltrail.core import TERMINAL
 from parceltrail.services import InvalidInput
 from parceltrail.services.branding import shop_logo
 from parceltrail.services.buyer_page import STEPS, build_page, choose, find_packages, matching
@@ -27,6 +28,7 @@ from parceltrail.web import csrf, route_map
 from parceltrail.web.dates import Formatter
 from parceltrail.web.keys import page_key, set_cookie
 from parceltrail.web.render import page
+from parceltrail.web.updates import Updates, offered
 from parceltrail.web.words import locale_of
 
 router = APIRouter(include_in_schema=False)
@@ -134,12 +136,14 @@ def _verify(request: Request, number: str, packages, postal_code: str) -> Respon
 
 
 def _show(request: Request, packages, verify_error: str | None, status: int = 200,
-          report_error: str | None = None) -> HTMLResponse:
+          report_error: str | None = None, updates: Updates | None = None) -> HTMLResponse:
     proven = set(_proven(request))
     view = build_page(_uow(request), packages, proven, request.query_params.get("shop"))
     chosen, _ = choose(packages, proven, request.query_params.get("shop"))
     reported = buyer_report(_uow(request), chosen.id) if view.verified else None
     received = buyer_confirmation(_uow(request), chosen.id) if view.verified and view.delivered_at else None
+    if updates is None:
+        updates = Updates(offered(request, chosen.shop_id) if view.verified and view.status not in TERMINAL else ())
     drawing = None
     if view.verified:
         places = [(s.lat, s.lon, s.place) for s in reversed(view.scans) if s.lat is not None]
@@ -152,7 +156,7 @@ def _show(request: Request, packages, verify_error: str | None, status: int = 20
     return page(request, "track/package.html", status=status, view=view, steps=STEPS, route=drawing,
                 advice_values=advice_values,
                 verify_error=verify_error, lang_links=_lang_links(request), reported=reported, received=received,
-                report_error=report_error, report_kinds=REPORT_KINDS,
+                report_error=report_error, report_kinds=REPORT_KINDS, updates=updates,
                 brand_text=_text_on(view.shop.colour) if view.shop.colour else None)
 
 

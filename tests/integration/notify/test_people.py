@@ -139,24 +139,31 @@ def test_what_happens_during_quiet_hours_comes_as_one_message_in_the_morning(uow
         ("out_for_delivery", "skipped"), ("delivered", "sent")]
 
 
-def test_the_unsubscribe_link_in_the_email_works_in_one_click(uow, engine, clock, shop, people_sender, mail, site):
+def test_the_unsubscribe_link_asks_and_one_click_opts_out(uow, engine, clock, shop, people_sender, mail, site):
     package = register_package(uow, shop.id, "1Z999AA10123456711", "ups", destination=Address(CHICAGO_ZIP, "US"),
                                recipient=buyer(email="ana@example.com")).package
     step(uow, engine, people_sender, clock, shop, package, "in_transit", "picked_up")
     (first,) = mail.messages
     link = re.search(r"(http://\S+/unsubscribe/[\w-]+)", first.part("text/plain")).group(1)
     assert link.startswith(site.url) and first.message["List-Unsubscribe"] == f"<{link}>"
-    page = httpx.get(link)
-    assert page.status_code == 200 and "You are unsubscribed" in page.text and "ana@example.com" in page.text
+    for _ in range(2):  # opening the link (a mail scanner, a preview, the buyer) only asks
+        page = httpx.get(link)
+        assert page.status_code == 200 and "Stop messages from Notify shop?" in page.text
+        assert "ana@example.com" in page.text and f'action="/unsubscribe/{link.rsplit("/", 1)[1]}"' in page.text
     step(uow, engine, people_sender, clock, shop, package, "out_for_delivery")
-    assert len(mail.messages) == 1
+    assert len(mail.messages) == 2
+    done = httpx.post(link)  # the page's button
+    assert done.status_code == 200 and "You are unsubscribed" in done.text and "ana@example.com" in done.text
+    assert "You are unsubscribed" in httpx.get(link).text  # the link now says so, and offers to resubscribe
+    step(uow, engine, people_sender, clock, shop, package, "available_for_pickup")
+    assert len(mail.messages) == 2
     last = log(uow, shop, package, "email")[-1]
-    assert (last.kind, last.state, last.reason) == ("out_for_delivery", "skipped", "opted out (unsubscribe link)")
+    assert (last.state, last.reason) == ("skipped", "opted out (unsubscribe link)")
     # the same address on another parcel of the shop is opted out too
     other = register_package(uow, shop.id, "1Z999AA10123456720", "ups", destination=Address(CHICAGO_ZIP, "US"),
                              recipient=buyer(email="ana@example.com")).package
     step(uow, engine, people_sender, clock, shop, other, "in_transit", "picked_up")
-    assert len(mail.messages) == 1 and log(uow, shop, other, "email")[-1].state == "skipped"
+    assert len(mail.messages) == 2 and log(uow, shop, other, "email")[-1].state == "skipped"
     # mail clients' RFC 8058 POST answers too, and resubscribing brings messages back
     assert httpx.post(link, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     back = httpx.post(link + "/resubscribe")

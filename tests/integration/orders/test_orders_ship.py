@@ -74,6 +74,18 @@ def test_checksum_refuses_a_typo_and_force_uploads_it(uow, tiktok, app, client, 
     assert [c.code for c in forced.checks] == ["checksum"] and tiktok.shipments[-1]["tracking_number"] == UPS_TYPO
 
 
+def test_an_order_id_pasted_as_the_tracking_number_is_named_as_one(uow, tiktok, app, client, shop):
+    shop_id, _, waiting, _, other = shop
+    with pytest.raises(ShipmentRefused) as own:
+        _ship(uow, app, client, shop_id, waiting, waiting["id"], "usps", force=True)  # never, even forced
+    assert _codes(own) == ["own_order_id"] and "this order's own ID" in own.value.checks[0].reason
+    with pytest.raises(ShipmentRefused) as another:
+        _ship(uow, app, client, shop_id, waiting, other["id"])
+    assert _codes(another) == ["order_id"] and "--force" in str(another.value)
+    assert "looks like a TikTok Shop order ID" in another.value.checks[0].reason
+    assert tiktok.shipments == []
+
+
 def test_carrier_mismatch_refuses_a_ups_number_declared_as_usps(uow, tiktok, app, client, shop):
     shop_id, _, waiting, *_ = shop
     with pytest.raises(ShipmentRefused) as refused:

@@ -1,7 +1,10 @@
 """TikTok's webhooks through the real API: a burst with duplicates and a forgery ends where a sync ends;
-deauthorization marks the connection; the browser consent flow checks its state."""
+deauthorization marks the connection and tells the shop's staff once; the browser consent flow checks its
+state."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -10,7 +13,9 @@ from sqlalchemy import select
 
 from parceltrail.core.orders import OrderStatus
 from parceltrail.platforms.tiktok.local import webhooks as tts
-from parceltrail.services.tiktok_hooks import drain_notifications
+from parceltrail.platforms.tiktok.signing import webhook_signature
+from parceltrail.services.notification_log import list_notifications
+from parceltrail.services.tiktok_hooks import drain_notifications, receive_notification
 from parceltrail.services.tiktok_sync import sync_shop
 from parceltrail.store.orders import order_packages, orders
 from parceltrail.store.tiktok import tiktok_inbox
@@ -62,8 +67,8 @@ def test_a_burst_with_duplicates_and_a_forgery_ends_like_a_sync(uow, engine, tik
     report = drain_notifications(uow, app, client)
     assert report.done == 41 and report.failed == 0
     from_hooks = _state(engine)
-    assert dict((r.external_id, r.status) for r in from_hooks[0])[moved["id"]] == "CANCELLED"
-    assert dict((r.external_id, r.status) for r in from_hooks[0])[made[6]["id"]] == made[6]["status"]
+    assert {r.external_id: r.status for r in from_hooks[0]}[moved["id"]] == "CANCELLED"
+    assert {r.external_id: r.status for r in from_hooks[0]}[made[6]["id"]] == made[6]["status"]
 
     check = sync_shop(uow, app, client, shop_id, since=days_ago(10))
     assert check.complete and (check.orders_created, check.orders_updated) == (0, 0)
@@ -118,3 +123,52 @@ def test_without_tiktok_settings_the_routes_say_what_is_missing(uow, api):
     refused = httpx.post(f"{api.url}/v1/webhooks/tiktok", content=b"{}", headers={"Authorization": "00"})
     assert refused.status_code == 404 and refused.headers["content-type"] == "application/problem+json"
     assert "PARCELTRAIL_TIKTOK_APP_KEY" in refused.json()["detail"]
+
+
+def test_the_shop_is_told_once_when_tiktok_shop_is_about_to_expire_and_when_it_is_lost(uow, engine, tiktok, app,
+                                                                                     client, connected):
+    # TikTok's own notices (types 7 and 6) through the webhook inbox, signed as TikTok signs them: orders
+    # stop arriving the moment the seller removes the app, and only the seller can authorise again.
+    from parceltrail.mailcatcher import MailCatcher
+    from parceltrail.services.recipients import RecipientInput, add_staff
+    from tests.integration.notify.conftest import run_until_quiet
+
+    shop_id, remote = connected
+    add_staff(uow, shop_id, RecipientInput(email="owner@shop.example", digest="off", time_zone="America/Chicago",
+                                           set_fields={"email", "digest", "time_zone"}))
+
+    def hear(kind: int, data: dict) -> None:
+        body = tts.notification(kind, remote.id, data)
+        receive_notification(uow, APP_KEY, APP_SECRET, webhook_signature(APP_KEY, APP_SECRET, body), body)
+
+    with MailCatcher() as mail, people_sender(mail.url) as sender:
+        hear(7, {"message": "expires soon", "expiration_time": "1767225600"})
+        hear(7, {"message": "expires soon", "expiration_time": "1767225600"})  # TikTok repeats its notice
+        drain_notifications(uow, app, client)
+        run_until_quiet(engine, sender)
+        (expiring,) = mail.messages
+        assert expiring.subject == "TikTok Shop needs reconnecting at Sunny Crochet"
+        text = expiring.part("text/plain")
+        assert "authorization expires Dec 31 6:00 PM" in text  # 2026-01-01 00:00 UTC in the owner's zone
+        assert f"parceltrail tiktok connect --shop {shop_id} --auth-code CODE" in text
+
+        hear(6, {"message": "seller removed app"})
+        drain_notifications(uow, app, client)
+        run_until_quiet(engine, sender)
+        assert len(mail.messages) == 2
+        assert "removed parceltrail's authorization in TikTok Shop: new orders no longer arrive" in (
+            mail.messages[1].part("text/plain"))
+    items, _ = list_notifications(uow, shop_id, channel="email")
+    assert sorted((m.kind, m.state) for m in items) == [("tiktok_connection", "sent")] * 2
+
+
+@contextmanager
+def people_sender(smtp_url: str):
+    from parceltrail.outbound import guarded_client
+    from parceltrail.services.people import PeopleChannels
+    from parceltrail.services.sender import Sender
+
+    channels = PeopleChannels(smtp_url, "Parcels <parcels@shop.example>", "https://parcels.shop.example",
+                              SECRET_KEY, allow_private=True)
+    with guarded_client(allow_private=True, timeout=5) as http:
+        yield Sender(http, SECRET_KEY, concurrency=2, people=channels)

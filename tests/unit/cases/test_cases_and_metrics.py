@@ -66,6 +66,17 @@ def test_late_dispatch_today_projection_and_the_moment_it_breaks():
     assert guard(orders, NOW, Thresholds(ldr_max=0.10)).ldr.projected_breach is False
 
 
+@pytest.mark.parametrize(("late_by", "words"), [
+    (timedelta(minutes=20), "20 minutes"), (timedelta(seconds=40), "1 minute"),
+    (timedelta(minutes=59, seconds=50), "1 hour"),
+    (H, "1 hour"), (5 * H, "5 hours"), (47 * H, "47 hours"), (3 * D, "3.0 days"),
+])
+def test_a_late_dispatch_says_how_late_in_words_never_zero_hours(late_by, words):
+    scan = NOW - 3 * H
+    ldr = guard([order("late", ship_by=scan - late_by, first_scan_at=scan)], NOW).ldr
+    assert [m.why for m in ldr.movers] == [f"first carrier scan {words} after the dispatch deadline"]
+
+
 def test_on_time_delivery_counts_the_week_and_projects_flagged_parcels_as_late():
     orders = [order("on-time", deliver_by=NOW - 2 * D, delivered_at=NOW - 3 * D),
               order("late", deliver_by=NOW - 2 * D, delivered_at=NOW - 1 * D),

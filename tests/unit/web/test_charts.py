@@ -3,9 +3,11 @@ end on round numbers, bar positions as shares of the axis."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+
 import pytest
 
-from parceltrail.web.charts import BarRow, bar_chart, nice_top, wilson
+from parceltrail.web.charts import BarRow, bar_chart, estimate_history, nice_top, wilson
 
 
 def test_wilson_interval_matches_published_values_and_widens_for_small_groups():
@@ -45,3 +47,34 @@ def test_a_trend_breaks_where_a_day_has_no_value_and_its_axis_holds_the_threshol
     assert chart.threshold_y == 9.2
     flat = trend_chart([0.0, 0.0], threshold=0.04)
     assert flat.low == 0.0 and flat.high == 0.05
+
+
+def _estimate(revised: date, earliest: date, days: int = 3):
+    from parceltrail.store.estimates import StoredEstimate
+
+    return StoredEstimate("pkg", datetime.combine(revised, time(9), UTC), earliest, earliest + timedelta(days=1),
+                          earliest + timedelta(days=days - 1), earliest + timedelta(days=days), "medium",
+                          "model", "in_transit", "scan")
+
+
+def test_an_estimate_far_from_the_others_does_not_stretch_the_axis_over_years():
+    # A parcel registered in 2022 whose first estimate was made then, shipped and re-estimated in 2026:
+    # drawn on one axis, the 2026 bars would be a few pixels wide on a four-year axis.
+    old = _estimate(date(2022, 3, 1), date(2022, 3, 4))
+    recent = [_estimate(date(2026, 12, d), date(2026, 12, d + 3)) for d in (1, 2, 3)]
+    chart = estimate_history([old, *recent], date(2026, 12, 6), lambda e: e.revised_at.date().isoformat(),
+                             lambda d: d.isoformat(), lambda d: f"{d.isoformat()}!")
+    assert [b.label for b in chart.bars] == ["2026-12-01", "2026-12-02", "2026-12-03"]
+    assert chart.left_out == 1
+    assert chart.ticks[0][1] == "2026-12-04" and all(label.startswith("2026-12") for _, label in chart.ticks)
+    assert chart.delivered is not None and chart.bars[0].x1 < chart.delivered < chart.width
+    assert min(b.x2 - b.x1 for b in chart.bars) > 60  # a 3-day window over a ~10-day axis, not a sliver
+
+
+def test_an_axis_across_new_year_labels_the_year_where_it_turns():
+    estimates = [_estimate(date(2026, 12, 27), date(2026, 12, 29), days=5)]
+    chart = estimate_history(estimates, None, lambda e: "row", lambda d: d.strftime("%b %d"),
+                             lambda d: d.strftime("%b %d %Y"))
+    labels = [label for _, label in chart.ticks]
+    assert labels[0] == "Dec 29 2026" and "Jan 01 2027" in labels and "Dec 30" in labels
+    assert chart.left_out == 0 and chart.delivered is None

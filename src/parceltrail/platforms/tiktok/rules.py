@@ -6,6 +6,8 @@ Each check returns a ``Check`` (a failed one) or None. Codes, and whether ``--fo
 | --- | --- | --- |
 | ``on_hold`` | yes | the order is on hold: TikTok withholds the address and refuses fulfilment |
 | ``format`` | yes | the number does not match TikTok's ``^[A-Za-z0-9._/-]{4,50}$`` |
+| ``own_order_id`` | yes | the number is this order's own id, never a tracking number |
+| ``order_id`` | no | the number has the shape of a TikTok Shop order id, not of a tracking number |
 | ``checksum`` | no | the number has a known format's shape but fails its check digit (a typo) |
 | ``carrier_mismatch`` | no | the declared carrier is not the one the number's format belongs to |
 | ``duplicate`` | no | the number is already on another order of the shop |
@@ -25,13 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from parceltrail.core import Status, TrackingEvent
-from parceltrail.numbers import detect
+from parceltrail.numbers import detect, looks_like_tiktok_order_id
 from parceltrail.numbers.catalogue import UnknownCarrier
 from parceltrail.numbers.trust import carrier_mismatch, destination_zip_mismatch, scan_before_order
 
 TIKTOK_NUMBER = re.compile(r"[A-Za-z0-9._/-]{4,50}")
 CORRECTION_WINDOW = timedelta(hours=72)
-FATAL = frozenset({"on_hold", "format", "correction_window", "correction_used"})
+FATAL = frozenset({"on_hold", "format", "own_order_id", "correction_window", "correction_used"})
 LAST_MILE = frozenset({Status.OUT_FOR_DELIVERY, Status.DELIVERED, Status.AVAILABLE_FOR_PICKUP, Status.DELIVERY_FAILED})
 NOT_A_SCAN = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.CANCELLED, Status.EXPIRED})
 
@@ -60,6 +62,18 @@ def check_format(number: str) -> Check | None:
     if TIKTOK_NUMBER.fullmatch(number):
         return None
     return Check("format", f"{number!r} is not a tracking number TikTok accepts: 4 to 50 letters, digits or . _ / -")
+
+
+def check_order_id(number: str, order_id: str) -> Check | None:
+    """A seller who pastes the order id where the tracking number goes (the commonest invalid upload):
+    said for what it is, not as a mistyped carrier number."""
+    if number == order_id:
+        return Check("own_order_id", f"{number} is this order's own ID, not a tracking number: use the number on the "
+                                 "package's shipping label")
+    if looks_like_tiktok_order_id(number):
+        return Check("order_id", f"{number} looks like a TikTok Shop order ID (18 digits starting 57 or 58), not a "
+                                 "tracking number: use the number on the package's shipping label")
+    return None
 
 
 def check_number(number: str, carrier: str | None) -> list[Check]:

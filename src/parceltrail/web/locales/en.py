@@ -209,6 +209,7 @@ WORDS: dict[str, str] = {
     "app.estimate_history": "Estimate history",
     "app.chart_title": "How the delivery estimate moved over {n} revisions",
     "app.chart_legend": "Each row is one revision (newest at the bottom): bar = 80% window, dot = likely day, tick = 95% promise, vertical line = delivered.",
+    "app.chart_left_out": "{n} earlier revisions are not drawn: the chart shows the newest, over at most {days} days.",
     "app.notes": "Notes",
     "app.add_note": "Add a note for your team",
     "app.save_note": "Save note",

@@ -202,6 +202,7 @@ WORDS: dict[str, str] = {
     "app.estimate_history": "Historial de la estimación",
     "app.chart_title": "Cómo cambió la estimación de entrega en {n} revisiones",
     "app.chart_legend": "Cada fila es una revisión (la más reciente abajo): barra = plazo del 80 %, punto = día probable, marca = compromiso del 95 %, línea vertical = entregado.",
+    "app.chart_left_out": "{n} revisiones anteriores no se dibujan: el gráfico muestra las más recientes, en {days} días como máximo.",
     "app.notes": "Notas",
     "app.add_note": "Añade una nota para tu equipo",
     "app.save_note": "Guardar nota",

@@ -1,5 +1,5 @@
 """English: the words of the dashboard pages for other areas' features (scorecards, exceptions, metric guard,
-API keys, notifications). Keys are shared with ``more_es`` (a test checks)."""
+API keys). Keys are shared with ``more_es`` (a test checks)."""
 
 WORDS: dict[str, str] = {
     # scorecards
