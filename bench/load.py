@@ -10,14 +10,17 @@ at 1, 8 and 32 clients. Targets, each a real server process on 127.0.0.1, all on
 - `anchor`: bench/load_anchor.py, bare FastAPI with the same queries (the baseline the ratios use);
 - `writers`: the service again with 8 clients sending only the two writes (write p99 / p50);
 - `readers`: service and anchor with 8 clients sending only the two reads;
-- `service x2`: `serve --no-worker --workers 2` at 32 clients, against the one-process service.
+- `service x2`: `serve --no-worker --workers 2` at 32 clients, against the one-process service;
+- `compare` (with --compare-src DIR): the service run from another source tree, e.g. an export of the commit
+  a change starts from, measured beside the others so a change's before and after see the same machine.
 
 SQLite by default (a fresh file); `--database-url postgresql+psycopg://...` (an empty database) for
 PostgreSQL, e.g. `scripts/with-postgres sh -c '.venv/bin/python bench/load.py --database-url
 "$PARCELTRAIL_TEST_DATABASE_URL"'`. Prints JSON: req/s, p50 and p99 per kind, the server processes' CPU
 time per request (read from /proc: what a request costs whatever else the machine does), and the ratios.
 
-    .venv/bin/python bench/load.py [--seconds 10] [--clients 1,8,32] [--database-url URL]
+    .venv/bin/python bench/load.py [--seconds 10] [--clients 1,8,32] [--repeat 3] [--database-url URL]
+                                   [--compare-src DIR]
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -144,7 +149,8 @@ class Client(threading.Thread):
         self.shops, self.rng, self.stop = shops, random.Random(seed_), stop
         self.low, self.span = {"mixed": (0.0, 1.0), "reads": (0.0, 0.8), "writes": (0.8, 0.2)}[mix]
         self.seen: list[tuple[str, float, int]] = []
-        self.serial = seed_ * 1_000_000
+        self.serial = (seed_ % 1000) * 100_000  # a second per scan: 32 clients stay within weeks, in the past
+        self.run_id = uuid.uuid4().hex[:12]  # push ids never repeat across cells (a reused id is a 409)
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -174,7 +180,7 @@ class Client(threading.Thread):
     def push(self, number: str) -> httpx.Response:
         self.serial += 1
         body = json.dumps(sandbox.tracking_body(number, SHIPPED + timedelta(days=5))).encode()
-        headers = {**sign(body, SECRET, f"load_{self.serial}", int(time.time())), "Content-Type": "application/json"}
+        headers = {**sign(body, SECRET, f"load_{self.run_id}_{self.serial}", int(time.time())), "Content-Type": "application/json"}
         return self.http.post("/v1/hooks/sandbox", content=body, headers=headers)
 
 
@@ -192,6 +198,7 @@ def measure(target: Target, shops: list[dict], clients: int, seconds: float, mix
     seen = [s for t in threads for s in t.seen]
     out = {"clients": clients, "requests": len(seen), "rps": round(len(seen) / seconds, 1),
            "errors": sum(1 for _, _, status in seen if status >= 400),
+           "error_statuses": dict(Counter(str(status) for _, _, status in seen if status >= 400)),
            "server_cpu_ms_per_request": round(cpu * 1000 / max(1, len(seen)), 2)}
     for kind in ("read", "write"):
         times = sorted(s for k, s, _ in seen if k == kind)
@@ -202,38 +209,59 @@ def measure(target: Target, shops: list[dict], clients: int, seconds: float, mix
     return out
 
 
-def one_run(url: str, env: dict[str, str], shops: list[dict], levels: list[int], seconds: float) -> dict:
-    """Every level against the service and the anchor, interleaved so both see the machine's same load."""
+def warm_up(target: Target, shops: list[dict]) -> None:
+    """Unmeasured requests first: a fresh process fills its statement caches and connection pool on them."""
+    measure(target, shops, 4, 2.0)
+
+
+def one_run(url: str, env: dict[str, str], shops: list[dict], levels: list[int], seconds: float,
+            compare_src: str | None = None) -> dict:
+    """Every level against the service and the anchor (and the service built from ``compare_src``),
+    interleaved so all see the machine's same load."""
     serve = [sys.executable, "-m", "parceltrail", "serve", "--no-worker", "--port", "{port}"]
     anchor_args = [sys.executable, str(HERE / "load_anchor.py"), "--port", "{port}", "--database-url", url,
                    "--hook-secret", SECRET]
-    out: dict = {"service": [], "anchor": []}
-    service, anchor = Target("service", serve, env), Target("anchor", anchor_args, env)
+    targets = {"service": Target("service", serve, env)}
+    if compare_src:
+        # the same command with another source tree first on the path (a worktree of the base commit)
+        targets["compare"] = Target("compare", serve, {**env, "PYTHONPATH": str(Path(compare_src) / "src")})
+    targets["anchor"] = Target("anchor", anchor_args, env)
+    out: dict = {name: [] for name in targets}
     try:
+        for target in targets.values():
+            warm_up(target, shops)
         for clients in levels:
-            out["service"].append(measure(service, shops, clients, seconds))
-            out["anchor"].append(measure(anchor, shops, clients, seconds))
-        out["writers"] = measure(service, shops, 8, seconds, mix="writes")
-        out["readers"] = {"service": measure(service, shops, 8, seconds, mix="reads"),
-                          "anchor": measure(anchor, shops, 8, seconds, mix="reads")}
+            for name, target in targets.items():
+                out[name].append(measure(target, shops, clients, seconds))
+        out["writers"] = measure(targets["service"], shops, 8, seconds, mix="writes")
+        if "compare" in targets:
+            out["writers_compare"] = measure(targets["compare"], shops, 8, seconds, mix="writes")
+        out["readers"] = {name: measure(target, shops, 8, seconds, mix="reads") for name, target in targets.items()}
     finally:
-        service.stop()
-        anchor.stop()
+        for target in targets.values():
+            target.stop()
     two = Target("service x2", serve + ["--workers", "2"], env)
     try:
+        warm_up(two, shops)
         out["service_x2"] = measure(two, shops, max(levels), seconds)
     finally:
         two.stop()
-    out["read_ratio_to_anchor"] = {str(s["clients"]): round(s["read_rps"] / a["read_rps"], 2)
-                                   for s, a in zip(out["service"], out["anchor"], strict=True)}
-    readers = out["readers"]
-    out["reads_only_cpu_anchor_over_service"] = round(readers["anchor"]["server_cpu_ms_per_request"]
-                                                      / readers["service"]["server_cpu_ms_per_request"], 2)
-    out["cpu_per_request_anchor_over_service"] = {
-        str(s["clients"]): round(a["server_cpu_ms_per_request"] / s["server_cpu_ms_per_request"], 2)
-        for s, a in zip(out["service"], out["anchor"], strict=True)}
-    out["writers_p99_over_p50"] = round(out["writers"]["write_p99_ms"] / out["writers"]["write_p50_ms"], 1)
+    for name in targets.keys() - {"anchor"}:
+        suffix = "" if name == "service" else f"_{name}"
+        readers = out["readers"]
+        out["read_ratio_to_anchor" + suffix] = {
+            str(s["clients"]): round(s["read_rps"] / a["read_rps"], 2)
+            for s, a in zip(out[name], out["anchor"], strict=True)}
+        out["reads_only_cpu_anchor_over_service" + suffix] = round(
+            readers["anchor"]["server_cpu_ms_per_request"] / readers[name]["server_cpu_ms_per_request"], 2)
+        out["cpu_per_request_anchor_over_service" + suffix] = {
+            str(s["clients"]): round(a["server_cpu_ms_per_request"] / s["server_cpu_ms_per_request"], 2)
+            for s, a in zip(out[name], out["anchor"], strict=True)}
+    for key in ("writers", "writers_compare"):
+        if key in out:
+            out[key + "_p99_over_p50"] = round(out[key]["write_p99_ms"] / out[key]["write_p50_ms"], 1)
     out["two_processes_over_one"] = round(out["service_x2"]["rps"] / out["service"][-1]["rps"], 2)
+    out["load_average_after"] = os.getloadavg()
     return out
 
 
@@ -243,6 +271,9 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--compare-src", default=None,
+                        help="also run the service from this source tree (e.g. a checkout of the base commit), "
+                             "interleaved with the others: a change's before and after under the same load")
     args = parser.parse_args()
     levels = sorted(int(c) for c in args.clients.split(","))
     with tempfile.TemporaryDirectory() as tmp:
@@ -253,19 +284,37 @@ def main() -> None:
                # a load test is as fast as answers come from one address: rate limits off, as an operator
                # measuring capacity would set them (PARCELTRAIL_RATE_LIMIT_*, docs/operations.md)
                "PARCELTRAIL_RATE_LIMIT_PER_KEY": "0", "PARCELTRAIL_RATE_LIMIT_PUSH": "0"}
-        runs = [one_run(url, env, shops, levels, args.seconds) for _ in range(args.repeat)]
+        runs = [one_run(url, env, shops, levels, args.seconds, args.compare_src) for _ in range(args.repeat)]
     median = lambda values: round(statistics.median(values), 2)
-    print(json.dumps({
-        "database": make_engine(url).dialect.name, "seconds": args.seconds, "repeat": args.repeat,
-        "read_ratio_to_anchor": {k: median([r["read_ratio_to_anchor"][k] for r in runs])
-                                 for k in runs[0]["read_ratio_to_anchor"]},
-        "writers_p99_over_p50": median([r["writers_p99_over_p50"] for r in runs]),
-        "two_processes_over_one": median([r["two_processes_over_one"] for r in runs]),
-        "reads_only_cpu_anchor_over_service": median([r["reads_only_cpu_anchor_over_service"] for r in runs]),
-        "cpu_per_request_anchor_over_service": {k: median([r["cpu_per_request_anchor_over_service"][k] for r in runs])
-                                                for k in runs[0]["cpu_per_request_anchor_over_service"]},
-        "runs": runs,
-    }))
+    summary = {"database": make_engine(url).dialect.name, "seconds": args.seconds, "repeat": args.repeat,
+               "load_average": os.getloadavg()}
+    for key in ("writers_p99_over_p50", "writers_compare_p99_over_p50", "two_processes_over_one"):
+        if key in runs[0]:
+            summary[key] = median([r[key] for r in runs])
+    for key in [k for k in runs[0] if k.startswith(("read_ratio_to_anchor", "reads_only_cpu", "cpu_per_request"))]:
+        first = runs[0][key]
+        summary[key] = ({k: median([r[key][k] for r in runs]) for k in first} if isinstance(first, dict)
+                        else median([r[key] for r in runs]))
+    summary["medians"] = medians(runs)
+    summary["runs"] = runs
+    print(json.dumps(summary))
+
+
+def medians(runs: list[dict]) -> dict:
+    """Per target and level, the median over the runs of each figure (what docs/performance.md quotes)."""
+    def merged(cells: list[dict]) -> dict:
+        return {k: round(statistics.median([c[k] for c in cells if k in c]), 2) for k in cells[0]
+                if k != "error_statuses"}
+    out: dict = {}
+    for name in ("service", "compare", "anchor"):
+        if name in runs[0]:
+            out[name] = [merged([r[name][i] for r in runs]) for i in range(len(runs[0][name]))]
+    out["readers"] = {name: merged([r["readers"][name] for r in runs]) for name in runs[0]["readers"]}
+    for key in ("writers", "writers_compare"):
+        if key in runs[0]:
+            out[key] = merged([r[key] for r in runs])
+    out["service_x2"] = merged([r["service_x2"] for r in runs])
+    return out
 
 
 if __name__ == "__main__":

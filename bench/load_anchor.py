@@ -1,11 +1,12 @@
 """The anchor for bench/load.py: a bare FastAPI app doing the same queries as parceltrail on the same database.
 
 What a competent hand-written service would do per request, and nothing more (JSON dumped straight
-from the rows): the key's hash looked up,
-the package, its newest 100 events and its estimates read; a page of 50 packages with their current
-estimates; new events inserted (``ON CONFLICT DO NOTHING``) and the package's count bumped in one
-transaction; a push's HMAC checked and its body stored. Plain dicts out, no response models, no fold,
-no estimates revised. Run by bench/load.py:
+from the rows): the key's hash looked up; the package, its newest 100 events, its estimates, its
+warnings, open flags and orders, and the shop's account for its carrier read (what parceltrail's
+answer carries); a page of 50 packages, newest first, with their current estimates and warnings and the
+shop's account for their carrier; new events inserted (``ON CONFLICT DO NOTHING``) and the package's count
+bumped in one transaction; a push's HMAC checked and its body stored. Plain dicts out, no response
+models, no fold, no estimates revised. Run by bench/load.py:
 
     python bench/load_anchor.py --port 8123 --database-url sqlite:///x.db
 """
@@ -54,14 +55,29 @@ def create_anchor(database_url: str, hook_secret: str) -> FastAPI:
             raise HTTPException(401)
         return row.shop_id
 
-    def current_estimates(connection, ids: list[str]) -> dict[str, dict]:
+    def of_packages(connection, sql: str, ids: list[str]) -> list:
+        """Rows of ``sql`` (its ``{ids}`` an IN list) for these packages."""
         if not ids:
-            return {}
+            return []
         marks = ", ".join(f":p{i}" for i in range(len(ids)))
-        rows = connection.execute(text(
-            f"SELECT * FROM estimates WHERE id IN (SELECT max(id) FROM estimates WHERE package_id IN ({marks})"
-            " GROUP BY package_id)"), {f"p{i}": pid for i, pid in enumerate(ids)})
-        return {r.package_id: dict(r._mapping) for r in rows}
+        return connection.execute(text(sql.format(ids=marks)), {f"p{i}": pid for i, pid in enumerate(ids)}).all()
+
+    def current_estimates(connection, ids: list[str]) -> dict[str, dict]:
+        rows = of_packages(connection, "SELECT * FROM estimates WHERE id IN (SELECT max(id) FROM estimates"
+                                       " WHERE package_id IN ({ids}) GROUP BY package_id)", ids)
+        return {r.package_id: dict(r._mapping) for r in rows if r.moment != "withheld"}
+
+    def warnings(connection, ids: list[str]) -> dict[str, list]:
+        out: dict[str, list] = {pid: [] for pid in ids}
+        for r in of_packages(connection, "SELECT package_id, code, message FROM package_warnings"
+                                         " WHERE package_id IN ({ids}) ORDER BY package_id, id", ids):
+            out[r.package_id].append({"code": r.code, "message": r.message})
+        return out
+
+    def account(connection, shop: str, carrier: str) -> dict | None:
+        row = connection.execute(text("SELECT * FROM carrier_accounts WHERE shop_id = :s AND carrier = :c"),
+                                 {"s": shop, "c": carrier}).first()
+        return {"connected": True} if row else None
 
     @app.get("/v1/packages/{package_id}")
     def package(package_id: str, request: Request):
@@ -73,19 +89,32 @@ def create_anchor(database_url: str, hook_secret: str) -> FastAPI:
                 raise HTTPException(404)
             events = c.execute(text("SELECT * FROM events WHERE package_id = :id ORDER BY occurred_at DESC, id DESC"
                                     " LIMIT 101"), {"id": package_id}).all()
-            history = c.execute(text("SELECT * FROM estimates WHERE package_id = :id ORDER BY id"),
-                                {"id": package_id}).all()
+            history = c.execute(text("SELECT * FROM estimates WHERE package_id = :id AND moment != 'withheld'"
+                                     " ORDER BY id"), {"id": package_id}).all()
+            found = warnings(c, [package_id])[package_id]
+            followed = account(c, shop, row.carrier)
+            flags = c.execute(text("SELECT * FROM flags WHERE package_id = :id AND closed_at IS NULL ORDER BY id"),
+                              {"id": package_id}).all()
+            current = current_estimates(c, [package_id]).get(package_id)
+            orders = c.execute(text("SELECT o.external_id FROM order_packages p JOIN orders o ON o.id = p.order_id"
+                                    " WHERE p.package_id = :id"), {"id": package_id}).all()
         return dumped({**dict(row._mapping), "events": [dict(e._mapping) for e in events[:100][::-1]],
-                       "estimate_history": [dict(h._mapping) for h in history]})
+                       "estimate_history": [dict(h._mapping) for h in history], "warnings": found,
+                       "account": followed, "flags": [dict(f._mapping) for f in flags], "estimated_delivery": current,
+                       "order_ids": [o.external_id for o in orders]})
 
     @app.get("/v1/packages")
     def packages(request: Request, limit: int = 50):
         with engine.connect() as c:
             shop = shop_of(c, request)
-            rows = c.execute(text("SELECT * FROM packages WHERE shop_id = :s ORDER BY id LIMIT :n"),
-                             {"s": shop, "n": limit + 1}).all()
-            estimates = current_estimates(c, [r.id for r in rows[:limit]])
-        return dumped({"items": [{**dict(r._mapping), "estimated_delivery": estimates.get(r.id)} for r in rows[:limit]],
+            rows = c.execute(text("SELECT * FROM packages WHERE shop_id = :s AND stopped_at IS NULL"
+                                  " ORDER BY id DESC LIMIT :n"), {"s": shop, "n": limit + 1}).all()
+            ids = [r.id for r in rows[:limit]]
+            estimates = current_estimates(c, ids)
+            found = warnings(c, ids)
+            accounts = {carrier: account(c, shop, carrier) for carrier in {r.carrier for r in rows[:limit]} if carrier}
+        return dumped({"items": [{**dict(r._mapping), "estimated_delivery": estimates.get(r.id),
+                                  "warnings": found[r.id], "account": accounts.get(r.carrier)} for r in rows[:limit]],
                        "next_cursor": rows[limit].id if len(rows) > limit else None})
 
     @app.post("/v1/packages/{package_id}/events")

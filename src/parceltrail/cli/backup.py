@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 
 
 def backup(file: Annotated[str, typer.Argument(help="Where to write the backup (.jsonl.gz); - for stdout")]) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.cli.shop import shop_app
 from parceltrail.services import InvalidInput, NotFound
 from parceltrail.services.branding import get_branding, set_branding

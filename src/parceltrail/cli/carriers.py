@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.cli.marks import INFERRED_NOTE, any_inferred, status_marks, time_mark
 
 carriers_app = typer.Typer(

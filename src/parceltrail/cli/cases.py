@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 
 cases_app = typer.Typer(help="Cases: one per parcel and problem, with an audit trail.", no_args_is_help=True)
 

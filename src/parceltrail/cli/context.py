@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.settings import Settings, get_settings
 from parceltrail.store import make_engine, migrate
 

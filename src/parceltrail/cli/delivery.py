@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.services import InvalidInput, NotFound
 from parceltrail.services.delivery import Confirmed, buyer_confirms, check_delivery
 from parceltrail.services.disputes import shop_of_package

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 
 
 def _numbers(arguments: list[str] | None) -> list[str]:

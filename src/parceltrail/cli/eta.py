@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _read_olist(directory: Path) -> dict[str, bytes]:
-    from parceltrail.cli.main import UserError
+    from parceltrail.cli.errors import UserError
     from parceltrail.eta.olist import FILES
 
     if not directory.is_dir():
@@ -32,7 +32,7 @@ def _read_olist(directory: Path) -> dict[str, bytes]:
 
 
 def _parse_cutoff(text: str) -> datetime:
-    from parceltrail.cli.main import UserError
+    from parceltrail.cli.errors import UserError
     from parceltrail.eta.olist import BRAZIL
 
     try:
@@ -74,7 +74,7 @@ def backtest(
         "--frozen-history", help="Freeze lane and seller history at the cut-off too (no daily refresh).")] = False,
 ) -> None:
     """Train on Olist orders known at the cut-off, score the orders placed after it."""
-    from parceltrail.cli.main import UserError
+    from parceltrail.cli.errors import UserError
     from parceltrail.eta.backtest import run_backtest
     from parceltrail.eta.olist import parse_olist
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 
 exceptions_app = typer.Typer(help="Parcels that need you: stale, lost, late, misrouted, suspicious.",
                              no_args_is_help=True)

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.settings import get_settings
 
 hooks_app = typer.Typer(help="Carrier push: secrets, test deliveries, the inbox.", no_args_is_help=True)

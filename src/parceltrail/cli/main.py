@@ -9,6 +9,7 @@ import sys
 import typer
 
 import parceltrail.cli as cli_package
+from parceltrail.cli.errors import UserError
 
 app = typer.Typer(
     name="parceltrail",
@@ -19,17 +20,9 @@ app = typer.Typer(
 )
 
 
-class UserError(Exception):
-    """A mistake the person at the keyboard can fix; printed as one line, exit code ``exit_code``."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
 def _register_commands() -> None:
     for info in sorted(pkgutil.iter_modules(cli_package.__path__), key=lambda m: m.name):
-        if info.name == "main":
+        if info.name in ("main", "errors"):
             continue
         module = importlib.import_module(f"parceltrail.cli.{info.name}")
         register = getattr(module, "register", None)

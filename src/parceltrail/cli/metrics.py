@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 
 
 def _metric_json(m) -> dict:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 
 orders_app = typer.Typer(help="Orders from TikTok Shop: list, show, import a Seller Center export, ship.",
                          no_args_is_help=True)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.core import Package, PackageWarning, Status, TrackingEvent
 from parceltrail.services import InvalidInput, NotFound, get_package, list_packages
 from parceltrail.services.packages import derived_warnings

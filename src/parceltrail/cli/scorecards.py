@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.services.errors import InvalidInput, NotFound
 from parceltrail.store import UnitOfWork
 

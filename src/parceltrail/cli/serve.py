@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.logs import configure_logging
 from parceltrail.settings import Settings, get_settings
 

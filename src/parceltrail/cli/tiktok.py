@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from parceltrail.cli.context import open_database
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.settings import get_settings
 
 tiktok_app_ = typer.Typer(help="TikTok Shop: connect a shop, see the connection, sync its orders.",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parceltrail.cli.main import UserError
+from parceltrail.cli.errors import UserError
 from parceltrail.cli.marks import INFERRED_NOTE, any_inferred, status_marks, time_mark
 
 if TYPE_CHECKING:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from parceltrail.core import PackageWarning
+from parceltrail.core.orders import Order
 from parceltrail.platforms.tiktok.client import MAX_DETAIL_IDS, TikTokShopClient
 from parceltrail.platforms.tiktok.errors import TikTokShopError
 from parceltrail.platforms.tiktok.orders import parse_order
@@ -48,7 +50,7 @@ class SyncReport(UpsertReport):
 def apply_orders(uow: UnitOfWork, shop_id: str, raw_orders: Sequence[dict], source: str,
                  report: UpsertReport, warnings: list[dict[str, str]] | None = None) -> None:
     """Parse TikTok order objects and upsert them; an unreadable order is reported, the rest go in."""
-    parsed = []
+    parsed, doubts = [], {}
     for raw in raw_orders:
         try:
             order, mismatches = parse_order(shop_id, raw)
@@ -56,11 +58,31 @@ def apply_orders(uow: UnitOfWork, shop_id: str, raw_orders: Sequence[dict], sour
             report.errors.append({"order_id": str(raw.get("id", "")), "reason": str(error)})
             continue
         parsed.append(order)
+        doubts |= {(m.order_id, m.package_id): m.reason for m in mismatches}
         if warnings is not None:
             warnings += [{"order_id": m.order_id, "package_id": m.package_id or "", "code": "carrier_mismatch",
                           "tracking_number": m.tracking_number, "reason": m.reason} for m in mismatches]
     if parsed:
         report.add(upsert_orders(uow, shop_id, parsed, source))
+        _carrier_doubts(uow, shop_id, parsed, doubts)
+
+
+def _carrier_doubts(uow: UnitOfWork, shop_id: str, orders: Sequence[Order], doubts: dict) -> None:
+    """A parcel whose number's format names one carrier while TikTok's shipping provider names another is
+    tracked with TikTok's carrier (as TikTok will judge it) and carries a ``carrier_mismatch`` warning, which
+    the API, the CLI and the dashboard show. A doubt belongs to that (number, carrier) package for good: once
+    the seller corrects the provider, the order's parcel is tracked as a new package, without it."""
+    if not doubts:
+        return
+    now = utcnow()
+    with uow:
+        for order in orders:
+            stored = uow.orders.get(shop_id, order.external_id)
+            for external, package_id in (stored.package_ids.items() if stored else ()):
+                reason = doubts.get((order.external_id, external))
+                if package_id and reason:
+                    uow.warnings.put(package_id, [PackageWarning("carrier_mismatch", reason)], now)
+        uow.commit()
 
 
 def fetch_details(session: ShopSession, order_ids: Sequence[str]) -> list[dict]:

@@ -4,7 +4,7 @@ parcels, an access token that expires mid-sync, a rate-limit answer and a refuse
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -81,6 +81,35 @@ def test_a_status_change_arrives_with_the_next_sync_and_is_kept_as_history(uow, 
         stored = uow.orders.get(shop_id, waiting["id"])
         assert [h.status for h in uow.orders.history(stored.id)][-2:] == [OrderStatus.AWAITING_COLLECTION,
                                                                           OrderStatus.IN_TRANSIT]
+
+
+def test_a_number_whose_carrier_tiktok_contradicts_carries_a_warning_until_they_agree(uow, tiktok, app, client,
+                                                                                      connected):
+    # The seller picked USPS in Seller Center for a UPS label: TikTok will judge the tracking by USPS.
+    shop_id, remote = connected
+    order = tiktok.new_order(remote, OrderStatus.IN_TRANSIT, days_ago(2), number=lambda: "1Z5R89390357567127")
+
+    def provider(name: str, provider_id: str, updated: datetime) -> None:
+        for place in (order, *order["line_items"]):
+            place["shipping_provider_name" if place is not order else "shipping_provider"] = name
+            place["shipping_provider_id"] = provider_id
+        order["update_time"] = int(updated.timestamp())
+        tiktok.put_order(remote, order)
+
+    provider("USPS", "7117858858072016686", days_ago(1))
+    report = sync_shop(uow, app, client, shop_id, since=days_ago(5))
+    assert [w["code"] for w in report.warnings] == ["carrier_mismatch"]
+    with uow.read():
+        (package_id,) = uow.orders.get(shop_id, order["id"]).package_ids.values()
+        (warning,) = uow.warnings.for_packages([package_id])[package_id]
+    assert warning.code == "carrier_mismatch" and "looks like a ups number, but TikTok says USPS" in warning.message
+    provider("UPS", "7117859084333909762", days_ago(0) - timedelta(seconds=5))  # the seller corrects it
+    again = sync_shop(uow, app, client, shop_id, since=days_ago(5))
+    assert again.warnings == [] and again.packages_created == 1
+    with uow.read():
+        (corrected,) = uow.orders.get(shop_id, order["id"]).package_ids.values()
+        found = uow.warnings.for_packages([package_id, corrected])
+    assert corrected != package_id and found.get(corrected, []) == [] and len(found[package_id]) == 1
 
 
 def test_a_persistent_signature_refusal_stops_the_sync_without_moving_the_cursor(uow, tiktok, app, client, connected):

@@ -107,7 +107,6 @@ def test_snapshot_tells_how_each_network_is_moving() -> None:
 
 
 def test_operator_line_reads_the_flow() -> None:
-    import parceltrail.cli.main  # noqa: F401  (the CLI package is entered through its root)
     from parceltrail.cli.eta_shop import _flow_line
 
     flow = {"orders_last_3_weeks": 312, "pace_days": 4.0, "delivered_of_placed_5_10_days_ago": 0.8241,

@@ -100,7 +100,6 @@ def test_without_pickup_scans_only_order_time_is_chosen_and_handoff_keeps_the_sh
     chosen = own_spread(blind, as_of, QUICK)
     assert list(chosen.held) == ["placed"] and chosen.held["placed"]["coverage"] >= 0.8
     assert chosen.calibration["handoff"] == CHOSEN["handoff"]
-    import parceltrail.cli.main  # noqa: F401  (the CLI package is entered through its root)
     from parceltrail.cli.eta_shop import _spread_line
 
     line = _spread_line(chosen.to_json())

@@ -42,7 +42,6 @@ def test_dates_wider_than_they_need_be_are_flagged_too() -> None:
 
 
 def test_eta_show_names_dates_wider_than_need_be_and_points_to_an_own_spread() -> None:
-    import parceltrail.cli.main  # noqa: F401  (the CLI package is entered through its root)
     from parceltrail.cli.eta_shop import _lane_part, _record_line
 
     wide = _record(outcomes(400, 360, 400))
