@@ -102,7 +102,7 @@ class LiveServer:
 
     def __enter__(self) -> Self:
         self.thread.start()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # start-up migrates, warms the ZIP table and builds the schema: slow on a loaded machine
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("test server did not start")
