@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from parceltrail.web import (
+    api_keys,
     carrier_accounts,
     dashboard,
     docs,
@@ -44,6 +45,7 @@ def install(app: FastAPI) -> None:
     app.include_router(endpoints.router)
     app.include_router(carrier_accounts.router)
     app.include_router(proof.router)
+    app.include_router(api_keys.router)
     app.include_router(notifications.router)
     app.add_exception_handler(session.SignInNeeded, _sign_in)
     app.add_exception_handler(session.OwnerOnly, _owner_only)

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from parceltrail.carriers.registry import CARRIERS
 from parceltrail.core import Status
 from parceltrail.core.flags import FlagType
-from parceltrail.services import InvalidInput, NotFound, create_api_key
+from parceltrail.services import InvalidInput, NotFound
 from parceltrail.services.accounts import list_accounts
 from parceltrail.services.branding import MAX_LOGO_BYTES, get_branding, set_branding
 from parceltrail.services.buyer_page import carrier_name
@@ -187,10 +187,10 @@ def package_note(request: Request, member: StaffMember, package_id: str, csrf_to
     return RedirectResponse(f"/app/packages/{package_id}", status_code=303)
 
 
-def _settings_page(request: Request, member: Staff, new_key: str | None = None, error: str | None = None,
+def _settings_page(request: Request, member: Staff, error: str | None = None,
                    saved: bool = False, code: int = 200) -> Response:
     uow = _uow(request)
-    return page(request, "app/settings.html", status=code, member=member, new_key=new_key, error=error, saved=saved,
+    return page(request, "app/settings.html", status=code, member=member, error=error, saved=saved,
                 branding=get_branding(uow, member.shop_id), accounts=list_accounts(uow, member.shop_id),
                 staff=shop_staff(uow, member.shop_id), carrier_name=carrier_name, section="settings",
                 max_logo_kb=MAX_LOGO_BYTES // 1024)
@@ -199,14 +199,6 @@ def _settings_page(request: Request, member: Staff, new_key: str | None = None, 
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request, member: StaffMember) -> Response:
     return _settings_page(request, member)
-
-
-@router.post("/settings/keys", response_class=HTMLResponse)
-def settings_new_key(request: Request, member: Owner, csrf_token: Annotated[str, Form()] = "") -> Response:
-    refused = _checked(request, csrf_token)
-    if refused:
-        return refused
-    return _settings_page(request, member, new_key=create_api_key(_uow(request), member.shop_id))
 
 
 @router.post("/settings/branding", response_class=HTMLResponse)
