@@ -34,10 +34,14 @@ chromium:
 # The whole suite on SQLite, then the database tests again on a throwaway PostgreSQL (scripts/with-postgres)
 # with a throwaway Redis beside it for the scale-out crash test (scripts/with-redis).
 # Browser tests (tests/browser, marker `browser`) run once, in the SQLite pass.
+# Each pass runs in parallel processes (pytest-xdist; WORKERS=auto is one per core, a file's tests share
+# one process); the slowest tests are listed at the end of each pass. Budget and profiling: docs/testing.md.
+WORKERS ?= auto
+PYTEST  := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 test: $(VENV)/.installed-test chromium
 	scripts/need-poppler
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	scripts/with-postgres scripts/with-redis $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+	scripts/with-postgres scripts/with-redis $(PYTEST) -q $(PYTEST_ARGS)
 
 # Refresh the screenshots docs/web.md shows (the browser tests take them; by default into build/screenshots).
 screenshots: $(VENV)/.installed-test chromium

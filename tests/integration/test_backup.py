@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from parceltrail.core import Address, Location, TrackingEvent
 from tests.parcels import valid_number
 
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
+
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
@@ -73,7 +75,10 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
         engine.dispose()
 
 
-def new_postgres_database(url: str, name: str) -> str:
+def new_postgres_database(url: str, suffix: str) -> str:
+    """An empty database named after the test's own (``parceltrail_test_gw0_restore``): parallel test
+    processes each have their own."""
+    name = f"{make_url(url).database}_{suffix}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -112,7 +117,7 @@ def keeps_working(url: str, shop_key: str, package_id: str) -> None:
 def test_backup_restores_into_an_empty_database_of_the_same_engine(engine, database_url, tmp_path):
     made = fill(engine)
     if engine.dialect.name == "postgresql":
-        target = new_postgres_database(database_url, "parceltrail_restore")
+        target = new_postgres_database(database_url, "restore")
     else:
         target = f"sqlite:///{tmp_path / 'restored.db'}"
     round_trip(database_url, target, tmp_path)
@@ -129,7 +134,7 @@ def test_backups_move_between_sqlite_and_postgresql(engine, database_url, tmp_pa
     migrate(lite)
     made = fill(lite)
     lite.dispose()
-    into_postgres = new_postgres_database(database_url, "parceltrail_from_sqlite")
+    into_postgres = new_postgres_database(database_url, "from_sqlite")
     round_trip(sqlite_url, into_postgres, tmp_path / "to-pg")
     keeps_working(into_postgres, made["shop"].api_key, made["packages"][2])
     back_to_sqlite = f"sqlite:///{tmp_path / 'back.db'}"

@@ -17,6 +17,8 @@ import pytest
 
 from tests.parcels import valid_number
 
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
+
 CLIENTS = 8
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 KINDS = [("in_transit", "arrived_at_facility", "AR"), ("in_transit", "departed_facility", "DP"),

@@ -9,9 +9,13 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from parceltrail.core import Address, TrackingEvent
 from parceltrail.services import create_shop, get_package, ingest_events, register_package
 from parceltrail.services.clock import ManualClock, WallClock, set_clock
+
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
 
 ZIPS = ["10001", "60601", "94105", "30301", "75201", "98101", "02108", "33101"]
 

@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
+
 
 def run(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PARCELTRAIL_DATABASE_URL": database_url}

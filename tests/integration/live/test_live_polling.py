@@ -19,6 +19,8 @@ from parceltrail.services.polling import Poller
 from parceltrail.worker.poller import PollLoop
 from tests.conftest import LiveServer
 
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
+
 START = datetime(2026, 10, 5, 13, 0, tzinfo=UTC)
 STEP = timedelta(hours=1)
 DAYS = 21

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from standardwebhooks import Webhook
 
 from parceltrail.core import Package, PackageState, TrackingEvent
@@ -24,6 +25,8 @@ from parceltrail.store.ids import new_id
 from parceltrail.store.notifications import LogFilter
 from tests.integration.notify.conftest import GUARD, SECRET_KEY
 from tests.receivers import Receiver
+
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
 
 BURST = 1000
 BUYERS = 200

@@ -12,17 +12,20 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from parceltrail.core import Status
 from parceltrail.services import create_shop, get_package, register_package
 from parceltrail.worker.jobs import register_jobs
 from parceltrail.worker.queue import make_queue
 from parceltrail.worker.runner import EmbeddedConsumer
-from tests.conftest import free_port
+from tests.conftest import HUNG, free_port
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, push, ups_body
 
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
 
-def wait_for(condition, what: str, seconds: float = 60.0, process: subprocess.Popen | None = None) -> None:
+
+def wait_for(condition, what: str, seconds: float = HUNG, process: subprocess.Popen | None = None) -> None:
     """Poll ``condition``; fail with the process's output if it dies first."""
     deadline = time.monotonic() + seconds
     while not condition():
@@ -49,7 +52,7 @@ def test_running_worker_ingests_a_push_right_after_the_api_stores_it(push_api, p
     try:
         wait_for(lambda: queue.pending_count() == 0, "the start-up drain to be taken")
         assert push(push_api.url, "ups", ups_body("delivered"), "msg_live").status_code == 202
-        wait_for(lambda: inbox(uow) == {"done": 1}, "the worker to drain the inbox", seconds=15)
+        wait_for(lambda: inbox(uow) == {"done": 1}, "the worker to drain the inbox")
     finally:
         consumer.stop(graceful=True)
     detail = get_package(uow, shop.id, package.id)

@@ -22,6 +22,8 @@ from parceltrail.eta.tuning import (
     smallest_promise,
 )
 
+pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
+
 Z95, Z90 = 1.645, 1.2816
 
 
