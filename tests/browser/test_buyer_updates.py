@@ -19,6 +19,7 @@ from parceltrail.services.sender import Sender
 from parceltrail.services.webhook_endpoints import Guard
 from parceltrail.store import UnitOfWork
 from tests.browser.conftest import DESKTOP, MOBILE, SCREENSHOTS, serious_violations, serve_site
+from tests.conftest import HUNG
 from tests.integration.notify.conftest import run_until_quiet
 from tests.parcels import DELIVERED, DEST_ZIP, LATE, make_parcels
 from tests.receivers import Receiver
@@ -56,7 +57,7 @@ def parcels(site, gateway):
 def send(site, mail) -> None:
     """What the server's worker does: plan and send the outbox, over SMTP and the SMS gateway."""
     people = PeopleChannels(mail.url, "Wren & Reed <parcels@wren.example>", site.url, SECRET_KEY, allow_private=True)
-    with guarded_client(allow_private=True, timeout=5) as http:
+    with guarded_client(allow_private=True, timeout=HUNG) as http:
         run_until_quiet(site.engine, Sender(http, SECRET_KEY, concurrency=2, people=people))
 
 

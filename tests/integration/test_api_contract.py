@@ -11,6 +11,8 @@ import httpx
 import jsonschema
 import pytest
 
+from tests.conftest import HUNG
+
 PROBLEM_CODES = {"400", "401", "404", "409", "413", "422", "429", "500"}
 
 
@@ -19,7 +21,7 @@ def client(api, uow):
     from parceltrail.services import create_shop
 
     key = create_shop(uow, "Contract shop").api_key
-    return httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    return httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {key}"}, timeout=HUNG)
 
 
 def _operations(spec: dict):
@@ -198,7 +200,8 @@ def test_an_unexpected_error_is_a_problem_500_and_the_connection_stays_usable(se
     def explode() -> None:
         raise RuntimeError("kaboom")
 
-    with LiveServer(app) as server, socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+    with (LiveServer(app) as server,
+          socket.create_connection(("127.0.0.1", server.port), timeout=HUNG) as sock):
         status, headers, body = _raw_exchange(sock, "/v1/explode")
         assert status == 500 and headers["content-type"] == "application/problem+json"
         assert headers.get("connection", "keep-alive") != "close"
@@ -229,7 +232,7 @@ def test_non_ascii_tokens_in_email_links_and_forms_are_refused_not_a_500(setting
     from tests.conftest import LiveServer
 
     app = create_app(settings.model_copy(update={"secret_key": SecretStr("contract-secret-key")}), engine)
-    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=10) as http:
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=HUNG) as http:
         for method in ("GET", "POST"):
             assert http.request(method, "/opt-in/Zi%C3%A5%C3%83").status_code == 404
         assert http.get("/app/login").status_code == 200  # sets the form cookie

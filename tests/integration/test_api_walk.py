@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
+from tests.conftest import HUNG
+
 EST = timezone(timedelta(hours=-5))
 
 
@@ -51,7 +53,7 @@ def test_walk_register_post_shuffled_twice_read_back_and_isolate(api, database_u
     assert made.returncode == 0, made.stderr
     shop = json.loads(made.stdout)
     assert set(shop) == {"shop_id", "api_key"}
-    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=HUNG)
     created = client.post("/v1/packages", json={"tracking_number": "1Z999AA10123456784", "carrier": "ups",
                                                 "order_ref": "ORDER-1", "destination": {"postal_code": "40213",
                                                                                         "country": "US"}})
@@ -83,7 +85,7 @@ def test_walk_register_post_shuffled_twice_read_back_and_isolate(api, database_u
     assert detail["last_event_at"] == detail["delivered_at"] == detail["events"][-1]["occurred_at"]
 
     other = json.loads(cli(database_url, "shop", "create", "Other", "--json").stdout)
-    stranger = httpx.Client(base_url=api.url, headers=auth(other["api_key"]), timeout=10)
+    stranger = httpx.Client(base_url=api.url, headers=auth(other["api_key"]), timeout=HUNG)
     for response in (stranger.get(f"/v1/packages/{package['id']}"),
                      stranger.post(f"/v1/packages/{package['id']}/events", json={"events": events})):
         assert response.status_code == 404
@@ -106,7 +108,7 @@ BAD_EVENTS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_EVENTS))
 def test_bad_event_is_refused_whole_with_the_field_named(api, shop, case):
-    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=HUNG)
     package = client.post("/v1/packages", json={"tracking_number": "PKG0001"}).json()
     good = {"occurred_at": "2026-11-20T10:00:00Z", "status": "in_transit", "carrier_code": "AR"}
     bad, field = BAD_EVENTS[case]
@@ -121,7 +123,7 @@ def test_bad_event_is_refused_whole_with_the_field_named(api, shop, case):
 
 
 def test_malformed_json_oversized_body_and_bad_registration_store_nothing(api, shop, settings):
-    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=HUNG)
     package = client.post("/v1/packages", json={"tracking_number": "PKG0001"}).json()
     url = f"/v1/packages/{package['id']}/events"
 
@@ -141,15 +143,15 @@ def test_malformed_json_oversized_body_and_bad_registration_store_nothing(api, s
 
 
 def test_curl_style_form_content_type_is_read_as_json(api, shop):
-    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=HUNG)
     response = client.post("/v1/packages", content=b'{"tracking_number": "PKG0009"}',
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 201
 
 
 def test_missing_or_wrong_key_is_401_problem(api, shop):
-    bare = httpx.get(f"{api.url}/v1/packages", timeout=10)
-    wrong = httpx.get(f"{api.url}/v1/packages", headers=auth("pt_wrong"), timeout=10)
+    bare = httpx.get(f"{api.url}/v1/packages", timeout=HUNG)
+    wrong = httpx.get(f"{api.url}/v1/packages", headers=auth("pt_wrong"), timeout=HUNG)
     for response in (bare, wrong):
         assert response.status_code == 401
         assert response.headers["www-authenticate"] == "Bearer"
@@ -157,7 +159,7 @@ def test_missing_or_wrong_key_is_401_problem(api, shop):
 
 
 def test_list_filters_and_paginates_over_http(api, shop):
-    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=HUNG)
     ids = [client.post("/v1/packages", json={"tracking_number": f"PKG{i:04d}", "carrier": "usps", "force": True}).json()["id"]
            for i in range(5)]
     client.post(f"/v1/packages/{ids[1]}/events",
@@ -184,7 +186,7 @@ def test_unknown_route_is_a_problem_too(api):
 
 
 def test_tracking_number_endpoint_explains_a_number(api, shop):
-    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=HUNG)
     body = client.get("/v1/tracking-numbers/1Z 999 AA1 0123456784").json()
     assert (body["valid"], body["carrier"], body["normalized"]) == (True, "ups", "1Z999AA10123456784")
     assert body["candidates"][0]["checksum"] == "pass"
@@ -194,7 +196,7 @@ def test_tracking_number_endpoint_explains_a_number(api, shop):
 
 
 def test_registration_without_carrier_detects_an_unambiguous_one(api, shop):
-    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=10)
+    client = httpx.Client(base_url=api.url, headers=auth(shop["api_key"]), timeout=HUNG)
     created = client.post("/v1/packages", json={"tracking_number": "1Z999AA10123456784"})
     assert (created.status_code, created.json()["carrier"]) == (201, "ups")
     again = client.post("/v1/packages", json={"tracking_number": "1z999aa10123456784"})

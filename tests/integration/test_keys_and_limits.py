@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 from tests.integration.api_client import cli, shop_client
 
 
@@ -20,7 +20,7 @@ def client(uow, api):
 
 
 def as_key(client: httpx.Client, key: str) -> httpx.Client:
-    return httpx.Client(base_url=client.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    return httpx.Client(base_url=client.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=HUNG)
 
 
 def test_keys_are_listed_minted_rolled_with_grace_and_revoked(client):
@@ -117,20 +117,20 @@ def test_rate_limits_per_key_per_address_and_for_pushes(limited_api, uow):
     assert 1 <= int(refused.headers["retry-after"]) <= 12 and refused.json()["status"] == 429
     assert second.get("/v1/packages").status_code == 200  # another key has its own bucket
 
-    anonymous = [httpx.get(f"{limited_api.url}/v1/packages", timeout=10).status_code for _ in range(4)]
+    anonymous = [httpx.get(f"{limited_api.url}/v1/packages", timeout=HUNG).status_code for _ in range(4)]
     assert anonymous == [401, 401, 401, 429]
-    assert httpx.get(f"{limited_api.url}/healthz", timeout=10).status_code == 200  # only /v1 is limited
+    assert httpx.get(f"{limited_api.url}/healthz", timeout=HUNG).status_code == 200  # only /v1 is limited
 
-    pushes = [httpx.post(f"{limited_api.url}/v1/hooks/ups", content=b"{}", timeout=10).status_code for _ in range(3)]
+    pushes = [httpx.post(f"{limited_api.url}/v1/hooks/ups", content=b"{}", timeout=HUNG).status_code for _ in range(3)]
     assert pushes == [404, 404, 429]  # push is not set up for ups here: refused, but counted
 
 
 def test_wrong_keys_spend_from_the_address_bucket(limited_api, uow):
     for attempt in range(3):
         wrong = httpx.get(f"{limited_api.url}/v1/packages", headers={"Authorization": f"Bearer pt_guess{attempt}"},
-                          timeout=10)
+                          timeout=HUNG)
         assert wrong.status_code == 401
-    guess = httpx.get(f"{limited_api.url}/v1/packages", headers={"Authorization": "Bearer pt_guess9"}, timeout=10)
+    guess = httpx.get(f"{limited_api.url}/v1/packages", headers={"Authorization": "Bearer pt_guess9"}, timeout=HUNG)
     assert guess.status_code == 429 and "retry-after" in guess.headers
     assert shop_client(uow, limited_api.url).get("/v1/packages").status_code == 200  # a real key still works
 

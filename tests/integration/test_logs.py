@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
-from tests.conftest import free_port
+from tests.conftest import HUNG, free_port
 from tests.integration.api_client import cli
 from tests.integration.push.helpers import SECRET, UPS_NUMBER, signed_headers, ups_body
 
@@ -67,7 +67,7 @@ def test_serve_logs_json_lines_names_failing_polls_and_never_prints_keys(tmp_pat
     port = free_port()
     server = _serve(tmp_path, database_url, port)
     try:
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10,
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=HUNG,
                               headers={"Authorization": f"Bearer {shop['api_key']}"})
         deadline = time.monotonic() + 60
         while True:
@@ -82,7 +82,7 @@ def test_serve_logs_json_lines_names_failing_polls_and_never_prints_keys(tmp_pat
                                                     "force": True}).json()
         body = ups_body("delivered")
         pushed = httpx.post(f"http://127.0.0.1:{port}/v1/hooks/ups", content=body,
-                            headers=signed_headers(body, "msg_logs"), timeout=10)
+                            headers=signed_headers(body, "msg_logs"), timeout=HUNG)
         assert pushed.status_code == 202
         assert client.get("/v1/packages", params={"cursor": "x"}).status_code == 422
         deadline = time.monotonic() + 60

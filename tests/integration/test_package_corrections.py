@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from tests.conftest import HUNG
 from tests.integration.api_client import cli, shop_client
 
 UPS = "1Z999AA10123456784"
@@ -71,7 +72,7 @@ def test_patch_refuses_unknown_fields_and_other_shops_packages(client, uow):
 
     package = register(client, tracking_number=UPS)
     assert client.patch(f"/v1/packages/{package['id']}", json={"status": "delivered"}).status_code == 422
-    stranger = httpx.Client(base_url=str(client.base_url), timeout=10,
+    stranger = httpx.Client(base_url=str(client.base_url), timeout=HUNG,
                             headers={"Authorization": f"Bearer {create_shop(uow, 'Other').api_key}"})
     assert stranger.patch(f"/v1/packages/{package['id']}", json={"order_ref": "x"}).status_code == 404
     assert stranger.delete(f"/v1/packages/{package['id']}").status_code == 404

@@ -36,7 +36,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import HUNG, LiveServer, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +109,7 @@ class Fleet:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=5).status_code == 200 and len(self.api_children()) == 2:
+                if httpx.get(f"{self.url}/healthz", timeout=10).status_code == 200 and len(self.api_children()) == 2:
                     return
             except (httpx.TransportError, OSError):
                 pass
@@ -291,7 +291,7 @@ def test_two_api_processes_and_two_workers_killed_midway_lose_and_double_nothing
             for process in fleet.workers:
                 assert process.poll() is None, fleet.tail("worker0") + fleet.tail("worker1")
             assert killed["api"] not in fleet.api_children() and len(fleet.api_children()) == 2
-            assert httpx.get(f"{fleet.url}/healthz", timeout=10).status_code == 200
+            assert httpx.get(f"{fleet.url}/healthz", timeout=HUNG).status_code == 200
         finally:
             stop_pushing.set()
             fleet.stop()

@@ -9,6 +9,7 @@ from parceltrail.core import Status, TrackingEvent
 from parceltrail.services import create_shop, get_package, ingest_events, register_package
 from parceltrail.worker import build_worker
 from parceltrail.worker.jobs import every
+from tests.conftest import HUNG
 
 
 def test_worker_expires_a_quiet_package_from_the_queue(settings, engine, uow):
@@ -22,7 +23,7 @@ def test_worker_expires_a_quiet_package_from_the_queue(settings, engine, uow):
     worker.jobs["expire_quiet_packages"]()  # enqueue now instead of waiting for the schedule
     worker.consumer.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + HUNG
         while get_package(uow, shop.id, package.id).package.state.status is not Status.EXPIRED:
             assert time.monotonic() < deadline, "the worker did not run the expiry job"
             time.sleep(0.1)

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from parceltrail.carriers.transport import CarrierClient, RetryPolicy
+from tests.conftest import HUNG
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
 
@@ -202,5 +203,7 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def client(sleeps):
-    with CarrierClient(timeout=0.25, retry=RetryPolicy(attempts=3, backoff=0.5), sleep=sleeps) as c:
+    """Retries as the poller's, recorded instead of slept; a timeout that means hung (tests of timeouts
+    make their own client with a short one)."""
+    with CarrierClient(timeout=HUNG, retry=RetryPolicy(attempts=3, backoff=0.5), sleep=sleeps) as c:
         yield c

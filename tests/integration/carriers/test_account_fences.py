@@ -23,7 +23,7 @@ from parceltrail.services.polling import Poller
 from parceltrail.services.secrets import seal
 from parceltrail.store.accounts import CarrierAccount
 from parceltrail.store.ids import new_id
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 from tests.integration.carriers import fakes
 from tests.integration.carriers.conftest import CLIENT_ID, CLIENT_SECRET, DHL_KEY, CarrierServer
 
@@ -45,7 +45,7 @@ def poller(uow, engine) -> Poller:
     from parceltrail.worker.runner import shop_credentials_reader
 
     reader = shop_credentials_reader(Settings(secret_key=KEY), engine)
-    return Poller(client=CarrierClient(timeout=2, retry=RetryPolicy(attempts=1, backoff=0.01)),
+    return Poller(client=CarrierClient(timeout=HUNG, retry=RetryPolicy(attempts=1, backoff=0.01)),
                   credentials_for=reader, rng=random.Random(1))
 
 

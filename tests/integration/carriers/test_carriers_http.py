@@ -15,6 +15,7 @@ from parceltrail.carriers import (
     ups,
     usps,
 )
+from tests.conftest import HUNG
 from tests.integration.carriers import fakes
 from tests.integration.carriers.conftest import (
     APP_KEY,
@@ -63,7 +64,7 @@ def test_token_is_fetched_again_before_it_expires(server, sleeps):
     now = [1000.0]
     fakes.ups(server, {"1Z4F28Y10392746618": "delivered"})
     server.token_lifetime = 600
-    with CarrierClient(timeout=1, sleep=sleeps, monotonic=lambda: now[0]) as client:
+    with CarrierClient(timeout=HUNG, sleep=sleeps, monotonic=lambda: now[0]) as client:
         ups.fetch("1Z4F28Y10392746618", oauth(server), client)
         now[0] += 545  # inside the last minute of a 600 s token: refresh rather than risk a 401
         ups.fetch("1Z4F28Y10392746618", oauth(server), client)

@@ -15,6 +15,7 @@ from parceltrail.services.accounts import set_account, shop_credentials
 from parceltrail.services.adapters import MissingCredentials
 from parceltrail.services.polling import Poller
 from parceltrail.store.tables import carrier_accounts, packages
+from tests.conftest import HUNG
 from tests.integration.carriers import fakes
 from tests.integration.carriers.conftest import CLIENT_ID, CLIENT_SECRET
 
@@ -32,7 +33,7 @@ def shop_with_ups(uow, server, monkeypatch):
 
 
 def poller(uow) -> Poller:
-    return Poller(client=CarrierClient(timeout=2, retry=RetryPolicy(attempts=2, backoff=0.01)),
+    return Poller(client=CarrierClient(timeout=HUNG, retry=RetryPolicy(attempts=2, backoff=0.01)),
                   credentials_for=lambda shop_id, carrier: shop_credentials(uow, shop_id, carrier, KEY),
                   rng=random.Random(1))
 

@@ -20,6 +20,7 @@ from parceltrail.services.clock import ManualClock, WallClock, set_clock
 from parceltrail.services.exceptions import evaluate_due
 from parceltrail.services.orders import upsert_orders
 from parceltrail.store import PackageFilter
+from tests.conftest import HUNG
 
 T0 = datetime(2025, 12, 1, 15, 0, tzinfo=UTC)  # Mon Dec 1 2025, 10:00 EST
 NEWARK = Location("Newark", "NJ", "07102", "US")
@@ -119,7 +120,7 @@ def test_the_api_lists_filters_and_isolates_flags_and_works_cases(uow, api, cloc
                                                   scan(T0 + timedelta(hours=8))]}, "api", T0 + timedelta(hours=9))
     evaluate_due(uow, T0 + timedelta(days=3))
     evaluate_due(uow, T0 + timedelta(days=10))
-    client = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {shop.api_key}"}, timeout=20)
+    client = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {shop.api_key}"}, timeout=HUNG)
     everything = client.get("/v1/exceptions").json()["items"]
     assert sorted((f["type"], f["severity"], f["tracking_number"]) for f in everything) == [
         ("late", "critical", "1Z999AA10123456784"), ("lost", "critical", "1Z999AA10123456784")]
@@ -140,7 +141,7 @@ def test_the_api_lists_filters_and_isolates_flags_and_works_cases(uow, api, cloc
     shown = client.get(f"/v1/packages/{package.id}").json()
     assert sorted(f["type"] for f in shown["flags"]) == ["late", "lost"]
     assert shown["estimated_delivery"] is None and shown["estimate_withheld"].startswith("no delivery estimate")
-    stranger = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {other.api_key}"}, timeout=20)
+    stranger = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {other.api_key}"}, timeout=HUNG)
     assert stranger.get("/v1/exceptions").json()["items"] == []
     assert stranger.get(f"/v1/exceptions/{listed[0]['id']}").status_code == 404
     case_id = listed[0]["case_id"]

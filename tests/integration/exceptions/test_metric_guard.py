@@ -18,6 +18,7 @@ from parceltrail.services import create_shop, record_scans
 from parceltrail.services.clock import ManualClock, WallClock, set_clock
 from parceltrail.services.metrics import tiktok_metrics
 from parceltrail.services.orders import upsert_orders
+from tests.conftest import HUNG
 
 NOW = datetime(2025, 12, 12, 17, 0, tzinfo=UTC)
 D = timedelta(days=1)
@@ -111,7 +112,7 @@ def test_guard_figures_equal_a_direct_count(uow, shop):
 
 def test_api_and_cli_show_the_guard_with_configurable_thresholds(uow, shop, api, database_url):
     set_clock(ManualClock(NOW))
-    client = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {shop.api_key}"}, timeout=20)
+    client = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {shop.api_key}"}, timeout=HUNG)
     body = client.get("/v1/metrics/tiktok").json()
     assert body["late_dispatch_rate"]["value"] == 0.2 and body["late_dispatch_rate"]["breached"] is True
     assert body["on_time_delivery_rate"]["threshold"] == 0.8

@@ -17,7 +17,7 @@ from parceltrail.services import create_shop, expire_quiet_packages, get_package
 from parceltrail.services.clock import ManualClock, WallClock, set_clock
 from parceltrail.services.polling import Poller
 from parceltrail.worker.poller import PollLoop
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 
 pytestmark = pytest.mark.slow  # scheduled first in make test's parallel run (docs/testing.md)
 
@@ -72,14 +72,14 @@ def test_two_workers_follow_200_sandbox_packages_to_their_ends(uow, engine, cloc
 
     with LiveServer(create_network_app(network, requests_per_second=None)) as sandbox:
         credentials = SandboxCredentials(base_url=sandbox.url)
-        loops = [PollLoop(engine, Poller(client=CarrierClient(timeout=10), credentials_for=lambda s, c: credentials),
+        loops = [PollLoop(engine, Poller(client=CarrierClient(timeout=HUNG), credentials_for=lambda s, c: credentials),
                           every_seconds=0.005) for _ in range(2)]
         for loop in loops:
             loop.start()
         try:
             for _ in range(int(timedelta(days=DAYS) / STEP)):
                 seen = [loop.ticks for loop in loops]
-                deadline = time.monotonic() + 30
+                deadline = time.monotonic() + HUNG
                 while any(loop.ticks < s + 2 for loop, s in zip(loops, seen)):  # each finished a whole tick
                     assert time.monotonic() < deadline, "a polling worker stopped ticking"
                     time.sleep(0.001)

@@ -15,6 +15,7 @@ from parceltrail.services.planner import plan_due
 from parceltrail.services.sender import Sender
 from parceltrail.services.webhook_endpoints import Guard
 from parceltrail.store import UnitOfWork
+from tests.conftest import HUNG
 
 SECRET_KEY = "test-server-key-never-in-a-log"
 START = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -37,7 +38,7 @@ def shop(uow):
 
 @pytest.fixture
 def sender():
-    with guarded_client(allow_private=True, timeout=2.0) as http:
+    with guarded_client(allow_private=True, timeout=HUNG) as http:
         yield Sender(http, SECRET_KEY, concurrency=4)
 
 
@@ -52,7 +53,7 @@ def people_sender(mail):
     """A sender that also reaches people: email to the mail catcher; links on a made-up public URL."""
     channels = PeopleChannels(mail.url, "Parcels <parcels@shop.example>", "https://parcels.shop.example",
                               SECRET_KEY, allow_private=True)
-    with guarded_client(allow_private=True, timeout=2) as http:
+    with guarded_client(allow_private=True, timeout=HUNG) as http:
         yield Sender(http, SECRET_KEY, concurrency=4, people=channels)
 
 

@@ -15,6 +15,7 @@ from standardwebhooks import Webhook
 
 from parceltrail.notify.channels.webhook import deliver
 from parceltrail.outbound import guarded_client
+from tests.conftest import HUNG
 from tests.receivers import Receiver
 
 SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -32,7 +33,7 @@ CHILD = textwrap.dedent("""
         os.kill(os.getpid(), signal.SIGKILL)
 
     http11.HTTP11Connection._send_request_body = die
-    with guarded_client(allow_private=True, timeout=5) as http:
+    with guarded_client(allow_private=True, timeout=120) as http:
         deliver(http, sys.argv[1], "msg_half", sys.argv[2].encode(), [sys.argv[3]])
 """)
 
@@ -43,12 +44,12 @@ def test_a_sender_killed_after_the_headers_leaves_no_delivery_and_the_resend_ver
                                capture_output=True, timeout=60)
         assert child.returncode == -9, child.stderr.decode()[-2000:]
         # the headers reached the receiver and the stream ended: counted, not kept
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + HUNG
         while not receiver.incomplete and time.monotonic() < deadline:
             time.sleep(0.02)
         assert receiver.incomplete == 1 and receiver.requests == []
         # the message was never acknowledged, so it goes again under the same id, whole
-        with guarded_client(allow_private=True, timeout=5) as http:
+        with guarded_client(allow_private=True, timeout=HUNG) as http:
             assert deliver(http, receiver.url + "/hook", "msg_half", BODY, [SECRET]).ok
         [request] = receiver.requests
         assert request.headers["webhook-id"] == "msg_half"

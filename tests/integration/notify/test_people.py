@@ -23,7 +23,7 @@ from parceltrail.services.planner import plan_due
 from parceltrail.services.recipients import RecipientInput
 from parceltrail.services.sender import Sender
 from parceltrail.store import UnitOfWork
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 from tests.integration.notify.conftest import GUARD, SECRET_KEY, WINDOW, run_until_quiet
 from tests.receivers import Receiver
 
@@ -47,7 +47,7 @@ def site(settings, engine):
 def people_sender(mail, site):
     """Links point at a live API (the unsubscribe link is followed)."""
     channels = PeopleChannels(mail.url, "Parcels <parcels@shop.example>", site.url, SECRET_KEY, allow_private=True)
-    with guarded_client(allow_private=True, timeout=2) as http:
+    with guarded_client(allow_private=True, timeout=HUNG) as http:
         yield Sender(http, SECRET_KEY, concurrency=4, people=channels)
 
 

@@ -18,6 +18,7 @@ from parceltrail.services.recipients import RecipientInput, add_staff
 from parceltrail.services.sender import Sender
 from parceltrail.services.webhook_endpoints import create_endpoint
 from parceltrail.store import UnitOfWork
+from tests.conftest import HUNG
 from tests.integration.notify.conftest import GUARD, SECRET_KEY, run_until_quiet
 from tests.parcels import valid_number
 from tests.receivers import Receiver
@@ -28,7 +29,7 @@ PUBLIC = "https://track.shop.example"
 @pytest.fixture
 def sender(mail):
     channels = PeopleChannels(mail.url, "Parcels <parcels@shop.example>", PUBLIC, SECRET_KEY, allow_private=True)
-    with guarded_client(allow_private=True, timeout=2) as http:
+    with guarded_client(allow_private=True, timeout=HUNG) as http:
         yield Sender(http, SECRET_KEY, concurrency=2, people=channels)
 
 

@@ -16,7 +16,7 @@ from parceltrail.api import create_app
 from parceltrail.outbound import guarded_client
 from parceltrail.services import create_shop
 from parceltrail.services.sender import Sender
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 from tests.integration.notify.conftest import SECRET_KEY, run_until_quiet
 from tests.receivers import Receiver
 
@@ -105,7 +105,7 @@ def test_another_shop_sees_no_endpoint_and_no_delivery(client, settings, engine,
 
 
 def test_deliveries_show_attempts_status_codes_and_next_retry_and_retry_resends(client, engine, clock):
-    with Receiver() as receiver, guarded_client(allow_private=True, timeout=2) as http:
+    with Receiver() as receiver, guarded_client(allow_private=True, timeout=HUNG) as http:
         receiver.script = [503]
         made = client.post("/v1/webhook-endpoints", json={"url": receiver.url, "events": ["package.created"]}).json()
         client.post("/v1/packages", json={"tracking_number": "PT0000000000000101", "carrier": "ups", "force": True})
@@ -131,7 +131,7 @@ def test_deliveries_show_attempts_status_codes_and_next_retry_and_retry_resends(
 
 def test_the_log_shows_each_message_per_shop_and_per_package_in_the_api_and_the_cli(
         client, engine, clock, keys, database_url):
-    with Receiver() as receiver, guarded_client(allow_private=True, timeout=2) as http:
+    with Receiver() as receiver, guarded_client(allow_private=True, timeout=HUNG) as http:
         receiver.script = [500]
         client.post("/v1/webhook-endpoints", json={"url": receiver.url, "events": ["package.created"]})
         package = client.post("/v1/packages", json={"tracking_number": "PT0000000000000201", "carrier": "ups",

@@ -14,7 +14,7 @@ from parceltrail.services.tiktok import connect_shop, tiktok_app
 from parceltrail.services.tiktok_hooks import drain_notifications
 from parceltrail.services.tiktok_sync import sync_all
 from parceltrail.store.orders import OrderFilter
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 
 
 def test_demo_orders_arrive_by_webhook_and_a_sync_agrees(uow, settings, engine):
@@ -33,7 +33,7 @@ def test_demo_orders_arrive_by_webhook_and_a_sync_agrees(uow, settings, engine):
     api.mount("/tiktok-shop", create_tiktok_app(shop.state))
     demo_shop = create_shop(uow, "Demo").shop
     app = tiktok_app(configured)
-    with server, CarrierClient(timeout=10) as transport:
+    with server, CarrierClient(timeout=HUNG) as transport:
         client = app.client(transport)
         connect = lambda code: connect_shop(uow, app, client, demo_shop.id, code)  # noqa: E731
         for _ in range(12):

@@ -19,7 +19,7 @@ from parceltrail.services.tiktok_hooks import drain_notifications, receive_notif
 from parceltrail.services.tiktok_sync import sync_shop
 from parceltrail.store.orders import order_packages, orders
 from parceltrail.store.tiktok import tiktok_inbox
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 from tests.integration.orders.conftest import APP_KEY, APP_SECRET, SECRET_KEY, days_ago
 
 
@@ -46,7 +46,7 @@ def test_a_burst_with_duplicates_and_a_forgery_ends_like_a_sync(uow, engine, tik
     shop_id, remote = connected
     made = tiktok.seed(remote, 40, days_ago(3), span=days_ago(3) - days_ago(4))
     url = f"{api_with_tiktok.url}/v1/webhooks/tiktok"
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=HUNG) as http:
         for order in made:
             body = tts.order_status_change(order, remote.id, notification_id=f"n-{order['id']}")
             assert tts.send(http, url, APP_KEY, APP_SECRET, body).json() == {"accepted": True, "duplicate": False}
@@ -79,7 +79,7 @@ def test_deauthorization_and_upcoming_expiry_mark_the_connection(uow, tiktok, ap
                                                                 api_with_tiktok):
     shop_id, remote = connected
     url = f"{api_with_tiktok.url}/v1/webhooks/tiktok"
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=HUNG) as http:
         tts.send(http, url, APP_KEY, APP_SECRET,
                  tts.notification(7, remote.id, {"message": "expires soon", "expiration_time": "1767225600"}))
         drain_notifications(uow, app, client)
@@ -105,7 +105,7 @@ def test_browser_flow_connects_and_refuses_a_replayed_or_unknown_state(uow, tikt
 
     remote = tiktok.add_shop("Browser Shop")
     new = create_shop(uow, "Browser")
-    with httpx.Client(timeout=10, follow_redirects=False) as http:
+    with httpx.Client(timeout=HUNG, follow_redirects=False) as http:
         start = http.get(f"{api_with_tiktok.url}/v1/tiktok/authorize", headers={"Authorization": f"Bearer {new.api_key}"})
         assert start.status_code == 302 and start.headers["location"].startswith(tiktok.url)
         consent = http.get(start.headers["location"])  # the seller clicks "authorise" on TikTok
@@ -170,5 +170,5 @@ def people_sender(smtp_url: str):
 
     channels = PeopleChannels(smtp_url, "Parcels <parcels@shop.example>", "https://parcels.shop.example",
                               SECRET_KEY, allow_private=True)
-    with guarded_client(allow_private=True, timeout=5) as http:
+    with guarded_client(allow_private=True, timeout=HUNG) as http:
         yield Sender(http, SECRET_KEY, concurrency=2, people=channels)

@@ -8,6 +8,7 @@ from contextlib import closing
 import httpx
 import pytest
 
+from tests.conftest import HUNG
 from tests.integration.test_buyer_page import csrf_of
 from tests.parcels import DELIVERED, DEST_ZIP, make_parcels
 
@@ -19,7 +20,7 @@ def parcels(engine):
 
 def proven_client(api) -> tuple[httpx.Client, str]:
     """A browser that proved the ZIP (not yet entered as a context: the caller's ``with`` closes it)."""
-    http = httpx.Client(base_url=api.url, timeout=10)
+    http = httpx.Client(base_url=api.url, timeout=HUNG)
     token = csrf_of(http.get(f"/track/{DELIVERED}").text)
     assert http.post(f"/track/{DELIVERED}/verify", data={"postal_code": DEST_ZIP, "csrf_token": token}).status_code == 303
     return http, token
@@ -46,7 +47,7 @@ def test_a_proven_buyer_reports_once_and_the_shop_gets_a_buyer_dispute(api, parc
 
 
 def test_without_proof_csrf_or_a_kind_nothing_is_opened(api, parcels, uow):
-    with httpx.Client(base_url=api.url, timeout=10) as stranger:
+    with httpx.Client(base_url=api.url, timeout=HUNG) as stranger:
         token = csrf_of(stranger.get(f"/track/{DELIVERED}").text)
         unproven = stranger.post(f"/track/{DELIVERED}/report", data={"kind": "not_received", "csrf_token": token})
     http, token = proven_client(api)
@@ -74,7 +75,7 @@ def test_reports_are_throttled_per_parcel(api, parcels, uow):
 def test_a_proven_buyer_confirms_a_delivered_parcel_once_and_a_moving_one_cannot_be(api, parcels, uow):
     from tests.parcels import LATE
 
-    with httpx.Client(base_url=api.url, timeout=10) as stranger:
+    with httpx.Client(base_url=api.url, timeout=HUNG) as stranger:
         token = csrf_of(stranger.get(f"/track/{DELIVERED}").text)
         assert stranger.post(f"/track/{DELIVERED}/received", data={"csrf_token": token}).status_code == 403
     http, token = proven_client(api)

@@ -24,6 +24,7 @@ from parceltrail.services.hooks import drain_inbox
 from parceltrail.services.orders import upsert_orders
 from parceltrail.services.polling import Poller
 from parceltrail.services.release import order_release, release_page
+from tests.conftest import HUNG
 from tests.integration.carriers import fakes
 from tests.integration.carriers.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.integration.push.helpers import push
@@ -43,7 +44,7 @@ def ups_shop(uow, server, monkeypatch):
 
 
 def poll(uow) -> None:
-    Poller(client=CarrierClient(timeout=2, retry=RetryPolicy(attempts=2, backoff=0.01)),
+    Poller(client=CarrierClient(timeout=HUNG, retry=RetryPolicy(attempts=2, backoff=0.01)),
            credentials_for=lambda shop_id, carrier: shop_credentials(uow, shop_id, carrier, KEY),
            rng=random.Random(1)).tick(uow)
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from parceltrail.services import create_shop
+from tests.conftest import HUNG
 from tests.parcels import make_parcels
 
 
@@ -18,7 +19,7 @@ def parcels(engine):
 
 
 def client(api, key: str) -> httpx.Client:
-    return httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    return httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {key}"}, timeout=HUNG)
 
 
 def test_a_not_received_claim_on_a_delivered_ups_parcel_gets_its_windows_from_the_delivery_scan(api, parcels, uow):

@@ -14,7 +14,7 @@ from parceltrail.platforms.tiktok.local import webhooks as tts
 from parceltrail.services import record_scans
 from parceltrail.services.tiktok_hooks import drain_notifications
 from parceltrail.services.tiktok_sync import sync_shop
-from tests.conftest import LiveServer
+from tests.conftest import HUNG, LiveServer
 from tests.integration.orders.conftest import APP_KEY, APP_SECRET, SECRET_KEY, days_ago
 
 
@@ -62,7 +62,7 @@ def test_returns_and_cancellations_open_close_and_follow_disputes(uow, tiktok, a
         return tts.notification(11, remote.id, {"order_id": order["id"], "cancel_id": cid, "cancel_status": status,
                                                 "cancellations_role": role, "create_time": 1})
 
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=HUNG) as http:
         for body in (returned(delivered, "RETURN_OR_REFUND_REQUEST_PENDING", nid="a"),
                      returned(delivered, "RETURN_OR_REFUND_REQUEST_PENDING", nid="b"),  # resent under a new id
                      returned(delivered, "RETURN_OR_REFUND_REQUEST_PENDING", "RETURN_AND_REFUND", rid="R2"),
@@ -80,7 +80,7 @@ def test_returns_and_cancellations_open_close_and_follow_disputes(uow, tiktok, a
     assert (r1.kind.value, r2.kind.value, c1.kind.value) == ("not_received", "damaged", "not_received")
     assert r1.source == "tiktok" and "kind guessed" in r1.description and r1.order_id is not None
 
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=HUNG) as http:
         for body in (returned(delivered, "RETURN_OR_REFUND_REQUEST_COMPLETE", nid="c"),
                      cancelled(moving, "CANCELLATION_REQUEST_CANCEL", "C1")):
             tts.send(http, hooks_url, APP_KEY, APP_SECRET, body)

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from parceltrail.services.hook_signatures import STANDARD_WEBHOOKS
+from tests.conftest import HUNG
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "carriers"
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()  # a fresh throwaway key per run
@@ -41,5 +42,5 @@ def push(
         f"{url}/v1/hooks/{carrier}",
         content=body,
         headers={"content-type": "application/json", **sent},
-        timeout=10,
+        timeout=HUNG,
     )

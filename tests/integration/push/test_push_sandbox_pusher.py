@@ -12,6 +12,7 @@ import pytest
 from parceltrail.carriers.sandbox import Pusher, SandboxNetwork, Scenario
 from parceltrail.services import create_shop, get_package, register_package
 from parceltrail.services.hooks import drain_inbox
+from tests.conftest import HUNG
 from tests.integration.push.helpers import SECRET
 
 START = datetime(2026, 10, 5, 14, 30, tzinfo=UTC)  # a Monday afternoon, weeks before any test run
@@ -45,7 +46,7 @@ def inbox(uow) -> dict[str, int]:
 
 def test_pushes_as_the_journey_unfolds_leave_every_package_in_its_journeys_state(push_api, uow, network):
     net, clock, shop_id, packages = network
-    with httpx.Client(timeout=10) as client:
+    with httpx.Client(timeout=HUNG) as client:
         pusher = Pusher(net, f"{push_api.url}/v1/hooks/sandbox", SECRET, client)
         seen = dict.fromkeys(packages, 0)
         deliveries = 0
@@ -77,7 +78,7 @@ def test_pushes_as_the_journey_unfolds_leave_every_package_in_its_journeys_state
 def test_a_pusher_with_the_wrong_secret_is_refused_and_leaves_nothing(push_api, uow, network):
     net, clock, _, _ = network
     clock.at = START + timedelta(days=14)
-    with httpx.Client(timeout=10) as client:
+    with httpx.Client(timeout=HUNG) as client:
         wrong = "whsec_" + base64.b64encode(b"not the endpoint secret").decode()
         pusher = Pusher(net, f"{push_api.url}/v1/hooks/sandbox", wrong, client, attempts=1)
         assert pusher.push_due() == 0

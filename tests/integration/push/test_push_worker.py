@@ -82,7 +82,7 @@ def _start(tmp_path: Path, database_url: str, queue: str, *args: str) -> subproc
 
 def _up(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+        return httpx.get(f"{url}/healthz", timeout=10).status_code == 200
     except httpx.TransportError:
         return False
 

@@ -30,7 +30,7 @@ from parceltrail.carriers.sandbox.webhooks import WebhookVerificationError, new_
 from parceltrail.carriers.transport import CarrierClient, RetryPolicy
 from parceltrail.core import Status
 from parceltrail.services.clock import AcceleratedClock
-from tests.conftest import LiveServer, free_port
+from tests.conftest import HUNG, LiveServer, free_port
 
 START = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
 
@@ -231,7 +231,7 @@ def test_a_receiver_that_is_down_is_tried_again_on_the_next_call(network):
     secret = new_secret()
     receiver = Receiver(secret)
     network.ship()
-    with httpx.Client(timeout=2) as http:
+    with httpx.Client(timeout=HUNG) as http:
         pusher = Pusher(
             network, f"http://127.0.0.1:{free_port()}/hooks/sandbox", secret, http, sleep=lambda s: None
         )
