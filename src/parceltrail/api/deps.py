@@ -16,11 +16,13 @@ from parceltrail.store import UnitOfWork
 _bearer = HTTPBearer(auto_error=False, description="A shop's API key: Authorization: Bearer pt_...")
 
 
-def get_uow(request: Request) -> UnitOfWork:
+# Dependencies that do no I/O are async: FastAPI runs a sync dependency in its thread pool, and each such hop
+# (a hand-off to a thread and back, under the GIL) cost more than a read's database query (bench/load.py).
+async def get_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(request.app.state.engine)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -78,7 +80,7 @@ def refuse_unknown_query(request: Request) -> None:
         )
 
 
-def page_limit(
+async def page_limit(
     request: Request,
     limit: Annotated[int, Query(ge=1, description="Items per page (the server's maximum is in the schema)")] = 50,
 ) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from parceltrail import services
 from parceltrail.api.deps import AppSettings, ShopId, Uow
+from parceltrail.api.responses import as_json
 from parceltrail.api.schemas import NO_CONTROL, EventOut, PathId
 from parceltrail.services.events import DETAIL_EVENTS, list_events
 
@@ -30,10 +31,11 @@ def get_events(
     settings: AppSettings,
     cursor: Annotated[str | None, Query(max_length=200, pattern=NO_CONTROL)] = None,
     limit: Annotated[int, Query(ge=1)] = DETAIL_EVENTS,
-) -> EventPageOut:
+) -> Response:
     """A page of the package's events, newest first; ``next_cursor`` leads to older ones."""
     if limit > settings.event_page_max:
         raise services.InvalidInput(
             "limit is too large", [services.FieldError("limit", f"expected 1 to {settings.event_page_max}")])
     page = list_events(uow, shop_id, package_id, cursor, limit)
-    return EventPageOut(items=[EventOut.of(e, page.future_from) for e in page.items], next_cursor=page.next_cursor)
+    return as_json({"items": [EventOut.view(e, page.future_from) for e in page.items],  # EventPageOut
+                    "next_cursor": page.next_cursor})

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from parceltrail import services
 from parceltrail.api.deps import AppSettings, PageLimit, ShopId, Uow
+from parceltrail.api.responses import as_json
 from parceltrail.api.schemas import (
     CARRIER_CODE,
     NO_CONTROL,
@@ -47,20 +48,22 @@ def _following(uow: Uow, settings: Settings, shop_id: str, packages: Sequence[Pa
             "missing": missing_accounts(uow, settings, shop_id, [p.carrier for p in packages])}
 
 
-def _detail(uow: Uow, detail: services.PackageDetail, settings: Settings) -> PackageDetailOut:
+def _detail(uow: Uow, detail: services.PackageDetail, settings: Settings) -> Response:
     package = detail.package
-    following = _following(uow, settings, package.shop_id, [package])
-    flags, withheld = package_flags(uow, package.id)
-    return PackageDetailOut(
-        **PackageOut.of(package, None if withheld else detail.estimate, detail.warnings, **following).model_dump(),
-        events=[EventOut.of(e, package.state.future_from) for e in detail.events],
-        events_next_cursor=detail.older_events,
-        estimate_history=[EstimateOut.of(e) for e in detail.estimates],
-        flags=[OpenFlagOut(id=f.id, type=f.type, severity=f.severity, reason=f.reason, since=f.since, due=f.due)
-               for f in flags],
-        estimate_withheld=withheld,
-        order_ids=order_ids_of_package(uow, package.id),
-    )
+    with uow.read():  # the reads below share one transaction
+        following = _following(uow, settings, package.shop_id, [package])
+        flags, withheld = package_flags(uow, package.id)
+        order_ids = order_ids_of_package(uow, package.id)
+    future_from = package.state.future_from
+    return as_json({  # PackageDetailOut
+        **PackageOut.view(package, None if withheld else detail.estimate, detail.warnings, **following),
+        "events": [EventOut.view(e, future_from) for e in detail.events],
+        "events_next_cursor": detail.older_events,
+        "estimate_history": [EstimateOut.view(e) for e in detail.estimates],
+        "flags": [OpenFlagOut.view(f) for f in flags],
+        "estimate_withheld": withheld,
+        "order_ids": order_ids,
+    })
 
 
 @router.post("", status_code=201, response_model=RegisteredOut,
@@ -81,21 +84,22 @@ def register_package(body: PackageBody, shop_id: ShopId, uow: Uow, response: Res
     )
     if not registration.created:
         response.status_code = 200
-    out = PackageOut.of(registration.package, registration.estimate, registration.warnings,
-                        **_following(uow, settings, shop_id, [registration.package]))
-    return RegisteredOut(**out.model_dump(), hints=[HintOut(**h.to_dict()) for h in registration.hints])
+    out = PackageOut.view(registration.package, registration.estimate, registration.warnings,
+                          **_following(uow, settings, shop_id, [registration.package]))
+    return RegisteredOut(**out, hints=[HintOut(**h.to_dict()) for h in registration.hints])
 
 
 @router.get("/{package_id}", response_model=PackageDetailOut)
-def get_package(package_id: PathId, shop_id: ShopId, uow: Uow, settings: AppSettings) -> PackageDetailOut:
+def get_package(package_id: PathId, shop_id: ShopId, uow: Uow, settings: AppSettings) -> Response:
     """A package with its newest 100 events, oldest first (``events_next_cursor`` pages older ones), its open
     flags, its warnings and how it is followed."""
-    return _detail(uow, services.get_package(uow, shop_id, package_id), settings)
+    with uow.read():  # one transaction for all the reads of the answer
+        return _detail(uow, services.get_package(uow, shop_id, package_id), settings)
 
 
 @router.patch("/{package_id}", response_model=PackageDetailOut)
 def correct_package(package_id: PathId, body: PackagePatch, shop_id: ShopId, uow: Uow,
-                    settings: AppSettings) -> PackageDetailOut:
+                    settings: AppSettings) -> Response:
     """Correct what was registered: ``destination``, ``order_ref``, ``carrier`` (checked like a registration;
     ``null`` detects it from the number again), ``recipient`` (the buyer to notify: fields sent replace the
     stored ones; ``null`` removes the buyer). Fields left out stay; ``null`` clears. The package's status and
@@ -130,16 +134,18 @@ def list_packages(
     sort: Annotated[Sort, Query(description="created_at is registration order; - for newest first")] = "-created_at",
     include_stopped: Annotated[bool, Query(description="Include packages whose tracking was stopped")] = False,
     cursor: Annotated[str | None, Query(max_length=200, pattern=NO_CONTROL)] = None,
-) -> PackagePageOut:
+) -> Response:
     """Find and list this shop's packages, newest registrations first by default; pass ``next_cursor`` back
     (with the same filters and sort) for the next page."""
-    page = services.list_packages(uow, shop_id, status, carrier, updated_since, cursor, limit,
-                                  tracking_number=tracking_number, order_ref=order_ref, q=q, sort=sort,
-                                  include_stopped=include_stopped)
-    following = _following(uow, settings, shop_id, page.items)
-    return PackagePageOut(items=[PackageOut.of(p, page.estimates.get(p.id), page.warnings.get(p.id, ()), **following)
-                                 for p in page.items],
-                          next_cursor=page.next_cursor)
+    with uow.read():  # one transaction for all the reads of the answer
+        page = services.list_packages(uow, shop_id, status, carrier, updated_since, cursor, limit,
+                                      tracking_number=tracking_number, order_ref=order_ref, q=q, sort=sort,
+                                      include_stopped=include_stopped)
+        following = _following(uow, settings, shop_id, page.items)
+    return as_json({  # PackagePageOut
+        "items": [PackageOut.view(p, page.estimates.get(p.id), page.warnings.get(p.id, ()), **following)
+                  for p in page.items],
+        "next_cursor": page.next_cursor})
 
 
 @router.post("/{package_id}/events", response_model=IngestOut)
@@ -150,6 +156,6 @@ def post_events(package_id: PathId, body: EventsBody, shop_id: ShopId, uow: Uow,
     events = [e.to_event() for e in body.events]
     result = services.record_scans(uow, shop_id, {package_id: events}, source="api")[package_id]
     return IngestOut(accepted=result.accepted, duplicates=result.duplicates,
-                     package=PackageOut.of(result.package, services.current_estimate(uow, package_id),
-                                           services.package_warnings(uow, package_id),
-                                           **_following(uow, settings, shop_id, [result.package])))
+                     package=PackageOut.view(result.package, services.current_estimate(uow, package_id),
+                                             services.package_warnings(uow, package_id),
+                                             **_following(uow, settings, shop_id, [result.package])))

@@ -36,6 +36,7 @@ from parceltrail.core import (
 from parceltrail.services.packages import derived_warnings
 from parceltrail.services.tracking import package_source
 from parceltrail.store.estimates import StoredEstimate
+from parceltrail.store.flags import StoredFlag
 
 NO_CONTROL = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
 """Text without control characters (tab and line breaks are fine); the gate in api/limits.py enforces it first,
@@ -198,16 +199,17 @@ class EventOut(BaseModel):
     counts: bool = Field(True, description="False for a scan dated more than a day ahead of now: kept, but it "
                                            "does not set the status or the delivery date until it is due")
 
-    @classmethod
-    def of(cls, event: TrackingEvent, future_from: datetime | None = None) -> EventOut:
+    @staticmethod
+    def view(event: TrackingEvent, future_from: datetime | None = None) -> dict:
+        """The answer's JSON shape as a dict (see ``PackageOut.view``)."""
         loc = event.location
-        return cls(
-            occurred_at=event.occurred_at, status=event.status, substatus=event.substatus,
-            description=event.description, carrier_code=event.carrier_code,
-            location=LocationOut(city=loc.city, region=loc.region, postal_code=loc.postal_code, country=loc.country),
-            time_basis=event.time_basis, unknown_code=event.unknown_code, seller_action=event.seller_action,
-            counts=future_from is None or event.occurred_at < future_from,
-        )
+        return {
+            "occurred_at": event.occurred_at, "status": event.status, "substatus": event.substatus,
+            "description": event.description, "carrier_code": event.carrier_code,
+            "location": {"city": loc.city, "region": loc.region, "postal_code": loc.postal_code, "country": loc.country},
+            "time_basis": event.time_basis, "unknown_code": event.unknown_code, "seller_action": event.seller_action,
+            "counts": future_from is None or event.occurred_at < future_from,
+        }
 
 
 class DestinationOut(BaseModel):
@@ -228,12 +230,13 @@ class EstimateOut(BaseModel):
     revised_at: datetime
     reason: str
 
-    @classmethod
-    def of(cls, e: StoredEstimate | None) -> EstimateOut | None:
+    @staticmethod
+    def view(e: StoredEstimate | None) -> dict | None:
+        """The answer's JSON shape as a dict (see ``PackageOut.view``)."""
         if e is None:
             return None
-        return cls(earliest=e.earliest, likely=e.likely, latest=e.latest, promise=e.promise, confidence=e.confidence,
-                   source=e.source, revised_at=e.revised_at, reason=e.reason)
+        return {"earliest": e.earliest, "likely": e.likely, "latest": e.latest, "promise": e.promise,
+                "confidence": e.confidence, "source": e.source, "revised_at": e.revised_at, "reason": e.reason}
 
 
 class WarningOut(BaseModel):
@@ -257,14 +260,14 @@ class TrackingOut(BaseModel):
     check_failures: int = Field(description="Failed checks in a row")
     stopped_at: datetime | None = Field(None, description="When tracking was stopped (DELETE); null while followed")
 
-    @classmethod
-    def of(cls, package: Package, push_carriers: Collection[str] = (),
-           missing: Mapping[str, str] | None = None) -> TrackingOut:
+    @staticmethod
+    def view(package: Package, push_carriers: Collection[str] = (), missing: Mapping[str, str] | None = None) -> dict:
+        """The answer's JSON shape as a dict (see ``PackageOut.view``)."""
         found = package_source(package, push_carriers, missing)
         checks = package.checks
-        return cls(source=found.source, automatic=found.automatic, reason=found.reason,
-                   last_checked_at=checks.last_checked_at, next_check_at=checks.next_check_at,
-                   last_error=checks.last_error, check_failures=checks.failures, stopped_at=package.stopped_at)
+        return {"source": found.source, "automatic": found.automatic, "reason": found.reason,
+                "last_checked_at": checks.last_checked_at, "next_check_at": checks.next_check_at,
+                "last_error": checks.last_error, "check_failures": checks.failures, "stopped_at": package.stopped_at}
 
 
 class PackageOut(BaseModel):
@@ -284,23 +287,28 @@ class PackageOut(BaseModel):
     tracking: TrackingOut
     warnings: list[WarningOut] = Field(default_factory=list)
 
-    @classmethod
-    def of(cls, package: Package, estimate: StoredEstimate | None = None,
-           warnings: Sequence[PackageWarning] = (), push_carriers: Collection[str] = (),
-           missing: Mapping[str, str] | None = None) -> PackageOut:
+    @staticmethod
+    def view(package: Package, estimate: StoredEstimate | None = None, warnings: Sequence[PackageWarning] = (),
+             push_carriers: Collection[str] = (), missing: Mapping[str, str] | None = None) -> dict:
+        """The answer's JSON shape as a dict of the domain's own values, for ``api.responses.as_json``.
+
+        Read answers hold hundreds of these objects; building them as models (validated, then validated again
+        against ``response_model`` and serialised) was most of a read's CPU (bench/load.py). Answers that
+        are written less often validate the same dict through the model (``PackageOut(**view)``), and
+        tests/unit/test_answer_views.py holds every ``view`` to its model."""
         state: PackageState = package.state
         dest = package.destination
-        return cls(
-            id=package.id, tracking_number=package.tracking_number, carrier=package.carrier,
-            order_ref=package.order_ref,
-            destination=DestinationOut(postal_code=dest.postal_code, country=dest.country) if dest else None,
-            status=state.status, substatus=state.substatus, event_count=state.event_count,
-            created_at=package.created_at, updated_at=package.updated_at,
-            last_event_at=state.last_event_at, delivered_at=state.delivered_at,
-            estimated_delivery=EstimateOut.of(estimate),
-            tracking=TrackingOut.of(package, push_carriers, missing),
-            warnings=[WarningOut(code=w.code, message=w.message) for w in (*warnings, *derived_warnings(package))],
-        )
+        return {
+            "id": package.id, "tracking_number": package.tracking_number, "carrier": package.carrier,
+            "order_ref": package.order_ref,
+            "destination": {"postal_code": dest.postal_code, "country": dest.country} if dest else None,
+            "status": state.status, "substatus": state.substatus, "event_count": state.event_count,
+            "created_at": package.created_at, "updated_at": package.updated_at,
+            "last_event_at": state.last_event_at, "delivered_at": state.delivered_at,
+            "estimated_delivery": EstimateOut.view(estimate),
+            "tracking": TrackingOut.view(package, push_carriers, missing),
+            "warnings": [{"code": w.code, "message": w.message} for w in (*warnings, *derived_warnings(package))],
+        }
 
 
 class HintOut(BaseModel):
@@ -325,6 +333,12 @@ class OpenFlagOut(BaseModel):
     reason: str
     since: datetime
     due: datetime | None
+
+    @staticmethod
+    def view(flag: StoredFlag) -> dict:
+        """The answer's JSON shape as a dict (see ``PackageOut.view``)."""
+        return {"id": flag.id, "type": flag.type, "severity": flag.severity, "reason": flag.reason, "since": flag.since,
+                "due": flag.due}
 
 
 class PackageDetailOut(PackageOut):

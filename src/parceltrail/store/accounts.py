@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.tables import carrier_accounts
@@ -22,13 +22,17 @@ class CarrierAccount:
     updated_at: datetime
 
 
+_GET = select(carrier_accounts).where(carrier_accounts.c.shop_id == bindparam("shop"),
+                                      carrier_accounts.c.carrier == bindparam("carrier"))
+"""Read for every package answer (is the shop's carrier followable?): built once."""
+
+
 class AccountRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
     def get(self, shop_id: str, carrier: str) -> CarrierAccount | None:
-        row = self._c.execute(select(carrier_accounts).where(
-            carrier_accounts.c.shop_id == shop_id, carrier_accounts.c.carrier == carrier)).first()
+        row = self._c.execute(_GET, {"shop": shop_id, "carrier": carrier}).first()
         return CarrierAccount(**row._mapping) if row else None
 
     def list(self, shop_id: str) -> list[CarrierAccount]:

@@ -8,10 +8,11 @@ a package has no current estimate (``current`` leaves it out) and ``withheld`` s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
+from operator import itemgetter
 
-from sqlalchemy import Connection, Row, and_, func, insert, select
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select
 
 from parceltrail.store.tables import estimates, packages
 
@@ -40,9 +41,21 @@ class StoredEstimate:
         }
 
 
+_HISTORY = (select(estimates).where(estimates.c.package_id == bindparam("pid"), estimates.c.moment != WITHHELD)
+            .order_by(estimates.c.id))
+_NEWEST = select(estimates).where(estimates.c.id.in_(
+    select(func.max(estimates.c.id)).where(estimates.c.package_id.in_(bindparam("ids", expanding=True)))
+    .group_by(estimates.c.package_id).scalar_subquery()))
+"""Reads of every package answer, built once (building a select cost more than running it; bench/load.py)."""
+
+
+_IN_TABLE_ORDER = itemgetter(*(list(estimates.c.keys()).index(f.name) for f in fields(StoredEstimate)))
+"""``StoredEstimate``'s fields by position from a row of ``select(estimates)``: one C call per row, where
+reading them by name cost more than the query (a page of 50 packages reads 50; bench/load.py)."""
+
+
 def _to_estimate(row: Row) -> StoredEstimate:
-    return StoredEstimate(row.package_id, row.revised_at, row.earliest, row.likely, row.latest, row.promise,
-                          row.confidence, row.source, row.moment, row.reason)
+    return StoredEstimate(*_IN_TABLE_ORDER(row))
 
 
 class EstimateRepository:
@@ -60,21 +73,13 @@ class EstimateRepository:
 
     def history(self, package_id: str) -> list[StoredEstimate]:
         """Every estimate the package was given, oldest first (withholdings are not estimates: left out)."""
-        rows = self._c.execute(
-            select(estimates).where(estimates.c.package_id == package_id, estimates.c.moment != WITHHELD)
-            .order_by(estimates.c.id)
-        ).all()
+        rows = self._c.execute(_HISTORY, {"pid": package_id}).all()
         return [_to_estimate(r) for r in rows]
 
     def _newest(self, package_ids: Sequence[str]) -> dict[str, StoredEstimate]:
         if not package_ids:
             return {}
-        newest = (
-            select(func.max(estimates.c.id))
-            .where(estimates.c.package_id.in_(list(package_ids)))
-            .group_by(estimates.c.package_id)
-        )
-        rows = self._c.execute(select(estimates).where(estimates.c.id.in_(newest.scalar_subquery()))).all()
+        rows = self._c.execute(_NEWEST, {"ids": list(package_ids)}).all()
         return {r.package_id: _to_estimate(r) for r in rows}
 
     def withheld(self, package_ids: Sequence[str]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Dialect, Row, and_, or_, select
+from sqlalchemy import Connection, Dialect, Row, and_, bindparam, or_, select
 
 from parceltrail.core import Location, TrackingEvent
 from parceltrail.store.tables import events
@@ -42,6 +42,16 @@ def _insert_sql(paramstyle: str, rows: int) -> str:
     group = "(" + ", ".join([mark] * len(_INSERT_COLUMNS)) + ")"
     return (f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES {', '.join([group] * rows)} "
             "ON CONFLICT (package_id, fingerprint) DO NOTHING RETURNING package_id, fingerprint")
+
+
+_NEWEST = (select(events).where(events.c.package_id == bindparam("pid"))
+           .order_by(events.c.occurred_at.desc(), events.c.id.desc()).limit(bindparam("limit")))
+_AT = bindparam("at", type_=events.c.occurred_at.type)
+_OLDER = (select(events).where(events.c.package_id == bindparam("pid"),
+                               or_(events.c.occurred_at < _AT, and_(events.c.occurred_at == _AT,
+                                                                   events.c.id < bindparam("row"))))
+          .order_by(events.c.occurred_at.desc(), events.c.id.desc()).limit(bindparam("limit")))
+"""A package's page of events (every package answer reads one): built once (bench/load.py)."""
 
 
 def _to_event(row: Row) -> TrackingEvent:
@@ -127,11 +137,11 @@ class EventRepository:
 
         Keyset on the (package_id, occurred_at) index (id breaks ties), so page 1,000 costs what page 1 does.
         """
-        query = select(events).where(events.c.package_id == package_id)
-        if before is not None:
+        if before is None:
+            rows = self._c.execute(_NEWEST, {"pid": package_id, "limit": limit}).all()
+        else:
             at, row_id = before
-            query = query.where(or_(events.c.occurred_at < at, and_(events.c.occurred_at == at, events.c.id < row_id)))
-        rows = self._c.execute(query.order_by(events.c.occurred_at.desc(), events.c.id.desc()).limit(limit)).all()
+            rows = self._c.execute(_OLDER, {"pid": package_id, "at": at, "row": row_id, "limit": limit}).all()
         return [((r.occurred_at, r.id), _to_event(r)) for r in rows]
 
     def timeline(self, package_id: str) -> list[TrackingEvent]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     exists,
     insert,
@@ -117,6 +118,11 @@ class FlagFilter:
     after_id: str | None = None
 
 
+_OPEN_FOR = (select(flags).where(flags.c.package_id.in_(bindparam("ids", expanding=True)), flags.c.closed_at.is_(None))
+             .order_by(flags.c.id))
+"""Read with every package answer: built once (bench/load.py)."""
+
+
 def _flag(row: Row) -> StoredFlag:
     return StoredFlag(row.id, row.shop_id, row.package_id, row.type, row.severity, row.reason, row.since, row.due,
                       row.opened_at, row.updated_at, row.closed_at, bool(row.retracted))
@@ -130,8 +136,7 @@ class FlagRepository:
         out: dict[str, list[StoredFlag]] = {pid: [] for pid in package_ids}
         ids = list(out)
         for start in range(0, len(ids), 500):
-            rows = self._c.execute(select(flags).where(flags.c.package_id.in_(ids[start:start + 500]),
-                                                       flags.c.closed_at.is_(None)).order_by(flags.c.id)).all()
+            rows = self._c.execute(_OPEN_FOR, {"ids": ids[start:start + 500]}).all()
             for row in rows:
                 out[row.package_id].append(_flag(row))
         return out

@@ -177,6 +177,11 @@ class OrderFilter:
     after_id: str | None = None
 
 
+_ORDERS_OF_PACKAGES = select(order_packages.c.package_id, order_packages.c.order_id).where(
+    order_packages.c.package_id.in_(bindparam("ids", expanding=True)))
+"""Read with every package answer: built once (bench/load.py)."""
+
+
 class OrderRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -264,8 +269,9 @@ class OrderRepository:
         ids = list(package_ids)
         if not ids:
             return {}
-        pairs = self._c.execute(select(order_packages.c.package_id, order_packages.c.order_id)
-                                .where(order_packages.c.package_id.in_(ids))).all()
+        pairs = self._c.execute(_ORDERS_OF_PACKAGES, {"ids": ids}).all()
+        if not pairs:  # a bare package (most of them): no order to read
+            return {pid: [] for pid in ids}
         rows = self._c.execute(select(orders).where(orders.c.id.in_({p.order_id for p in pairs}))).all()
         by_id = {s.id: s for s in self._stored(rows)}
         out: dict[str, list[StoredOrder]] = {pid: [] for pid in ids}

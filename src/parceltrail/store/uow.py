@@ -6,8 +6,9 @@ rolls back, so bad input is never half-stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, text
 
@@ -47,47 +48,80 @@ from parceltrail.store.warnings import WarningRepository
 from parceltrail.store.webhooks import WebhookEndpointRepository
 
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository made on first use inside a transaction, bound to its connection, and dropped when the
+    transaction ends. Most transactions use two or three of the thirty-odd repositories: making them all
+    at every ``with uow`` cost more than a read's query (bench/load.py)."""
+
+    def __init__(self, factory: Callable[[Connection], R]) -> None:
+        self._factory = factory
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        if uow._connection is None:
+            raise RuntimeError(f"uow.{self._name} is used outside a 'with uow:' block")
+        repository = self._factory(uow._connection)
+        uow.__dict__[self._name] = repository  # the instance attribute now answers until the transaction ends
+        uow._made.append(self._name)
+        return repository
+
+
 class UnitOfWork:
-    shops: ShopRepository
-    packages: PackageRepository
-    events: EventRepository
-    hooks: HookInboxRepository
-    polling: PollRepository
-    estimates: EstimateRepository
-    accounts: AccountRepository
-    history: HistoryRepository
-    orders: OrderRepository
-    tiktok: TikTokRepository
-    outbox: OutboxRepository
-    webhooks: WebhookEndpointRepository
-    notifications: NotificationRepository
-    site: SiteRepository
-    branding: BrandingRepository
-    buyers: BuyerRepository
-    staff: StaffRepository
-    dashboard: DashboardRepository
-    imports: ImportRepository
-    labels: LabelRepository
-    scorecards: ScorecardRepository
-    disputes: DisputeRepository
-    unknown_codes: UnknownCodeRepository
-    warnings: WarningRepository
-    flags: FlagRepository
-    cases: CaseRepository
-    guard: GuardRepository
-    recipients: RecipientRepository
-    digests: DigestRepository
-    sending: SendingRepository
-    opt_ins: OptInRepository
-    proofs: ProofRepository
-    evidence: EvidenceRepository
-    retention: RetentionRepository
+    shops = _Repository(ShopRepository)
+    packages = _Repository(PackageRepository)
+    events = _Repository(EventRepository)
+    hooks = _Repository(HookInboxRepository)
+    polling = _Repository(PollRepository)
+    estimates = _Repository(EstimateRepository)
+    accounts = _Repository(AccountRepository)
+    history = _Repository(HistoryRepository)
+    orders = _Repository(OrderRepository)
+    tiktok = _Repository(TikTokRepository)
+    outbox = _Repository(OutboxRepository)
+    webhooks = _Repository(WebhookEndpointRepository)
+    notifications = _Repository(NotificationRepository)
+    site = _Repository(SiteRepository)
+    branding = _Repository(BrandingRepository)
+    buyers = _Repository(BuyerRepository)
+    staff = _Repository(StaffRepository)
+    dashboard = _Repository(DashboardRepository)
+    imports = _Repository(ImportRepository)
+    labels = _Repository(LabelRepository)
+    scorecards = _Repository(ScorecardRepository)
+    disputes = _Repository(DisputeRepository)
+    unknown_codes = _Repository(UnknownCodeRepository)
+    warnings = _Repository(WarningRepository)
+    flags = _Repository(FlagRepository)
+    cases = _Repository(CaseRepository)
+    guard = _Repository(GuardRepository)
+    recipients = _Repository(RecipientRepository)
+    digests = _Repository(DigestRepository)
+    sending = _Repository(SendingRepository)
+    opt_ins = _Repository(OptInRepository)
+    proofs = _Repository(ProofRepository)
+    evidence = _Repository(EvidenceRepository)
+    retention = _Repository(RetentionRepository)
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: Connection | None = None
         self._reading = False
         self._durable = False
+        self._made: list[str] = []
+        self._joined = 0
 
     def read(self) -> UnitOfWork:
         """Use as ``with uow.read():`` for a transaction that only reads (it never waits for writers)."""
@@ -101,53 +135,35 @@ class UnitOfWork:
         return self
 
     def __enter__(self) -> Self:
+        if self._connection is not None:
+            # a read inside an open transaction joins it (one request's reads share one transaction); a
+            # second writing transaction inside the first would commit or roll back the wrong work
+            if not self._reading:
+                raise RuntimeError("a unit of work is already open; only 'with uow.read():' may nest")
+            self._reading = self._durable = False
+            self._joined += 1
+            return self
         self._connection = self.engine.connect()
         # On SQLite a writing transaction takes the write lock when it begins (BEGIN IMMEDIATE), so it
         # waits its turn under busy_timeout instead of failing with "database is locked" when it first
-        # writes after reading; reading transactions begin deferred and run beside writers (WAL).
-        self._connection.execution_options(sqlite_immediate=not self._reading, sqlite_durable=self._durable)
+        # writes after reading; reading transactions begin deferred and run beside writers (WAL). A read
+        # needs no options (the defaults), which spares every read the cost of setting them.
+        if not self._reading or self._durable:
+            self._connection.execution_options(sqlite_immediate=not self._reading, sqlite_durable=self._durable)
         self._reading = self._durable = False
         self._transaction = self._connection.begin()
-        self.shops = ShopRepository(self._connection)
-        self.packages = PackageRepository(self._connection)
-        self.events = EventRepository(self._connection)
-        self.hooks = HookInboxRepository(self._connection)
-        self.polling = PollRepository(self._connection)
-        self.estimates = EstimateRepository(self._connection)
-        self.accounts = AccountRepository(self._connection)
-        self.history = HistoryRepository(self._connection)
-        self.orders = OrderRepository(self._connection)
-        self.tiktok = TikTokRepository(self._connection)
-        self.outbox = OutboxRepository(self._connection)
-        self.webhooks = WebhookEndpointRepository(self._connection)
-        self.notifications = NotificationRepository(self._connection)
-        self.site = SiteRepository(self._connection)
-        self.branding = BrandingRepository(self._connection)
-        self.buyers = BuyerRepository(self._connection)
-        self.staff = StaffRepository(self._connection)
-        self.dashboard = DashboardRepository(self._connection)
-        self.imports = ImportRepository(self._connection)
-        self.labels = LabelRepository(self._connection)
-        self.scorecards = ScorecardRepository(self._connection)
-        self.disputes = DisputeRepository(self._connection)
-        self.unknown_codes = UnknownCodeRepository(self._connection)
-        self.warnings = WarningRepository(self._connection)
-        self.flags = FlagRepository(self._connection)
-        self.cases = CaseRepository(self._connection)
-        self.guard = GuardRepository(self._connection)
-        self.recipients = RecipientRepository(self._connection)
-        self.digests = DigestRepository(self._connection)
-        self.sending = SendingRepository(self._connection)
-        self.opt_ins = OptInRepository(self._connection)
-        self.proofs = ProofRepository(self._connection)
-        self.evidence = EvidenceRepository(self._connection)
-        self.retention = RetentionRepository(self._connection)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self._connection is not None
+        if self._joined:
+            self._joined -= 1
+            return
+        for name in self._made:
+            del self.__dict__[name]
+        self._made.clear()
         try:
             if self._transaction.is_active:
                 self._transaction.rollback()

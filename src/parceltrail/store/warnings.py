@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
     select,
 )
@@ -41,6 +42,10 @@ package_warnings = Table(
 
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _CHUNK = 500
+_OF_PACKAGES = (select(package_warnings.c.package_id, package_warnings.c.code, package_warnings.c.message)
+                .where(package_warnings.c.package_id.in_(bindparam("ids", expanding=True)))
+                .order_by(package_warnings.c.package_id, package_warnings.c.id))
+"""Read with every package answer: built once (bench/load.py)."""
 
 
 class WarningRepository:
@@ -66,11 +71,7 @@ class WarningRepository:
         out: dict[str, list[PackageWarning]] = {pid: [] for pid in package_ids}
         ids = list(out)
         for start in range(0, len(ids), _CHUNK):
-            rows = self._c.execute(
-                select(package_warnings.c.package_id, package_warnings.c.code, package_warnings.c.message)
-                .where(package_warnings.c.package_id.in_(ids[start:start + _CHUNK]))
-                .order_by(package_warnings.c.package_id, package_warnings.c.id)
-            ).all()
+            rows = self._c.execute(_OF_PACKAGES, {"ids": ids[start:start + _CHUNK]}).all()
             for r in rows:
                 out[r.package_id].append(PackageWarning(r.code, r.message))
         return out
