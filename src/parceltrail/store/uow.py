@@ -6,6 +6,7 @@ rolls back, so bad input is never half-stored.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, Self, TypeVar, overload
@@ -19,6 +20,7 @@ from parceltrail.store.cases import CaseRepository
 from parceltrail.store.dashboard import DashboardRepository
 from parceltrail.store.digests import DigestRepository
 from parceltrail.store.disputes import DisputeRepository
+from parceltrail.store.engine import WRITE_WAIT_SECONDS, write_turn
 from parceltrail.store.estimates import EstimateRepository
 from parceltrail.store.events import EventRepository
 from parceltrail.store.evidence import EvidenceRepository
@@ -122,6 +124,7 @@ class UnitOfWork:
         self._durable = False
         self._made: list[str] = []
         self._joined = 0
+        self._turn: threading.Lock | None = None
 
     def read(self) -> UnitOfWork:
         """Use as ``with uow.read():`` for a transaction that only reads (it never waits for writers)."""
@@ -143,7 +146,13 @@ class UnitOfWork:
             self._reading = self._durable = False
             self._joined += 1
             return self
-        self._connection = self.engine.connect()
+        if not self._reading:
+            self._take_write_turn()
+        try:
+            self._connection = self.engine.connect()
+        except BaseException:
+            self._end_write_turn()
+            raise
         # On SQLite a writing transaction takes the write lock when it begins (BEGIN IMMEDIATE), so it
         # waits its turn under busy_timeout instead of failing with "database is locked" when it first
         # writes after reading; reading transactions begin deferred and run beside writers (WAL). A read
@@ -151,8 +160,26 @@ class UnitOfWork:
         if not self._reading or self._durable:
             self._connection.execution_options(sqlite_immediate=not self._reading, sqlite_durable=self._durable)
         self._reading = self._durable = False
-        self._transaction = self._connection.begin()
+        try:
+            self._transaction = self._connection.begin()
+        except BaseException:
+            self._connection.close()
+            self._connection = None
+            self._end_write_turn()
+            raise
         return self
+
+    def _take_write_turn(self) -> None:
+        """Queue behind this process's other writers of a SQLite file (``store.engine.write_turn``); after
+        the wait SQLite's own busy timeout decides, so a turn that never comes is an error, not a hang."""
+        turn = write_turn(self.engine)
+        if turn is not None and turn.acquire(timeout=WRITE_WAIT_SECONDS):
+            self._turn = turn
+
+    def _end_write_turn(self) -> None:
+        if self._turn is not None:
+            self._turn, turn = None, self._turn
+            turn.release()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -168,8 +195,11 @@ class UnitOfWork:
             if self._transaction.is_active:
                 self._transaction.rollback()
         finally:
-            self._connection.close()
-            self._connection = None
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+                self._end_write_turn()
 
     def commit(self) -> None:
         self._transaction.commit()
