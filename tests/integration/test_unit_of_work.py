@@ -31,9 +31,8 @@ def test_a_read_nested_in_a_write_joins_it_and_a_nested_write_is_refused(uow):
         uow.shops.end_key(uow.shops.keys(made.shop.id)[0].id, revoked_at=datetime.now(UTC))
         with uow.read():  # sees the write not yet committed: the same transaction
             assert uow.shops.keys(made.shop.id)[0].revoked_at is not None
-        with pytest.raises(RuntimeError, match="a unit of work is already open"):
-            with uow:
-                pass
+        with pytest.raises(RuntimeError, match="a unit of work is already open"), uow:
+            pass
         assert uow.shops.keys(made.shop.id)[0].revoked_at is not None  # the outer transaction is still open
     with uow.read():  # never committed: rolled back as a whole
         assert uow.shops.keys(made.shop.id)[0].revoked_at is None
@@ -45,10 +44,9 @@ def test_sqlite_writers_take_turns_and_a_failed_write_gives_its_turn_back(uow, e
         assert turn is None  # PostgreSQL's writers do not exclude one another
         return
     assert turn is not None and not turn.locked()
-    with pytest.raises(ValueError):
-        with uow:
-            assert turn.locked()
-            raise ValueError("bad input")
+    with pytest.raises(ValueError), uow:
+        assert turn.locked()
+        raise ValueError("bad input")
     assert not turn.locked()
 
     errors: list[BaseException] = []

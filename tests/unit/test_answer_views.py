@@ -41,12 +41,13 @@ FUTURE = AT + timedelta(days=3)
 
 
 def _package(**changes) -> Package:
-    values = dict(
-        id="pkg_01", shop_id="shop_1", tracking_number="1Z999AA10123456784", carrier="ups", created_at=AT,
-        updated_at=AT + timedelta(hours=1), order_ref="TT-1001", destination=Address(postal_code="40213", country="US"),
-        state=PackageState(Status.IN_TRANSIT, Substatus.DEPARTED_FACILITY, AT, 3, None, "k", FUTURE),
-        checks=CarrierChecks(AT, AT + timedelta(hours=4), "HTTP 503 from UPS", 2),
-    )
+    values = {
+        "id": "pkg_01", "shop_id": "shop_1", "tracking_number": "1Z999AA10123456784", "carrier": "ups",
+        "created_at": AT, "updated_at": AT + timedelta(hours=1), "order_ref": "TT-1001",
+        "destination": Address(postal_code="40213", country="US"),
+        "state": PackageState(Status.IN_TRANSIT, Substatus.DEPARTED_FACILITY, AT, 3, None, "k", FUTURE),
+        "checks": CarrierChecks(AT, AT + timedelta(hours=4), "HTTP 503 from UPS", 2),
+    }
     return Package(**{**values, **changes})
 
 

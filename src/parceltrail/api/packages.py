@@ -42,7 +42,7 @@ router = APIRouter(prefix="/v1/packages", tags=["packages"])
 
 
 def _following(uow: Uow, settings: Settings, shop_id: str, packages: Sequence[Package]) -> dict:
-    """What ``PackageOut.of`` needs to say how packages are followed: the carriers that push here, and the
+    """What ``PackageOut.view`` needs to say how packages are followed: the carriers that push here, and the
     polled carriers this shop has no account for (read once per response, per carrier)."""
     return {"push_carriers": frozenset(settings.hook_secrets),
             "missing": missing_accounts(uow, settings, shop_id, [p.carrier for p in packages])}

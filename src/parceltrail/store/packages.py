@@ -14,7 +14,6 @@ from parceltrail.store.dialects import insert_or_skip
 from parceltrail.store.tables import packages
 from parceltrail.store.types import UTCDateTime
 
-
 _STATUS = {s.value: s for s in Status}
 _SUBSTATUS = {s.value: s for s in Substatus}
 """Enum members by value: a dict lookup, where calling the enum costs a microsecond per row."""

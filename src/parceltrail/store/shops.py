@@ -14,7 +14,6 @@ from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
 from parceltrail.store.tables import api_keys, shops
 
-
 # Every request authenticates: the statement is built once (building a select and its cache key cost more than
 # running it; bench/load.py), like the other frequent reads in the store.
 _SHOP_FOR_KEY = select(api_keys.c.shop_id).where(

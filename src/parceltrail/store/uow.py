@@ -49,7 +49,6 @@ from parceltrail.store.unknown_codes import UnknownCodeRepository
 from parceltrail.store.warnings import WarningRepository
 from parceltrail.store.webhooks import WebhookEndpointRepository
 
-
 R = TypeVar("R")
 
 
