@@ -34,8 +34,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
+from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
 
@@ -97,7 +97,6 @@ PENDING, SENDING, SENT, FAILED, SKIPPED, UNCERTAIN = "pending", "sending", "sent
 STATES = (PENDING, SENDING, SENT, FAILED, SKIPPED, UNCERTAIN)
 _LIVE = (PENDING, SENDING, SENT, UNCERTAIN)
 _ERROR_MAX = 1000
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +182,7 @@ class NotificationRepository:
     # -- planning ---------------------------------------------------------------------------------
 
     def _insert(self, returning: bool = False):
-        statement = _INSERTS[self._c.dialect.name](notifications).on_conflict_do_nothing(index_elements=["idem_key"])
+        statement = upsert_insert(self._c, notifications).on_conflict_do_nothing(index_elements=["idem_key"])
         return statement.returning(notifications.c.id) if returning else statement
 
     @staticmethod

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Column, Connection, Index, String, Table, Text, and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from parceltrail.store.claims import claim_rows
+from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.ids import new_id
 from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
@@ -41,7 +41,6 @@ outbox = Table(
     Index(None, "planned_at", "id"),
 )
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +64,7 @@ class OutboxRepository:
         rows = [{"id": e.id, "shop_id": e.shop_id, "package_id": e.package_id, "type": e.type,
                  "data": json.dumps(e.data, separators=(",", ":")), "occurred_at": e.occurred_at,
                  "created_at": now, "dedupe_key": e.dedupe_key} for e in events]
-        statement = _INSERTS[self._c.dialect.name](outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        statement = upsert_insert(self._c, outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
         self._c.execute(statement, rows)
 
     def claim(self, now: datetime, limit: int, lease: timedelta, token: str) -> list[OutboxEvent]:

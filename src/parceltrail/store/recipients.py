@@ -29,8 +29,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
+from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
 
@@ -79,7 +79,6 @@ notification_channels = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +188,7 @@ class RecipientRepository:
     # -- opt-outs by address ----------------------------------------------------------------------
 
     def suppress(self, shop_id: str, channel: str, address: str, at: datetime) -> None:
-        statement = (_INSERTS[self._c.dialect.name](suppressions)
+        statement = (upsert_insert(self._c, suppressions)
                      .values(shop_id=shop_id, channel=channel, address=address, created_at=at)
                      .on_conflict_do_nothing(index_elements=["shop_id", "channel", "address"]))
         self._c.execute(statement)

@@ -27,10 +27,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection as Database
 from sqlalchemy.engine import Row
 
+from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
 
@@ -82,7 +82,6 @@ tiktok_inbox = Table(
     Index(None, "state", "id"),
 )
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +169,7 @@ class TikTokRepository:
     def add_notification(self, notification_id: str | None, tiktok_shop_id: str | None, kind: int,
                          at: datetime, body: bytes) -> int | None:
         """Store a pending notification; None when its ``tts_notification_id`` is stored already."""
-        statement = (_INSERTS[self._c.dialect.name](tiktok_inbox)
+        statement = (upsert_insert(self._c, tiktok_inbox)
                      .values(notification_id=notification_id, tiktok_shop_id=tiktok_shop_id, type=kind,
                              received_at=at, body=body, state="pending", attempts=0)
                      .on_conflict_do_nothing(index_elements=["notification_id"])

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Column, Connection, Integer, String, Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
 
@@ -33,7 +33,6 @@ unknown_codes = Table(
     Column("last_seen_at", UTCDateTime(), nullable=False),
 )
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +64,8 @@ class UnknownCodeRepository:
         grouped: Counter[tuple[str, str, str, str]] = Counter(
             (s.shop_id, s.carrier, s.code[:64], s.description[:300]) for s in sightings
         )
-        insert = _INSERTS[self._c.dialect.name]
         for (shop_id, carrier, code, description), seen in sorted(grouped.items()):
-            statement = insert(unknown_codes).values(
+            statement = upsert_insert(self._c, unknown_codes).values(
                 shop_id=shop_id, carrier=carrier, code=code, description=description, count=seen,
                 first_seen_at=now, last_seen_at=now,
             )

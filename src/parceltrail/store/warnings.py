@@ -23,9 +23,9 @@ from sqlalchemy import (
     delete,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from parceltrail.core import PackageWarning
+from parceltrail.store.dialects import upsert_insert
 from parceltrail.store.tables import metadata
 from parceltrail.store.types import UTCDateTime
 
@@ -40,7 +40,6 @@ package_warnings = Table(
     UniqueConstraint("package_id", "code"),
 )
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _CHUNK = 500
 _OF_PACKAGES = (select(package_warnings.c.package_id, package_warnings.c.code, package_warnings.c.message)
                 .where(package_warnings.c.package_id.in_(bindparam("ids", expanding=True)))
@@ -57,7 +56,7 @@ class WarningRepository:
         rows = [{"package_id": package_id, "code": w.code, "message": w.message, "created_at": at} for w in warnings]
         if not rows:
             return
-        insert = _INSERTS[self._c.dialect.name](package_warnings)
+        insert = upsert_insert(self._c, package_warnings)
         statement = insert.on_conflict_do_update(index_elements=["package_id", "code"],
                                                  set_={"message": insert.excluded.message})
         self._c.execute(statement, rows)
